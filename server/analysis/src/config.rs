@@ -1,0 +1,309 @@
+//! `prp-lsp.toml`: which files are which documents, profiles, rule severities, agents.
+//!
+//! Parsing is pure (text in); finding and reading the file is the caller's business. The
+//! editor's settings use the same shape and are layered on top with [`RawConfig::merge`].
+
+use std::collections::BTreeMap;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+use crate::document::DocKind;
+use crate::orchestrator::OrchestratorConfig;
+use crate::profile::{builtin_profiles, Profile, Requirement, SynonymTable};
+use crate::rules::Rule;
+
+/// A rule's configured level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+    Hint,
+    Off,
+}
+
+impl Level {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Info => Some(Severity::Info),
+            Level::Hint => Some(Severity::Hint),
+            Level::Off => None,
+        }
+    }
+}
+
+/// The file as written. Every field is optional so editor settings can be a partial overlay.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawConfig {
+    pub documents: RawDocuments,
+    pub rules: BTreeMap<String, Level>,
+    pub profiles: BTreeMap<String, RawProfile>,
+    pub synonyms: BTreeMap<String, Vec<String>>,
+    #[serde(rename = "profile-rules", alias = "profile_rules")]
+    pub profile_rules: Vec<RawProfileRule>,
+    pub agents: RawAgents,
+    /// Path (workspace-relative) of an orchestrator's JSON configuration to import.
+    #[serde(rename = "orchestrator-config", alias = "orchestrator_config")]
+    pub orchestrator_config: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawDocuments {
+    pub prp: Option<Vec<String>>,
+    #[serde(rename = "task-board", alias = "task_board")]
+    pub task_board: Option<Vec<String>>,
+    pub agents: Option<Vec<String>>,
+    pub exclude: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawProfile {
+    pub description: Option<String>,
+    /// Each entry a canonical section name, or `A | B` for alternatives.
+    pub required: Option<Vec<String>>,
+    pub optional: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProfileRule {
+    pub glob: String,
+    pub profile: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawAgents {
+    /// Folders holding agent context files.
+    pub directories: Option<Vec<String>>,
+}
+
+impl RawConfig {
+    /// Parses `prp-lsp.toml`. The error carries the byte range of the offending text.
+    pub fn from_toml(text: &str) -> Result<RawConfig, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError { message: e.message().to_string(), span: e.span() })
+    }
+
+    /// Parses the editor's settings object (same shape as the file).
+    pub fn from_json(value: serde_json::Value) -> Result<RawConfig, ConfigError> {
+        serde_json::from_value(value).map_err(|e| ConfigError { message: e.to_string(), span: None })
+    }
+
+    /// Layers `overlay` on top of `self`: maps merge key by key, other set values replace.
+    pub fn merge(mut self, overlay: RawConfig) -> RawConfig {
+        self.rules.extend(overlay.rules);
+        self.profiles.extend(overlay.profiles);
+        for (k, v) in overlay.synonyms {
+            self.synonyms.entry(k).or_default().extend(v);
+        }
+        self.profile_rules.extend(overlay.profile_rules);
+        let d = overlay.documents;
+        self.documents.prp = d.prp.or(self.documents.prp);
+        self.documents.task_board = d.task_board.or(self.documents.task_board);
+        self.documents.agents = d.agents.or(self.documents.agents);
+        self.documents.exclude = d.exclude.or(self.documents.exclude);
+        self.agents.directories = overlay.agents.directories.or(self.agents.directories);
+        self.orchestrator_config = overlay.orchestrator_config.or(self.orchestrator_config);
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub message: String,
+    pub span: Option<std::ops::Range<usize>>,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The effective configuration, compiled for use.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub documents: DocumentSelection,
+    pub levels: BTreeMap<Rule, Level>,
+    pub profiles: Vec<Profile>,
+    pub synonyms: SynonymTable,
+    pub profile_rules: Vec<(GlobSet, String)>,
+    pub agent_directories: Vec<String>,
+    pub orchestrator_path: Option<String>,
+    /// The imported orchestrator configuration, once the caller has read and parsed it.
+    pub orchestrator: Option<OrchestratorConfig>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::from_raw(&RawConfig::default()).expect("the built-in configuration is valid")
+    }
+}
+
+impl Config {
+    /// Compiles a raw configuration. Unknown rule codes, profiles and bad globs are errors.
+    pub fn from_raw(raw: &RawConfig) -> Result<Config, ConfigError> {
+        let mut levels = BTreeMap::new();
+        for (code, level) in &raw.rules {
+            let rule = Rule::from_code(code).ok_or_else(|| ConfigError {
+                message: format!("unknown rule `{code}` in [rules]; known rules: {}", Rule::ALL.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ")),
+                span: None,
+            })?;
+            levels.insert(rule, *level);
+        }
+        let mut synonyms = SynonymTable::builtin();
+        for (canonical, names) in &raw.synonyms {
+            synonyms.add(canonical, names.iter().map(String::as_str));
+        }
+        let mut profiles = builtin_profiles();
+        for (name, p) in &raw.profiles {
+            let parse_reqs = |list: &Vec<String>| -> Vec<Requirement> {
+                list.iter().map(|r| Requirement(r.split('|').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())).collect()
+            };
+            match profiles.iter_mut().find(|existing| &existing.name == name) {
+                Some(existing) => {
+                    if let Some(required) = &p.required {
+                        existing.required = parse_reqs(required);
+                    }
+                    if let Some(optional) = &p.optional {
+                        existing.optional = optional.clone();
+                    }
+                    if let Some(d) = &p.description {
+                        existing.description = d.clone();
+                    }
+                }
+                None => profiles.push(Profile {
+                    name: name.clone(),
+                    description: p.description.clone().unwrap_or_else(|| format!("profile `{name}` from prp-lsp.toml")),
+                    required: p.required.as_ref().map(parse_reqs).unwrap_or_default(),
+                    optional: p.optional.clone().unwrap_or_default(),
+                }),
+            }
+        }
+        let mut profile_rules = Vec::new();
+        for rule in &raw.profile_rules {
+            if !profiles.iter().any(|p| p.name == rule.profile) {
+                return Err(ConfigError { message: format!("profile-rules names unknown profile `{}`", rule.profile), span: None });
+            }
+            profile_rules.push((glob_set(std::slice::from_ref(&rule.glob))?, rule.profile.clone()));
+        }
+        let d = &raw.documents;
+        let documents = DocumentSelection {
+            prp: d.prp.as_deref().map(glob_set).transpose()?,
+            task_board: d.task_board.as_deref().map(glob_set).transpose()?,
+            agents: d.agents.as_deref().map(glob_set).transpose()?,
+            exclude: d.exclude.as_deref().map(glob_set).transpose()?,
+        };
+        Ok(Config {
+            documents,
+            levels,
+            profiles,
+            synonyms,
+            profile_rules,
+            agent_directories: raw.agents.directories.clone().unwrap_or_else(|| vec!["agent_contexts".to_string()]),
+            orchestrator_path: raw.orchestrator_config.clone(),
+            orchestrator: None,
+        })
+    }
+
+    /// Effective severity of a rule, `None` when off.
+    pub fn severity(&self, rule: Rule) -> Option<Severity> {
+        match self.levels.get(&rule) {
+            Some(level) => level.severity(),
+            None => Some(rule.default_severity()),
+        }
+    }
+
+    pub fn profile(&self, name: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.name == name)
+    }
+
+    /// Profile forced on a path by `[[profile-rules]]`.
+    pub fn profile_for_path(&self, path: &str) -> Option<&str> {
+        self.profile_rules.iter().find(|(set, _)| set.is_match(path)).map(|(_, name)| name.as_str())
+    }
+}
+
+fn glob_set(patterns: &[String]) -> Result<GlobSet, ConfigError> {
+    let mut builder = GlobSetBuilder::new();
+    for p in patterns {
+        let glob = Glob::new(p).map_err(|e| ConfigError { message: format!("invalid glob `{p}`: {e}"), span: None })?;
+        builder.add(glob);
+    }
+    builder.build().map_err(|e| ConfigError { message: e.to_string(), span: None })
+}
+
+/// Configured globs for each document kind; `None` means the built-in rules decide.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentSelection {
+    pub prp: Option<GlobSet>,
+    pub task_board: Option<GlobSet>,
+    pub agents: Option<GlobSet>,
+    pub exclude: Option<GlobSet>,
+}
+
+impl DocumentSelection {
+    pub fn is_excluded(&self, path: &str) -> bool {
+        self.exclude.as_ref().is_some_and(|g| g.is_match(path))
+    }
+
+    /// The kind the configured globs give a path; `None` when no configured glob decides.
+    pub fn configured_kind(&self, path: &str) -> Option<DocKind> {
+        let matches = |g: &Option<GlobSet>| g.as_ref().is_some_and(|g| g.is_match(path));
+        if matches(&self.task_board) {
+            return Some(DocKind::TaskBoard);
+        }
+        if matches(&self.agents) {
+            return Some(DocKind::Agent);
+        }
+        if matches(&self.prp) {
+            return Some(DocKind::Prp);
+        }
+        // A configured PRP glob replaces the built-in PRP rule.
+        if self.prp.is_some() && path.split('/').any(|c| c.eq_ignore_ascii_case("prps")) {
+            return Some(DocKind::Other);
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severities_and_unknown_rules() {
+        let raw = RawConfig::from_toml("[rules]\nmissing-section = \"error\"\nabsolute-path = \"off\"\n").unwrap();
+        let config = Config::from_raw(&raw).unwrap();
+        assert_eq!(config.severity(Rule::MissingSection), Some(Severity::Error));
+        assert_eq!(config.severity(Rule::AbsolutePath), None);
+        let bad = RawConfig::from_toml("[rules]\nno-such-rule = \"error\"\n").unwrap();
+        assert!(Config::from_raw(&bad).unwrap_err().message.contains("no-such-rule"));
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_span() {
+        let err = RawConfig::from_toml("[rules\n").unwrap_err();
+        assert!(err.span.is_some());
+        let err = RawConfig::from_toml("[rules]\nmissing-section = \"loud\"\n").unwrap_err();
+        assert!(err.message.contains("loud") || err.message.contains("variant"), "{}", err.message);
+    }
+
+    #[test]
+    fn profiles_can_be_added_and_overlays_merge() {
+        let raw = RawConfig::from_toml("[profiles.rfc]\nrequired = [\"Summary\", \"Goal | Why\"]\n[[profile-rules]]\nglob = \"PRPs/rfc/**\"\nprofile = \"rfc\"\n").unwrap();
+        let overlay = RawConfig::from_json(serde_json::json!({"rules": {"missing-section": "hint"}})).unwrap();
+        let config = Config::from_raw(&raw.merge(overlay)).unwrap();
+        assert_eq!(config.profile("rfc").unwrap().required[1].0, vec!["Goal", "Why"]);
+        assert_eq!(config.profile_for_path("PRPs/rfc/01_x.md"), Some("rfc"));
+        assert_eq!(config.severity(Rule::MissingSection), Some(Severity::Hint));
+    }
+}

@@ -1,0 +1,237 @@
+//! The document model: what prp-lsp understood of one Markdown file. Built by [`parse`],
+//! which never fails: anything it cannot make sense of is simply not in the model.
+
+pub mod front_matter;
+pub mod heading;
+mod kind;
+mod parse;
+pub mod scan;
+
+pub use heading::{MarkerState, NormalizedHeading};
+pub use kind::{classify, lifecycle_from_folder, lifecycle_from_status, prp_number, DocKind, Lifecycle, PrpNumber};
+pub use parse::parse;
+
+use std::ops::Range;
+
+pub type Span = Range<usize>;
+
+/// A value read from the document, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub level: u8,
+    /// The heading line(s).
+    pub heading: Span,
+    pub name: NormalizedHeading,
+    /// Canonical section this heading is a name of, if any.
+    pub canonical: Option<String>,
+    /// Text between this heading and the next heading of any level.
+    pub body: Span,
+    /// Where the section ends, subsections included.
+    pub end: usize,
+    pub parent: Option<usize>,
+    /// The section documents syntax (a TASK.md "Task Format", examples, a template): its
+    /// items are examples, not work.
+    pub example: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckItem {
+    /// The `[ ]` / `[x]` marker.
+    pub marker: Span,
+    /// The item's first line.
+    pub line: Span,
+    pub checked: bool,
+    /// The item's first line after the marker, trimmed.
+    pub text: String,
+    /// Nesting depth of the list the item is in (0 = top level).
+    pub depth: u32,
+    /// Index of the innermost enclosing section.
+    pub section: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferenceKind {
+    /// `- file: path` in a context block.
+    File,
+    /// `- docfile: path`.
+    DocFile,
+    /// `- url: …`; never resolved (no network).
+    Url,
+    /// A relative Markdown link or image.
+    Link,
+    /// A `CREATE path` task target: exists only once the work is done.
+    Create,
+    /// `MODIFY path` / `UPDATE path`: must exist.
+    Modify,
+    /// A `PRPs/….md` path written in text.
+    PrpPath,
+}
+
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub kind: ReferenceKind,
+    /// The path as written (backticks, quotes and anchors removed).
+    pub target: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskSource {
+    /// `### Task N: …` or a feature-plan `### [x] Task N: …` heading.
+    Heading,
+    /// A `Task N:` line inside a fenced block.
+    FenceLine,
+    /// A checklist item of a task board.
+    BoardItem,
+}
+
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub source: TaskSource,
+    pub number: Option<u32>,
+    pub title: String,
+    /// The heading or line that names the task.
+    pub span: Span,
+    /// Where the task's own text ends (its notes and verbs included).
+    pub end: usize,
+    pub state: Option<MarkerState>,
+    pub assignee: Option<Spanned<String>>,
+    pub section: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Fence {
+    /// Whole block, fences included.
+    pub span: Span,
+    /// The opening fence line.
+    pub opening: Span,
+    pub info: String,
+    pub closed: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Metadata {
+    pub title: Option<Spanned<String>>,
+    pub description: Option<Spanned<String>>,
+    pub number: Option<PrpNumber>,
+    pub status: Option<Spanned<String>>,
+    pub priority: Option<Spanned<String>>,
+    pub complexity: Option<Spanned<String>>,
+    pub profile: Option<Spanned<String>>,
+    /// Other header keys (front matter, pseudo-header, bold key/value lines), lowercase.
+    pub keys: Vec<(String, Spanned<String>)>,
+}
+
+impl Metadata {
+    pub fn key(&self, name: &str) -> Option<&Spanned<String>> {
+        self.keys.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+}
+
+/// A `<!-- prp-lsp: disable … -->` comment.
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    /// Rule codes; empty means every rule.
+    pub rules: Vec<String>,
+    pub scope: SuppressionScope,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressionScope {
+    File,
+    /// Zero-based line.
+    Line(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Workspace-relative path with `/` separators.
+    pub path: String,
+    pub kind: DocKind,
+    pub lifecycle: Lifecycle,
+    pub text_len: usize,
+    /// Where the front matter or pseudo-header ends and the body begins.
+    pub body_start: usize,
+    pub metadata: Metadata,
+    pub sections: Vec<Section>,
+    pub checklist: Vec<CheckItem>,
+    pub references: Vec<Reference>,
+    pub tasks: Vec<Task>,
+    pub fences: Vec<Fence>,
+    pub suppressions: Vec<Suppression>,
+    /// Agent context files: the agent's id (from the file name) and display name.
+    pub agent: Option<AgentDefinition>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AgentDefinition {
+    pub id: String,
+    pub name: Option<String>,
+    /// Backticked folders of the Scope section.
+    pub scope: Vec<Spanned<String>>,
+}
+
+impl Document {
+    /// Innermost section containing `offset`.
+    pub fn section_at(&self, offset: usize) -> Option<usize> {
+        let mut found = None;
+        for (i, s) in self.sections.iter().enumerate() {
+            if s.heading.start > offset {
+                break;
+            }
+            if offset < s.end || (offset == s.end && s.end == self.text_len) {
+                found = Some(i);
+            }
+        }
+        found
+    }
+
+    /// Whether `offset` lies in a fenced block (fence lines included).
+    pub fn in_fence(&self, offset: usize) -> bool {
+        let i = self.fences.partition_point(|f| f.span.start <= offset);
+        i > 0 && offset < self.fences[i - 1].span.end
+    }
+
+    /// Sections whose canonical name is `canonical`.
+    pub fn sections_named<'a>(&'a self, canonical: &'a str) -> impl Iterator<Item = (usize, &'a Section)> + 'a {
+        self.sections.iter().enumerate().filter(move |(_, s)| s.canonical.as_deref() == Some(canonical))
+    }
+
+    /// Whether a section (or one of its ancestors) is an example section.
+    pub fn in_example(&self, section: Option<usize>) -> bool {
+        let mut cur = section;
+        while let Some(i) = cur {
+            if self.sections[i].example {
+                return true;
+            }
+            cur = self.sections[i].parent;
+        }
+        false
+    }
+
+    /// Whether section `inner` is `outer` or nested inside it.
+    pub fn is_within(&self, inner: Option<usize>, outer: usize) -> bool {
+        let mut cur = inner;
+        while let Some(i) = cur {
+            if i == outer {
+                return true;
+            }
+            cur = self.sections[i].parent;
+        }
+        false
+    }
+
+    pub fn file_name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+
+    pub fn dir(&self) -> &str {
+        self.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+    }
+}

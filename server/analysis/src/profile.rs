@@ -1,0 +1,210 @@
+//! PRP families ("profiles"): which canonical sections each requires, and the names each
+//! canonical section goes by in real documents.
+
+use std::collections::HashMap;
+
+/// Canonical section → the names it is written as (lowercase, normalized). The canonical
+/// name itself is always accepted.
+pub const BUILTIN_SYNONYMS: &[(&str, &[&str])] = &[
+    ("Goal", &["objective", "objectives", "feature goal", "goals"]),
+    ("Why", &["problem statement", "business value", "business justification", "background", "motivation", "rationale", "problem"]),
+    ("What", &["user-visible behavior", "technical requirements", "requirements", "scope", "functional requirements", "feature description"]),
+    ("Success Criteria", &["success metrics", "acceptance criteria", "exit criteria", "definition of done"]),
+    ("All Needed Context", &["context", "documentation & references", "context completeness check", "needed context", "documentation and references", "references"]),
+    ("Implementation Blueprint", &["solution design", "technical approach", "implementation patterns & key details", "implementation plan", "implementation approach", "implementation details", "implementation"]),
+    ("Tasks", &["implementation tasks", "implementation steps", "tasks (in execution order)", "step-by-step tasks", "task list", "low-level tasks", "list of tasks"]),
+    ("Validation Loop", &["testing & validation", "testing procedures", "validation steps", "validation gates", "validation commands", "validation", "testing strategy", "testing", "testing and validation", "test plan"]),
+    ("Final Validation Checklist", &["final checklist", "completion checklist", "validation checklist"]),
+    ("Pre-Implementation", &["pre-implementation requirements", "prerequisites", "dependencies", "pre-implementation checklist"]),
+    ("Rollback Plan", &["rollback", "rollback procedure"]),
+    ("Anti-Patterns to Avoid", &["anti-patterns"]),
+    ("Priority", &[]),
+    ("Complexity", &[]),
+    ("Modules Affected", &["affected modules"]),
+    ("Deployment Steps", &["deployment", "deployment plan"]),
+    ("Post-Deployment", &["post-deployment monitoring", "post-deployment steps", "post-implementation"]),
+    ("Estimated Effort", &["timeline", "estimated effort / timeline", "effort estimate", "effort"]),
+    ("Summary", &[]),
+    ("User Story", &["user stories"]),
+    ("Solution Statement", &["solution", "proposed solution"]),
+    ("Files to Change", &["files to modify", "relevant files", "files to create or modify"]),
+    ("High-Level Objective", &[]),
+    ("Mid-Level Objective", &["mid-level objectives"]),
+    ("Low-Level Tasks", &[]),
+    ("Original Story", &[]),
+    ("Story Metadata", &[]),
+    ("Description", &["overview", "feature overview"]),
+    ("Known Gotchas", &["known gotchas & library quirks", "gotchas"]),
+    ("Notes", &["additional notes"]),
+    ("Confidence Score", &[]),
+];
+
+/// A requirement: one canonical section, or alternatives any of which satisfies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirement(pub Vec<String>);
+
+impl Requirement {
+    pub fn label(&self) -> String {
+        self.0.join(" or ")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub name: String,
+    pub description: String,
+    /// In document order; a missing one is reported.
+    pub required: Vec<Requirement>,
+    /// Expected but never reported when absent (used for ordering, hover and completion).
+    pub optional: Vec<String>,
+}
+
+fn req(names: &[&str]) -> Requirement {
+    Requirement(names.iter().map(|s| s.to_string()).collect())
+}
+
+fn profile(name: &str, description: &str, required: &[&[&str]], optional: &[&str]) -> Profile {
+    Profile {
+        name: name.to_string(),
+        description: description.to_string(),
+        required: required.iter().map(|r| req(r)).collect(),
+        optional: optional.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+pub fn builtin_profiles() -> Vec<Profile> {
+    vec![
+        profile(
+            "base",
+            "context-engineering base template (v2/v3)",
+            &[&["Goal"], &["Why"], &["What"], &["Success Criteria"], &["All Needed Context"], &["Implementation Blueprint", "Tasks"], &["Validation Loop"]],
+            &["Final Validation Checklist", "Anti-Patterns to Avoid"],
+        ),
+        profile(
+            "orchestrator",
+            "multi-agent orchestrator generator",
+            &[
+                &["Title"],
+                &["Description"],
+                &["Priority"],
+                &["Complexity"],
+                &["Modules Affected"],
+                &["Why"],
+                &["Pre-Implementation"],
+                &["Success Criteria"],
+                &["Tasks"],
+                &["Validation Loop"],
+                &["Deployment Steps"],
+                &["Rollback Plan"],
+                &["Post-Deployment"],
+            ],
+            &[],
+        ),
+        profile(
+            "short",
+            "short form",
+            &[&["Goal"], &["Priority"], &["What"], &["Success Criteria"], &["Implementation Blueprint"], &["Estimated Effort"]],
+            &[],
+        ),
+        profile(
+            "feature-plan",
+            "feature plan",
+            &[&["Summary"], &["User Story"], &["Why"], &["Solution Statement"], &["Files to Change"], &["Tasks"], &["Validation Loop"], &["Success Criteria"]],
+            &[],
+        ),
+        profile("spec", "spec (objectives and low-level tasks)", &[&["High-Level Objective"], &["Mid-Level Objective"], &["Low-Level Tasks", "Tasks"]], &[]),
+        profile("story", "story (original story and metadata)", &[&["Original Story"], &["Story Metadata"]], &[]),
+    ]
+}
+
+/// Agent context files have their own shape.
+pub const AGENT_SECTIONS: &[(&str, &[&str])] = &[
+    ("Identity", &["your identity", "identity", "role", "your role"]),
+    ("Scope", &["your scope", "scope", "responsibilities", "your responsibilities"]),
+    ("Capabilities", &["your capabilities", "capabilities"]),
+    ("Restrictions", &["your restrictions", "restrictions", "limitations", "constraints"]),
+];
+
+/// Looks up the canonical section of a normalized heading key.
+#[derive(Debug, Clone, Default)]
+pub struct SynonymTable {
+    by_key: HashMap<String, String>,
+    names: HashMap<String, Vec<String>>,
+}
+
+impl SynonymTable {
+    pub fn builtin() -> Self {
+        let mut table = SynonymTable::default();
+        for (canonical, names) in BUILTIN_SYNONYMS {
+            table.add(canonical, names.iter().copied());
+        }
+        table
+    }
+
+    pub fn add<'a>(&mut self, canonical: &str, names: impl IntoIterator<Item = &'a str>) {
+        let key = crate::document::heading::normalize_key(canonical);
+        self.by_key.insert(key.clone(), canonical.to_string());
+        let entry = self.names.entry(canonical.to_string()).or_default();
+        if !entry.contains(&canonical.to_string()) {
+            entry.insert(0, canonical.to_string());
+        }
+        for name in names {
+            let key = crate::document::heading::normalize_key(name);
+            self.by_key.insert(key, canonical.to_string());
+            if !entry.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                entry.push(title_case(name));
+            }
+        }
+    }
+
+    /// Canonical name of a heading key, trying the key as written, without a trailing
+    /// parenthetical, and known long-form prefixes.
+    pub fn canonical(&self, key: &str) -> Option<&str> {
+        if let Some(c) = self.by_key.get(key) {
+            return Some(c);
+        }
+        if let Some(open) = key.rfind(" (") {
+            if let Some(c) = self.by_key.get(key[..open].trim()) {
+                return Some(c);
+            }
+        }
+        if key.starts_with("list of tasks") {
+            return self.by_key.get("list of tasks").map(String::as_str);
+        }
+        None
+    }
+
+    /// Accepted names of a canonical section, canonical first.
+    pub fn names_of(&self, canonical: &str) -> Vec<String> {
+        self.names.get(canonical).cloned().unwrap_or_else(|| vec![canonical.to_string()])
+    }
+}
+
+fn title_case(name: &str) -> String {
+    name.split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) if !matches!(w, "to" | "of" | "and" | "in" | "or") => f.to_uppercase().chain(c).collect(),
+                _ => w.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synonyms_map_to_canonical() {
+        let t = SynonymTable::builtin();
+        assert_eq!(t.canonical("acceptance criteria"), Some("Success Criteria"));
+        assert_eq!(t.canonical("tasks (in execution order)"), Some("Tasks"));
+        assert_eq!(t.canonical("list of tasks to be completed to fulfill the prp"), Some("Tasks"));
+        assert_eq!(t.canonical("implementation blueprint"), Some("Implementation Blueprint"));
+        assert_eq!(t.canonical("anything else"), None);
+        assert!(t.names_of("Goal").contains(&"Objective".to_string()));
+    }
+}

@@ -1,0 +1,372 @@
+//! What the analysis knows of the rest of the workspace: which files exist, and the facts
+//! each document contributes to cross-document rules (PRP numbers and places, agents).
+//! The owner (server or CLI) keeps it current; rules only read it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use crate::config::Config;
+use crate::document::{DocKind, Document, Lifecycle, PrpNumber, ReferenceKind};
+
+/// Facts one document contributes to the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocFacts {
+    pub kind: DocKind,
+    pub title: Option<String>,
+    pub number: Option<PrpNumber>,
+    pub lifecycle: Lifecycle,
+    pub status: Option<String>,
+    pub checked: usize,
+    pub total: usize,
+    pub agent: Option<AgentFacts>,
+    /// File names of PRPs this document refers to (for re-validation when they move).
+    pub referenced_names: BTreeSet<String>,
+    /// Agents this document assigns work to.
+    pub assigned_agents: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentFacts {
+    pub id: String,
+    pub name: Option<String>,
+    /// Where the agent is defined (a context file or the orchestrator configuration).
+    pub source: String,
+    pub scope: Vec<String>,
+    pub enabled: bool,
+    pub max_concurrent: Option<u32>,
+}
+
+impl DocFacts {
+    pub fn of(doc: &Document) -> DocFacts {
+        let referenced_names = doc
+            .references
+            .iter()
+            .filter(|r| matches!(r.kind, ReferenceKind::PrpPath | ReferenceKind::Link))
+            .filter_map(|r| r.target.rsplit('/').next())
+            .filter(|n| n.to_ascii_lowercase().ends_with(".md"))
+            .map(str::to_string)
+            .collect();
+        DocFacts {
+            kind: doc.kind,
+            title: doc.metadata.title.as_ref().map(|t| t.value.clone()),
+            number: doc.metadata.number.clone(),
+            lifecycle: doc.lifecycle,
+            status: doc.metadata.status.as_ref().map(|s| s.value.clone()),
+            checked: doc.checklist.iter().filter(|c| c.checked).count(),
+            total: doc.checklist.len(),
+            agent: doc.agent.as_ref().map(|a| AgentFacts {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                source: doc.path.clone(),
+                scope: a.scope.iter().map(|s| s.value.clone()).collect(),
+                enabled: true,
+                max_concurrent: None,
+            }),
+            referenced_names,
+            assigned_agents: doc.tasks.iter().filter_map(|t| t.assignee.as_ref()).map(|a| normalize_agent_id(&a.value)).collect(),
+        }
+    }
+}
+
+/// `Backend Agent`, `backend_agent`, `@backend-agent` → `backend`.
+pub fn normalize_agent_id(name: &str) -> String {
+    let lower = name.trim().trim_start_matches('@').trim_matches('`').to_lowercase();
+    let joined: String = lower.split(|c: char| c.is_whitespace() || c == '-' || c == '_').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("_");
+    joined.strip_suffix("_agent").unwrap_or(&joined).to_string()
+}
+
+/// Where a reference resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    Found(String),
+    Missing,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Workspace {
+    files: HashSet<String>,
+    dirs: HashSet<String>,
+    by_name: HashMap<String, Vec<String>>,
+    docs: HashMap<String, DocFacts>,
+    numbers: HashMap<(String, PrpNumber), BTreeSet<String>>,
+    /// Agents defined by context files, keyed by normalized id, then by defining path.
+    file_agents: BTreeMap<String, BTreeMap<String, AgentFacts>>,
+    config_agents: BTreeMap<String, AgentFacts>,
+    /// The workspace folder's own name: scope paths often start with it (`/band-platform/…`).
+    pub root_name: Option<String>,
+}
+
+/// The `PRPs` folder a PRP belongs to: numbers are unique within it.
+pub fn prp_namespace(path: &str) -> String {
+    let lower = path.to_ascii_lowercase();
+    match lower.find("prps/") {
+        Some(i) if i == 0 || lower.as_bytes()[i - 1] == b'/' => path[..i + 4].to_string(),
+        _ => String::new(),
+    }
+}
+
+impl Workspace {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records that a file exists (any file, not only Markdown).
+    pub fn add_file(&mut self, path: &str) {
+        if !self.files.insert(path.to_string()) {
+            return;
+        }
+        let mut dir = path;
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            if !self.dirs.insert(parent.to_string()) {
+                break;
+            }
+            dir = parent;
+        }
+        let name = path.rsplit('/').next().unwrap_or(path).to_string();
+        self.by_name.entry(name).or_default().push(path.to_string());
+    }
+
+    pub fn remove_file(&mut self, path: &str) {
+        if self.files.remove(path) {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            if let Some(v) = self.by_name.get_mut(name) {
+                v.retain(|p| p != path);
+            }
+            // Folders are kept: a folder emptied on disk still existed as a scope until rescanned.
+        }
+        self.remove_document(path);
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        let path = path.trim_end_matches('/');
+        path.is_empty() || self.files.contains(path) || self.dirs.contains(path)
+    }
+
+    pub fn is_dir(&self, path: &str) -> bool {
+        self.dirs.contains(path.trim_end_matches('/'))
+    }
+
+    /// Stores a document's facts; returns the previous facts.
+    pub fn update_document(&mut self, path: &str, facts: DocFacts) -> Option<DocFacts> {
+        let old = self.remove_document(path);
+        if let Some(n) = &facts.number {
+            self.numbers.entry((prp_namespace(path), n.clone())).or_default().insert(path.to_string());
+        }
+        if let Some(a) = &facts.agent {
+            self.file_agents.entry(normalize_agent_id(&a.id)).or_default().insert(path.to_string(), a.clone());
+        }
+        self.docs.insert(path.to_string(), facts);
+        old
+    }
+
+    pub fn remove_document(&mut self, path: &str) -> Option<DocFacts> {
+        let old = self.docs.remove(path)?;
+        if let Some(n) = &old.number {
+            let key = (prp_namespace(path), n.clone());
+            if let Some(set) = self.numbers.get_mut(&key) {
+                set.remove(path);
+                if set.is_empty() {
+                    self.numbers.remove(&key);
+                }
+            }
+        }
+        if let Some(a) = &old.agent {
+            let id = normalize_agent_id(&a.id);
+            if let Some(m) = self.file_agents.get_mut(&id) {
+                m.remove(path);
+                if m.is_empty() {
+                    self.file_agents.remove(&id);
+                }
+            }
+        }
+        Some(old)
+    }
+
+    /// Agents from the configuration (orchestrator import); replaces the previous set.
+    pub fn set_config_agents(&mut self, config: &Config) {
+        self.config_agents.clear();
+        if let Some(o) = &config.orchestrator {
+            for a in &o.agents {
+                self.config_agents.insert(
+                    normalize_agent_id(&a.id),
+                    AgentFacts {
+                        id: a.id.clone(),
+                        name: None,
+                        source: config.orchestrator_path.clone().unwrap_or_default(),
+                        scope: Vec::new(),
+                        enabled: a.enabled,
+                        max_concurrent: a.max_concurrent,
+                    },
+                );
+            }
+        }
+    }
+
+    pub fn facts(&self, path: &str) -> Option<&DocFacts> {
+        self.docs.get(path)
+    }
+
+    pub fn documents(&self) -> impl Iterator<Item = (&String, &DocFacts)> {
+        self.docs.iter()
+    }
+
+    /// PRPs sharing a number in the same `PRPs` folder.
+    pub fn prps_numbered(&self, path: &str, number: &PrpNumber) -> Vec<&str> {
+        self.numbers.get(&(prp_namespace(path), number.clone())).map(|s| s.iter().map(String::as_str).collect()).unwrap_or_default()
+    }
+
+    /// PRP documents with this file name.
+    pub fn prps_named(&self, file_name: &str) -> Vec<&str> {
+        let mut found: Vec<&str> = self
+            .by_name
+            .get(file_name)
+            .into_iter()
+            .flatten()
+            .filter(|p| self.docs.get(*p).is_some_and(|f| f.kind == DocKind::Prp))
+            .map(String::as_str)
+            .collect();
+        found.sort();
+        found
+    }
+
+    pub fn has_agents(&self) -> bool {
+        !self.file_agents.is_empty() || !self.config_agents.is_empty()
+    }
+
+    /// An agent by any of its spellings (id, `x_agent`, display name).
+    pub fn agent(&self, name: &str) -> Option<&AgentFacts> {
+        let id = normalize_agent_id(name);
+        if let Some(a) = self.file_agents.get(&id).and_then(|m| m.values().next()) {
+            return Some(a);
+        }
+        if let Some(a) = self.config_agents.get(&id) {
+            return Some(a);
+        }
+        self.file_agents.values().flat_map(|m| m.values()).find(|a| a.name.as_deref().is_some_and(|n| normalize_agent_id(n) == id))
+    }
+
+    pub fn agents(&self) -> Vec<&AgentFacts> {
+        let mut all: Vec<&AgentFacts> = self.file_agents.values().filter_map(|m| m.values().next()).collect();
+        all.extend(self.config_agents.iter().filter(|(id, _)| !self.file_agents.contains_key(*id)).map(|(_, a)| a));
+        all
+    }
+
+    /// Resolves a path written in `from_doc`: relative to its folder, then to the workspace
+    /// root, then (for paths with a folder part) as the tail of a unique workspace path.
+    pub fn resolve(&self, from_doc: &str, target: &str) -> Resolution {
+        let target = target.trim().replace('\\', "/");
+        let dir = from_doc.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let mut candidates = Vec::new();
+        if let Some(root_relative) = target.strip_prefix('/') {
+            candidates.push(normalize_path("", root_relative));
+            if let Some((first, rest)) = root_relative.split_once('/') {
+                if self.root_name.as_deref().is_none_or(|r| r == first) || !self.exists(first) {
+                    candidates.push(normalize_path("", rest));
+                }
+            }
+        } else {
+            candidates.push(normalize_path(dir, &target));
+            candidates.push(normalize_path("", &target));
+        }
+        for c in candidates.into_iter().flatten() {
+            if self.exists(&c) {
+                return Resolution::Found(c);
+            }
+        }
+        // Tail match: `src/app.py` written relative to a sub-project.
+        let tail = target.trim_start_matches("./").trim_start_matches('/');
+        let tail = tail.trim_start_matches("../");
+        let tail = tail.trim_end_matches('/');
+        if tail.contains('/') {
+            let name = tail.rsplit('/').next().unwrap_or(tail);
+            let suffix = format!("/{tail}");
+            if let Some(p) = self.by_name.get(name).into_iter().flatten().find(|p| p.ends_with(&suffix)) {
+                return Resolution::Found(p.clone());
+            }
+            if self.dirs.iter().any(|d| d.ends_with(&suffix)) && target.ends_with('/') {
+                return Resolution::Found(tail.to_string());
+            }
+        }
+        Resolution::Missing
+    }
+
+    /// Documents whose findings may change when `path`'s facts change from `old` to `new`.
+    pub fn dependents(&self, path: &str, old: Option<&DocFacts>, new: Option<&DocFacts>) -> Vec<String> {
+        if old == new {
+            return Vec::new();
+        }
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let mut out: BTreeSet<String> = BTreeSet::new();
+        for facts in [old, new].into_iter().flatten() {
+            if let Some(n) = &facts.number {
+                out.extend(self.prps_numbered(path, n).into_iter().map(str::to_string));
+            }
+        }
+        let agents_changed = old.and_then(|f| f.agent.as_ref()) != new.and_then(|f| f.agent.as_ref());
+        let kind_changed = old.map(|f| f.kind) != new.map(|f| f.kind);
+        for (p, f) in &self.docs {
+            if f.referenced_names.contains(name) || (agents_changed && !f.assigned_agents.is_empty()) || (kind_changed && f.kind == DocKind::TaskBoard) {
+                out.insert(p.clone());
+            }
+        }
+        out.remove(path);
+        out.into_iter().collect()
+    }
+}
+
+/// Joins and normalizes a relative path; `None` when it climbs above the root.
+pub fn normalize_path(dir: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
+    for piece in target.split('/') {
+        match piece {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ws(files: &[&str]) -> Workspace {
+        let mut w = Workspace::new();
+        for f in files {
+            w.add_file(f);
+        }
+        w
+    }
+
+    #[test]
+    fn resolution_order() {
+        let w = ws(&["PRPs/active/01_x.md", "docs/a.md", "backend/src/app.py"]);
+        assert_eq!(w.resolve("PRPs/active/01_x.md", "../../docs/a.md"), Resolution::Found("docs/a.md".into()));
+        assert_eq!(w.resolve("PRPs/active/01_x.md", "docs/a.md"), Resolution::Found("docs/a.md".into()));
+        assert_eq!(w.resolve("PRPs/active/01_x.md", "/docs/a.md"), Resolution::Found("docs/a.md".into()));
+        assert_eq!(w.resolve("PRPs/active/01_x.md", "src/app.py"), Resolution::Found("backend/src/app.py".into()));
+        assert_eq!(w.resolve("PRPs/active/01_x.md", "docs/"), Resolution::Found("docs".into()));
+        assert_eq!(w.resolve("PRPs/active/01_x.md", "app.py"), Resolution::Missing);
+        assert_eq!(w.resolve("PRPs/active/01_x.md", "../../../x"), Resolution::Missing);
+    }
+
+    #[test]
+    fn monorepo_prefixed_scope_paths() {
+        let mut w = ws(&["frontend/src/App.tsx"]);
+        w.root_name = Some("band-platform".into());
+        assert_eq!(w.resolve("agent_contexts/a.md", "/band-platform/frontend/"), Resolution::Found("frontend".into()));
+    }
+
+    #[test]
+    fn agent_spellings() {
+        assert_eq!(normalize_agent_id("Backend Agent"), "backend");
+        assert_eq!(normalize_agent_id("@frontend-agent"), "frontend");
+        assert_eq!(normalize_agent_id("`database_agent`"), "database");
+    }
+}
