@@ -89,12 +89,18 @@ pub struct RawAgents {
 impl RawConfig {
     /// Parses `prp-lsp.toml`. The error carries the byte range of the offending text.
     pub fn from_toml(text: &str) -> Result<RawConfig, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError { message: e.message().to_string(), span: e.span() })
+        toml::from_str(text).map_err(|e| ConfigError {
+            message: e.message().to_string(),
+            span: e.span(),
+        })
     }
 
     /// Parses the editor's settings object (same shape as the file).
     pub fn from_json(value: serde_json::Value) -> Result<RawConfig, ConfigError> {
-        serde_json::from_value(value).map_err(|e| ConfigError { message: e.to_string(), span: None })
+        serde_json::from_value(value).map_err(|e| ConfigError {
+            message: e.to_string(),
+            span: None,
+        })
     }
 
     /// Layers `overlay` on top of `self`: maps merge key by key, other set values replace.
@@ -154,7 +160,14 @@ impl Config {
         let mut levels = BTreeMap::new();
         for (code, level) in &raw.rules {
             let rule = Rule::from_code(code).ok_or_else(|| ConfigError {
-                message: format!("unknown rule `{code}` in [rules]; known rules: {}", Rule::ALL.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ")),
+                message: format!(
+                    "unknown rule `{code}` in [rules]; known rules: {}",
+                    Rule::ALL
+                        .iter()
+                        .map(|r| r.code())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 span: None,
             })?;
             levels.insert(rule, *level);
@@ -166,7 +179,16 @@ impl Config {
         let mut profiles = builtin_profiles();
         for (name, p) in &raw.profiles {
             let parse_reqs = |list: &Vec<String>| -> Vec<Requirement> {
-                list.iter().map(|r| Requirement(r.split('|').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())).collect()
+                list.iter()
+                    .map(|r| {
+                        Requirement(
+                            r.split('|')
+                                .map(|s| s.trim().to_string())
+                                .filter(|s| !s.is_empty())
+                                .collect(),
+                        )
+                    })
+                    .collect()
             };
             match profiles.iter_mut().find(|existing| &existing.name == name) {
                 Some(existing) => {
@@ -182,7 +204,10 @@ impl Config {
                 }
                 None => profiles.push(Profile {
                     name: name.clone(),
-                    description: p.description.clone().unwrap_or_else(|| format!("profile `{name}` from prp-lsp.toml")),
+                    description: p
+                        .description
+                        .clone()
+                        .unwrap_or_else(|| format!("profile `{name}` from prp-lsp.toml")),
                     required: p.required.as_ref().map(parse_reqs).unwrap_or_default(),
                     optional: p.optional.clone().unwrap_or_default(),
                 }),
@@ -191,9 +216,15 @@ impl Config {
         let mut profile_rules = Vec::new();
         for rule in &raw.profile_rules {
             if !profiles.iter().any(|p| p.name == rule.profile) {
-                return Err(ConfigError { message: format!("profile-rules names unknown profile `{}`", rule.profile), span: None });
+                return Err(ConfigError {
+                    message: format!("profile-rules names unknown profile `{}`", rule.profile),
+                    span: None,
+                });
             }
-            profile_rules.push((glob_set(std::slice::from_ref(&rule.glob))?, rule.profile.clone()));
+            profile_rules.push((
+                glob_set(std::slice::from_ref(&rule.glob))?,
+                rule.profile.clone(),
+            ));
         }
         let d = &raw.documents;
         let documents = DocumentSelection {
@@ -208,7 +239,11 @@ impl Config {
             profiles,
             synonyms,
             profile_rules,
-            agent_directories: raw.agents.directories.clone().unwrap_or_else(|| vec!["agent_contexts".to_string()]),
+            agent_directories: raw
+                .agents
+                .directories
+                .clone()
+                .unwrap_or_else(|| vec!["agent_contexts".to_string()]),
             orchestrator_path: raw.orchestrator_config.clone(),
             orchestrator: None,
         })
@@ -228,17 +263,26 @@ impl Config {
 
     /// Profile forced on a path by `[[profile-rules]]`.
     pub fn profile_for_path(&self, path: &str) -> Option<&str> {
-        self.profile_rules.iter().find(|(set, _)| set.is_match(path)).map(|(_, name)| name.as_str())
+        self.profile_rules
+            .iter()
+            .find(|(set, _)| set.is_match(path))
+            .map(|(_, name)| name.as_str())
     }
 }
 
 fn glob_set(patterns: &[String]) -> Result<GlobSet, ConfigError> {
     let mut builder = GlobSetBuilder::new();
     for p in patterns {
-        let glob = Glob::new(p).map_err(|e| ConfigError { message: format!("invalid glob `{p}`: {e}"), span: None })?;
+        let glob = Glob::new(p).map_err(|e| ConfigError {
+            message: format!("invalid glob `{p}`: {e}"),
+            span: None,
+        })?;
         builder.add(glob);
     }
-    builder.build().map_err(|e| ConfigError { message: e.to_string(), span: None })
+    builder.build().map_err(|e| ConfigError {
+        message: e.to_string(),
+        span: None,
+    })
 }
 
 /// Configured globs for each document kind; `None` means the built-in rules decide.
@@ -281,12 +325,17 @@ mod tests {
 
     #[test]
     fn severities_and_unknown_rules() {
-        let raw = RawConfig::from_toml("[rules]\nmissing-section = \"error\"\nabsolute-path = \"off\"\n").unwrap();
+        let raw =
+            RawConfig::from_toml("[rules]\nmissing-section = \"error\"\nabsolute-path = \"off\"\n")
+                .unwrap();
         let config = Config::from_raw(&raw).unwrap();
         assert_eq!(config.severity(Rule::MissingSection), Some(Severity::Error));
         assert_eq!(config.severity(Rule::AbsolutePath), None);
         let bad = RawConfig::from_toml("[rules]\nno-such-rule = \"error\"\n").unwrap();
-        assert!(Config::from_raw(&bad).unwrap_err().message.contains("no-such-rule"));
+        assert!(Config::from_raw(&bad)
+            .unwrap_err()
+            .message
+            .contains("no-such-rule"));
     }
 
     #[test]
@@ -294,15 +343,24 @@ mod tests {
         let err = RawConfig::from_toml("[rules\n").unwrap_err();
         assert!(err.span.is_some());
         let err = RawConfig::from_toml("[rules]\nmissing-section = \"loud\"\n").unwrap_err();
-        assert!(err.message.contains("loud") || err.message.contains("variant"), "{}", err.message);
+        assert!(
+            err.message.contains("loud") || err.message.contains("variant"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
     fn profiles_can_be_added_and_overlays_merge() {
         let raw = RawConfig::from_toml("[profiles.rfc]\nrequired = [\"Summary\", \"Goal | Why\"]\n[[profile-rules]]\nglob = \"PRPs/rfc/**\"\nprofile = \"rfc\"\n").unwrap();
-        let overlay = RawConfig::from_json(serde_json::json!({"rules": {"missing-section": "hint"}})).unwrap();
+        let overlay =
+            RawConfig::from_json(serde_json::json!({"rules": {"missing-section": "hint"}}))
+                .unwrap();
         let config = Config::from_raw(&raw.merge(overlay)).unwrap();
-        assert_eq!(config.profile("rfc").unwrap().required[1].0, vec!["Goal", "Why"]);
+        assert_eq!(
+            config.profile("rfc").unwrap().required[1].0,
+            vec!["Goal", "Why"]
+        );
         assert_eq!(config.profile_for_path("PRPs/rfc/01_x.md"), Some("rfc"));
         assert_eq!(config.severity(Rule::MissingSection), Some(Severity::Hint));
     }

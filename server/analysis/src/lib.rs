@@ -1,1 +1,17 @@
-pub fn x(){}
+//! prp-analysis: the pure core of prp-lsp. Text and workspace facts in; document model and
+//! diagnostics out. No protocol types, no async runtime, no file system.
+
+pub mod config;
+pub mod diagnostic;
+pub mod document;
+pub mod orchestrator;
+pub mod profile;
+pub mod rules;
+pub mod text;
+pub mod workspace;
+
+pub use config::{Config, RawConfig};
+pub use diagnostic::{Diagnostic, Related, Severity};
+pub use document::{parse, DocKind, Document};
+pub use rules::{check, Rule};
+pub use workspace::{DocFacts, Workspace};

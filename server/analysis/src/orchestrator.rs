@@ -19,20 +19,34 @@ pub struct OrchestratorAgent {
 
 impl OrchestratorConfig {
     pub fn from_json(text: &str) -> Result<OrchestratorConfig, String> {
-        let value: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-        let root = value.as_object().ok_or("the orchestrator configuration must be a JSON object")?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+        let root = value
+            .as_object()
+            .ok_or("the orchestrator configuration must be a JSON object")?;
         let mut agents = Vec::new();
         let read_agent = |id: String, v: &Value| OrchestratorAgent {
             id,
             enabled: v.get("enabled").and_then(Value::as_bool).unwrap_or(true),
-            max_concurrent: v.get("max_concurrent").and_then(Value::as_u64).map(|n| n as u32),
-            context_file: v.get("context_file").and_then(Value::as_str).map(str::to_string),
+            max_concurrent: v
+                .get("max_concurrent")
+                .and_then(Value::as_u64)
+                .map(|n| n as u32),
+            context_file: v
+                .get("context_file")
+                .and_then(Value::as_str)
+                .map(str::to_string),
         };
         match root.get("agents") {
-            Some(Value::Object(map)) => agents.extend(map.iter().map(|(id, v)| read_agent(id.clone(), v))),
+            Some(Value::Object(map)) => {
+                agents.extend(map.iter().map(|(id, v)| read_agent(id.clone(), v)))
+            }
             Some(Value::Array(list)) => {
                 for v in list {
-                    let id = v.get("id").or_else(|| v.get("name")).and_then(Value::as_str);
+                    let id = v
+                        .get("id")
+                        .or_else(|| v.get("name"))
+                        .and_then(Value::as_str);
                     match id {
                         Some(id) => agents.push(read_agent(id.to_string(), v)),
                         None => return Err("every entry of `agents` needs an `id`".into()),
@@ -42,8 +56,15 @@ impl OrchestratorConfig {
             Some(_) => return Err("`agents` must be an object or a list".into()),
             None => {}
         }
-        let default_agent = root.get("task_routing").and_then(|r| r.get("default_agent")).and_then(Value::as_str).map(str::to_string);
-        Ok(OrchestratorConfig { agents, default_agent })
+        let default_agent = root
+            .get("task_routing")
+            .and_then(|r| r.get("default_agent"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        Ok(OrchestratorConfig {
+            agents,
+            default_agent,
+        })
     }
 }
 
@@ -60,6 +81,8 @@ mod tests {
         let list = OrchestratorConfig::from_json(r#"{"agents":[{"id":"frontend"}]}"#).unwrap();
         assert_eq!(list.agents[0].id, "frontend");
         assert!(OrchestratorConfig::from_json("[1]").is_err());
-        assert!(OrchestratorConfig::from_json(r#"{"agents":[{}]}"#).unwrap_err().contains("id"));
+        assert!(OrchestratorConfig::from_json(r#"{"agents":[{}]}"#)
+            .unwrap_err()
+            .contains("id"));
     }
 }

@@ -6,35 +6,153 @@ use std::collections::HashMap;
 /// Canonical section → the names it is written as (lowercase, normalized). The canonical
 /// name itself is always accepted.
 pub const BUILTIN_SYNONYMS: &[(&str, &[&str])] = &[
-    ("Goal", &["objective", "objectives", "feature goal", "goals"]),
-    ("Why", &["problem statement", "business value", "business justification", "background", "motivation", "rationale", "problem"]),
-    ("What", &["user-visible behavior", "technical requirements", "requirements", "scope", "functional requirements", "feature description"]),
-    ("Success Criteria", &["success metrics", "acceptance criteria", "exit criteria", "definition of done"]),
-    ("All Needed Context", &["context", "documentation & references", "context completeness check", "needed context", "documentation and references", "references"]),
-    ("Implementation Blueprint", &["solution design", "technical approach", "implementation patterns & key details", "implementation plan", "implementation approach", "implementation details", "implementation"]),
-    ("Tasks", &["implementation tasks", "implementation steps", "tasks (in execution order)", "step-by-step tasks", "task list", "low-level tasks", "list of tasks"]),
-    ("Validation Loop", &["testing & validation", "testing procedures", "validation steps", "validation gates", "validation commands", "validation", "testing strategy", "testing", "testing and validation", "test plan"]),
-    ("Final Validation Checklist", &["final checklist", "completion checklist", "validation checklist"]),
-    ("Pre-Implementation", &["pre-implementation requirements", "prerequisites", "dependencies", "pre-implementation checklist"]),
+    (
+        "Goal",
+        &["objective", "objectives", "feature goal", "goals"],
+    ),
+    (
+        "Why",
+        &[
+            "problem statement",
+            "business value",
+            "business justification",
+            "background",
+            "motivation",
+            "rationale",
+            "problem",
+        ],
+    ),
+    (
+        "What",
+        &[
+            "user-visible behavior",
+            "technical requirements",
+            "requirements",
+            "scope",
+            "functional requirements",
+            "feature description",
+        ],
+    ),
+    (
+        "Success Criteria",
+        &[
+            "success metrics",
+            "acceptance criteria",
+            "exit criteria",
+            "definition of done",
+        ],
+    ),
+    (
+        "All Needed Context",
+        &[
+            "context",
+            "documentation & references",
+            "context completeness check",
+            "needed context",
+            "documentation and references",
+            "references",
+        ],
+    ),
+    (
+        "Implementation Blueprint",
+        &[
+            "solution design",
+            "technical approach",
+            "implementation patterns & key details",
+            "implementation plan",
+            "implementation approach",
+            "implementation details",
+            "implementation",
+        ],
+    ),
+    (
+        "Tasks",
+        &[
+            "implementation tasks",
+            "implementation steps",
+            "tasks (in execution order)",
+            "step-by-step tasks",
+            "task list",
+            "low-level tasks",
+            "list of tasks",
+        ],
+    ),
+    (
+        "Validation Loop",
+        &[
+            "testing & validation",
+            "testing procedures",
+            "validation steps",
+            "validation gates",
+            "validation commands",
+            "validation",
+            "testing strategy",
+            "testing",
+            "testing and validation",
+            "test plan",
+        ],
+    ),
+    (
+        "Final Validation Checklist",
+        &[
+            "final checklist",
+            "completion checklist",
+            "validation checklist",
+        ],
+    ),
+    (
+        "Pre-Implementation",
+        &[
+            "pre-implementation requirements",
+            "prerequisites",
+            "dependencies",
+            "pre-implementation checklist",
+        ],
+    ),
     ("Rollback Plan", &["rollback", "rollback procedure"]),
     ("Anti-Patterns to Avoid", &["anti-patterns"]),
     ("Priority", &[]),
     ("Complexity", &[]),
     ("Modules Affected", &["affected modules"]),
     ("Deployment Steps", &["deployment", "deployment plan"]),
-    ("Post-Deployment", &["post-deployment monitoring", "post-deployment steps", "post-implementation"]),
-    ("Estimated Effort", &["timeline", "estimated effort / timeline", "effort estimate", "effort"]),
+    (
+        "Post-Deployment",
+        &[
+            "post-deployment monitoring",
+            "post-deployment steps",
+            "post-implementation",
+        ],
+    ),
+    (
+        "Estimated Effort",
+        &[
+            "timeline",
+            "estimated effort / timeline",
+            "effort estimate",
+            "effort",
+        ],
+    ),
     ("Summary", &[]),
     ("User Story", &["user stories"]),
     ("Solution Statement", &["solution", "proposed solution"]),
-    ("Files to Change", &["files to modify", "relevant files", "files to create or modify"]),
+    (
+        "Files to Change",
+        &[
+            "files to modify",
+            "relevant files",
+            "files to create or modify",
+        ],
+    ),
     ("High-Level Objective", &[]),
     ("Mid-Level Objective", &["mid-level objectives"]),
     ("Low-Level Tasks", &[]),
     ("Original Story", &[]),
     ("Story Metadata", &[]),
     ("Description", &["overview", "feature overview"]),
-    ("Known Gotchas", &["known gotchas & library quirks", "gotchas"]),
+    (
+        "Known Gotchas",
+        &["known gotchas & library quirks", "gotchas"],
+    ),
     ("Notes", &["additional notes"]),
     ("Confidence Score", &[]),
 ];
@@ -77,7 +195,15 @@ pub fn builtin_profiles() -> Vec<Profile> {
         profile(
             "base",
             "context-engineering base template (v2/v3)",
-            &[&["Goal"], &["Why"], &["What"], &["Success Criteria"], &["All Needed Context"], &["Implementation Blueprint", "Tasks"], &["Validation Loop"]],
+            &[
+                &["Goal"],
+                &["Why"],
+                &["What"],
+                &["Success Criteria"],
+                &["All Needed Context"],
+                &["Implementation Blueprint", "Tasks"],
+                &["Validation Loop"],
+            ],
             &["Final Validation Checklist", "Anti-Patterns to Avoid"],
         ),
         profile(
@@ -103,26 +229,75 @@ pub fn builtin_profiles() -> Vec<Profile> {
         profile(
             "short",
             "short form",
-            &[&["Goal"], &["Priority"], &["What"], &["Success Criteria"], &["Implementation Blueprint"], &["Estimated Effort"]],
+            &[
+                &["Goal"],
+                &["Priority"],
+                &["What"],
+                &["Success Criteria"],
+                &["Implementation Blueprint"],
+                &["Estimated Effort"],
+            ],
             &[],
         ),
         profile(
             "feature-plan",
             "feature plan",
-            &[&["Summary"], &["User Story"], &["Why"], &["Solution Statement"], &["Files to Change"], &["Tasks"], &["Validation Loop"], &["Success Criteria"]],
+            &[
+                &["Summary"],
+                &["User Story"],
+                &["Why"],
+                &["Solution Statement"],
+                &["Files to Change"],
+                &["Tasks"],
+                &["Validation Loop"],
+                &["Success Criteria"],
+            ],
             &[],
         ),
-        profile("spec", "spec (objectives and low-level tasks)", &[&["High-Level Objective"], &["Mid-Level Objective"], &["Low-Level Tasks", "Tasks"]], &[]),
-        profile("story", "story (original story and metadata)", &[&["Original Story"], &["Story Metadata"]], &[]),
+        profile(
+            "spec",
+            "spec (objectives and low-level tasks)",
+            &[
+                &["High-Level Objective"],
+                &["Mid-Level Objective"],
+                &["Low-Level Tasks", "Tasks"],
+            ],
+            &[],
+        ),
+        profile(
+            "story",
+            "story (original story and metadata)",
+            &[&["Original Story"], &["Story Metadata"]],
+            &[],
+        ),
     ]
 }
 
 /// Agent context files have their own shape.
 pub const AGENT_SECTIONS: &[(&str, &[&str])] = &[
-    ("Identity", &["your identity", "identity", "role", "your role"]),
-    ("Scope", &["your scope", "scope", "responsibilities", "your responsibilities"]),
+    (
+        "Identity",
+        &["your identity", "identity", "role", "your role"],
+    ),
+    (
+        "Scope",
+        &[
+            "your scope",
+            "scope",
+            "responsibilities",
+            "your responsibilities",
+        ],
+    ),
     ("Capabilities", &["your capabilities", "capabilities"]),
-    ("Restrictions", &["your restrictions", "restrictions", "limitations", "constraints"]),
+    (
+        "Restrictions",
+        &[
+            "your restrictions",
+            "restrictions",
+            "limitations",
+            "constraints",
+        ],
+    ),
 ];
 
 /// Looks up the canonical section of a normalized heading key.
@@ -176,7 +351,10 @@ impl SynonymTable {
 
     /// Accepted names of a canonical section, canonical first.
     pub fn names_of(&self, canonical: &str) -> Vec<String> {
-        self.names.get(canonical).cloned().unwrap_or_else(|| vec![canonical.to_string()])
+        self.names
+            .get(canonical)
+            .cloned()
+            .unwrap_or_else(|| vec![canonical.to_string()])
     }
 }
 
@@ -185,7 +363,9 @@ fn title_case(name: &str) -> String {
         .map(|w| {
             let mut c = w.chars();
             match c.next() {
-                Some(f) if !matches!(w, "to" | "of" | "and" | "in" | "or") => f.to_uppercase().chain(c).collect(),
+                Some(f) if !matches!(w, "to" | "of" | "and" | "in" | "or") => {
+                    f.to_uppercase().chain(c).collect()
+                }
                 _ => w.to_string(),
             }
         })
@@ -202,8 +382,14 @@ mod tests {
         let t = SynonymTable::builtin();
         assert_eq!(t.canonical("acceptance criteria"), Some("Success Criteria"));
         assert_eq!(t.canonical("tasks (in execution order)"), Some("Tasks"));
-        assert_eq!(t.canonical("list of tasks to be completed to fulfill the prp"), Some("Tasks"));
-        assert_eq!(t.canonical("implementation blueprint"), Some("Implementation Blueprint"));
+        assert_eq!(
+            t.canonical("list of tasks to be completed to fulfill the prp"),
+            Some("Tasks")
+        );
+        assert_eq!(
+            t.canonical("implementation blueprint"),
+            Some("Implementation Blueprint")
+        );
         assert_eq!(t.canonical("anything else"), None);
         assert!(t.names_of("Goal").contains(&"Objective".to_string()));
     }

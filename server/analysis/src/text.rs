@@ -29,7 +29,10 @@ impl LineIndex {
         let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
         line_starts.push(0);
         line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
-        LineIndex { line_starts, len: text.len() }
+        LineIndex {
+            line_starts,
+            len: text.len(),
+        }
     }
 
     pub fn line_count(&self) -> usize {
@@ -68,7 +71,10 @@ impl LineIndex {
             Encoding::Utf8 => line_text.len(),
             Encoding::Utf16 => line_text.chars().map(char::len_utf16).sum(),
         };
-        Position { line: line as u32, column: column as u32 }
+        Position {
+            line: line as u32,
+            column: column as u32,
+        }
     }
 
     /// Byte offset of a position; columns past the end of the line clamp to its end.
@@ -78,7 +84,11 @@ impl LineIndex {
             return text.len();
         }
         let start = self.line_starts[line];
-        let end = self.line_starts.get(line + 1).copied().unwrap_or(text.len());
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(text.len());
         let line_text = &text[start..end];
         let mut remaining = position.column as usize;
         for (i, c) in line_text.char_indices() {
@@ -99,7 +109,11 @@ impl LineIndex {
 }
 
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i)
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
 }
 
 pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -118,10 +132,29 @@ mod tests {
         let text = "## 🎯 Goal\nnext";
         let index = LineIndex::new(text);
         let goal = text.find("Goal").unwrap();
-        assert_eq!(index.position(text, goal, Encoding::Utf8), Position { line: 0, column: 8 });
-        assert_eq!(index.position(text, goal, Encoding::Utf16), Position { line: 0, column: 6 });
-        assert_eq!(index.offset(text, Position { line: 0, column: 6 }, Encoding::Utf16), goal);
-        assert_eq!(index.offset(text, Position { line: 1, column: 99 }, Encoding::Utf8), text.len());
+        assert_eq!(
+            index.position(text, goal, Encoding::Utf8),
+            Position { line: 0, column: 8 }
+        );
+        assert_eq!(
+            index.position(text, goal, Encoding::Utf16),
+            Position { line: 0, column: 6 }
+        );
+        assert_eq!(
+            index.offset(text, Position { line: 0, column: 6 }, Encoding::Utf16),
+            goal
+        );
+        assert_eq!(
+            index.offset(
+                text,
+                Position {
+                    line: 1,
+                    column: 99
+                },
+                Encoding::Utf8
+            ),
+            text.len()
+        );
     }
 
     #[test]

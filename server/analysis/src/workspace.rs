@@ -62,15 +62,28 @@ impl DocFacts {
                 max_concurrent: None,
             }),
             referenced_names,
-            assigned_agents: doc.tasks.iter().filter_map(|t| t.assignee.as_ref()).map(|a| normalize_agent_id(&a.value)).collect(),
+            assigned_agents: doc
+                .tasks
+                .iter()
+                .filter_map(|t| t.assignee.as_ref())
+                .map(|a| normalize_agent_id(&a.value))
+                .collect(),
         }
     }
 }
 
 /// `Backend Agent`, `backend_agent`, `@backend-agent` → `backend`.
 pub fn normalize_agent_id(name: &str) -> String {
-    let lower = name.trim().trim_start_matches('@').trim_matches('`').to_lowercase();
-    let joined: String = lower.split(|c: char| c.is_whitespace() || c == '-' || c == '_').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("_");
+    let lower = name
+        .trim()
+        .trim_start_matches('@')
+        .trim_matches('`')
+        .to_lowercase();
+    let joined: String = lower
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("_");
     joined.strip_suffix("_agent").unwrap_or(&joined).to_string()
 }
 
@@ -153,10 +166,16 @@ impl Workspace {
     pub fn update_document(&mut self, path: &str, facts: DocFacts) -> Option<DocFacts> {
         let old = self.remove_document(path);
         if let Some(n) = &facts.number {
-            self.numbers.entry((prp_namespace(path), n.clone())).or_default().insert(path.to_string());
+            self.numbers
+                .entry((prp_namespace(path), n.clone()))
+                .or_default()
+                .insert(path.to_string());
         }
         if let Some(a) = &facts.agent {
-            self.file_agents.entry(normalize_agent_id(&a.id)).or_default().insert(path.to_string(), a.clone());
+            self.file_agents
+                .entry(normalize_agent_id(&a.id))
+                .or_default()
+                .insert(path.to_string(), a.clone());
         }
         self.docs.insert(path.to_string(), facts);
         old
@@ -215,7 +234,10 @@ impl Workspace {
 
     /// PRPs sharing a number in the same `PRPs` folder.
     pub fn prps_numbered(&self, path: &str, number: &PrpNumber) -> Vec<&str> {
-        self.numbers.get(&(prp_namespace(path), number.clone())).map(|s| s.iter().map(String::as_str).collect()).unwrap_or_default()
+        self.numbers
+            .get(&(prp_namespace(path), number.clone()))
+            .map(|s| s.iter().map(String::as_str).collect())
+            .unwrap_or_default()
     }
 
     /// PRP documents with this file name.
@@ -245,12 +267,28 @@ impl Workspace {
         if let Some(a) = self.config_agents.get(&id) {
             return Some(a);
         }
-        self.file_agents.values().flat_map(|m| m.values()).find(|a| a.name.as_deref().is_some_and(|n| normalize_agent_id(n) == id))
+        self.file_agents
+            .values()
+            .flat_map(|m| m.values())
+            .find(|a| {
+                a.name
+                    .as_deref()
+                    .is_some_and(|n| normalize_agent_id(n) == id)
+            })
     }
 
     pub fn agents(&self) -> Vec<&AgentFacts> {
-        let mut all: Vec<&AgentFacts> = self.file_agents.values().filter_map(|m| m.values().next()).collect();
-        all.extend(self.config_agents.iter().filter(|(id, _)| !self.file_agents.contains_key(*id)).map(|(_, a)| a));
+        let mut all: Vec<&AgentFacts> = self
+            .file_agents
+            .values()
+            .filter_map(|m| m.values().next())
+            .collect();
+        all.extend(
+            self.config_agents
+                .iter()
+                .filter(|(id, _)| !self.file_agents.contains_key(*id))
+                .map(|(_, a)| a),
+        );
         all
     }
 
@@ -283,7 +321,13 @@ impl Workspace {
         if tail.contains('/') {
             let name = tail.rsplit('/').next().unwrap_or(tail);
             let suffix = format!("/{tail}");
-            if let Some(p) = self.by_name.get(name).into_iter().flatten().find(|p| p.ends_with(&suffix)) {
+            if let Some(p) = self
+                .by_name
+                .get(name)
+                .into_iter()
+                .flatten()
+                .find(|p| p.ends_with(&suffix))
+            {
                 return Resolution::Found(p.clone());
             }
             if self.dirs.iter().any(|d| d.ends_with(&suffix)) && target.ends_with('/') {
@@ -294,7 +338,12 @@ impl Workspace {
     }
 
     /// Documents whose findings may change when `path`'s facts change from `old` to `new`.
-    pub fn dependents(&self, path: &str, old: Option<&DocFacts>, new: Option<&DocFacts>) -> Vec<String> {
+    pub fn dependents(
+        &self,
+        path: &str,
+        old: Option<&DocFacts>,
+        new: Option<&DocFacts>,
+    ) -> Vec<String> {
         if old == new {
             return Vec::new();
         }
@@ -305,10 +354,14 @@ impl Workspace {
                 out.extend(self.prps_numbered(path, n).into_iter().map(str::to_string));
             }
         }
-        let agents_changed = old.and_then(|f| f.agent.as_ref()) != new.and_then(|f| f.agent.as_ref());
+        let agents_changed =
+            old.and_then(|f| f.agent.as_ref()) != new.and_then(|f| f.agent.as_ref());
         let kind_changed = old.map(|f| f.kind) != new.map(|f| f.kind);
         for (p, f) in &self.docs {
-            if f.referenced_names.contains(name) || (agents_changed && !f.assigned_agents.is_empty()) || (kind_changed && f.kind == DocKind::TaskBoard) {
+            if f.referenced_names.contains(name)
+                || (agents_changed && !f.assigned_agents.is_empty())
+                || (kind_changed && f.kind == DocKind::TaskBoard)
+            {
                 out.insert(p.clone());
             }
         }
@@ -319,7 +372,11 @@ impl Workspace {
 
 /// Joins and normalizes a relative path; `None` when it climbs above the root.
 pub fn normalize_path(dir: &str, target: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
     for piece in target.split('/') {
         match piece {
             "" | "." => {}
@@ -347,20 +404,44 @@ mod tests {
     #[test]
     fn resolution_order() {
         let w = ws(&["PRPs/active/01_x.md", "docs/a.md", "backend/src/app.py"]);
-        assert_eq!(w.resolve("PRPs/active/01_x.md", "../../docs/a.md"), Resolution::Found("docs/a.md".into()));
-        assert_eq!(w.resolve("PRPs/active/01_x.md", "docs/a.md"), Resolution::Found("docs/a.md".into()));
-        assert_eq!(w.resolve("PRPs/active/01_x.md", "/docs/a.md"), Resolution::Found("docs/a.md".into()));
-        assert_eq!(w.resolve("PRPs/active/01_x.md", "src/app.py"), Resolution::Found("backend/src/app.py".into()));
-        assert_eq!(w.resolve("PRPs/active/01_x.md", "docs/"), Resolution::Found("docs".into()));
-        assert_eq!(w.resolve("PRPs/active/01_x.md", "app.py"), Resolution::Missing);
-        assert_eq!(w.resolve("PRPs/active/01_x.md", "../../../x"), Resolution::Missing);
+        assert_eq!(
+            w.resolve("PRPs/active/01_x.md", "../../docs/a.md"),
+            Resolution::Found("docs/a.md".into())
+        );
+        assert_eq!(
+            w.resolve("PRPs/active/01_x.md", "docs/a.md"),
+            Resolution::Found("docs/a.md".into())
+        );
+        assert_eq!(
+            w.resolve("PRPs/active/01_x.md", "/docs/a.md"),
+            Resolution::Found("docs/a.md".into())
+        );
+        assert_eq!(
+            w.resolve("PRPs/active/01_x.md", "src/app.py"),
+            Resolution::Found("backend/src/app.py".into())
+        );
+        assert_eq!(
+            w.resolve("PRPs/active/01_x.md", "docs/"),
+            Resolution::Found("docs".into())
+        );
+        assert_eq!(
+            w.resolve("PRPs/active/01_x.md", "app.py"),
+            Resolution::Missing
+        );
+        assert_eq!(
+            w.resolve("PRPs/active/01_x.md", "../../../x"),
+            Resolution::Missing
+        );
     }
 
     #[test]
     fn monorepo_prefixed_scope_paths() {
         let mut w = ws(&["frontend/src/App.tsx"]);
         w.root_name = Some("band-platform".into());
-        assert_eq!(w.resolve("agent_contexts/a.md", "/band-platform/frontend/"), Resolution::Found("frontend".into()));
+        assert_eq!(
+            w.resolve("agent_contexts/a.md", "/band-platform/frontend/"),
+            Resolution::Found("frontend".into())
+        );
     }
 
     #[test]

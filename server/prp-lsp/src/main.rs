@@ -1,1 +1,49 @@
-fn main(){}
+//! prp-lsp: a language server and command line for PRP workspaces.
+
+mod cli;
+mod convert;
+mod project;
+mod server;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "prp-lsp",
+    version,
+    about = "Language server and checker for PRP workspaces (PRPs, TASK.md, agent context files)"
+)]
+struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the language server over stdio (the default with no command).
+    Lsp,
+    /// Validate a workspace (default: the current directory) and print the findings.
+    Check {
+        /// Workspace folders or single documents.
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: cli::check::Format,
+    },
+}
+
+fn main() {
+    let args = Args::parse();
+    match args.command {
+        None | Some(Command::Lsp) => server::run_stdio(),
+        Some(Command::Check { paths, format }) => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let code = cli::check::run(&paths, format, &mut out);
+            drop(out);
+            std::process::exit(code);
+        }
+    }
+}

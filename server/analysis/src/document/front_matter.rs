@@ -26,7 +26,11 @@ pub fn lines_with_spans(text: &str) -> impl Iterator<Item = (Span, &str)> {
 fn key_value(line: &str) -> Option<(&str, &str)> {
     let colon = line.find(':')?;
     let key = &line[..colon];
-    if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if key.is_empty()
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         return None;
     }
     let value = &line[colon + 1..];
@@ -72,14 +76,27 @@ fn read_pairs<'a>(lines: impl Iterator<Item = (Span, &'a str)>) -> Vec<(String, 
         }
         block = None;
         if let Some((key, value)) = key_value(line) {
-            let value_start = span.start + line.len() - line[line.find(':').unwrap() + 1..].trim_start().len();
+            let value_start =
+                span.start + line.len() - line[line.find(':').unwrap() + 1..].trim_start().len();
             let value_start = value_start.min(span.end);
             if value.is_empty() || value == "|" || value == ">" || value == "|-" || value == ">-" {
-                keys.push((key.to_ascii_lowercase(), Spanned { value: String::new(), span: span.end..span.end }));
+                keys.push((
+                    key.to_ascii_lowercase(),
+                    Spanned {
+                        value: String::new(),
+                        span: span.end..span.end,
+                    },
+                ));
                 block = Some(keys.len() - 1);
             } else {
                 let v = unquote(value);
-                keys.push((key.to_ascii_lowercase(), Spanned { value: v.to_string(), span: value_start..span.end }));
+                keys.push((
+                    key.to_ascii_lowercase(),
+                    Spanned {
+                        value: v.to_string(),
+                        span: value_start..span.end,
+                    },
+                ));
             }
         }
     }
@@ -91,20 +108,34 @@ pub fn read_header(text: &str) -> Header {
     let text_bom = text.strip_prefix('\u{feff}').map(|_| 3).unwrap_or(0);
     let body = &text[text_bom..];
     let mut lines = lines_with_spans(body).map(|(s, l)| (s.start + text_bom..s.end + text_bom, l));
-    let Some((first_span, first)) = lines.next() else { return Header::default() };
+    let Some((first_span, first)) = lines.next() else {
+        return Header::default();
+    };
     if first.trim_end() == "---" {
         // YAML front matter: up to the closing `---` or `...`.
         let mut inner = Vec::new();
         for (span, line) in lines.by_ref() {
             if line.trim_end() == "---" || line.trim_end() == "..." {
                 let end = (span.end + 1).min(text.len());
-                let end = if text[span.end..].starts_with("\r\n") { span.end + 2 } else { end };
-                return Header { keys: read_pairs(inner.into_iter()), end, unterminated: false };
+                let end = if text[span.end..].starts_with("\r\n") {
+                    span.end + 2
+                } else {
+                    end
+                };
+                return Header {
+                    keys: read_pairs(inner.into_iter()),
+                    end,
+                    unterminated: false,
+                };
             }
             inner.push((span, line));
         }
         // Never closed: treat it as body, but say so.
-        return Header { keys: Vec::new(), end: text_bom, unterminated: true };
+        return Header {
+            keys: Vec::new(),
+            end: text_bom,
+            unterminated: true,
+        };
     }
     // The pseudo-header: line 1 `name: …`, then `description: |` and indented text.
     if let Some((key, _)) = key_value(first) {
@@ -123,11 +154,22 @@ pub fn read_header(text: &str) -> Header {
                     break;
                 }
             }
-            let end = text[end..].find('\n').map(|i| end + i + 1).unwrap_or(text.len());
-            return Header { keys: read_pairs(header_lines.into_iter()), end, unterminated: false };
+            let end = text[end..]
+                .find('\n')
+                .map(|i| end + i + 1)
+                .unwrap_or(text.len());
+            return Header {
+                keys: read_pairs(header_lines.into_iter()),
+                end,
+                unterminated: false,
+            };
         }
     }
-    Header { keys: Vec::new(), end: text_bom, unterminated: false }
+    Header {
+        keys: Vec::new(),
+        end: text_bom,
+        unterminated: false,
+    }
 }
 
 #[cfg(test)]
@@ -149,7 +191,10 @@ mod tests {
         let h = read_header(text);
         assert_eq!(h.keys[0].1.value, "Calendar sync");
         assert_eq!(h.keys[1].1.value, "Two-way sync with Google.");
-        assert_eq!(&text[h.keys[1].1.span.clone()], "Two-way sync\n  with Google.");
+        assert_eq!(
+            &text[h.keys[1].1.span.clone()],
+            "Two-way sync\n  with Google."
+        );
         assert!(text[h.end..].contains("## Priority"));
     }
 

@@ -41,7 +41,9 @@ pub fn strip_decoration(raw: &str) -> String {
                 }
                 out.push(c)
             }
-            c if c.is_alphanumeric() || c.is_whitespace() || c.is_ascii_punctuation() => out.push(c),
+            c if c.is_alphanumeric() || c.is_whitespace() || c.is_ascii_punctuation() => {
+                out.push(c)
+            }
             '–' | '—' => out.push('-'),
             _ => {}
         }
@@ -72,7 +74,16 @@ fn strip_marker(text: &str) -> (Option<MarkerState>, &str) {
     (None, t)
 }
 
-const NUMBERING_WORDS: [&str; 8] = ["phase", "step", "task", "level", "part", "stage", "milestone", "section"];
+const NUMBERING_WORDS: [&str; 8] = [
+    "phase",
+    "step",
+    "task",
+    "level",
+    "part",
+    "stage",
+    "milestone",
+    "section",
+];
 
 /// Strips `1.`, `2.3)`, `Phase 2:`, `Task 3 -`; returns the task number when the word was `task`.
 fn strip_numbering(text: &str) -> (Option<u32>, &str) {
@@ -83,11 +94,16 @@ fn strip_numbering(text: &str) -> (Option<u32>, &str) {
         let word = t[..space].to_ascii_lowercase();
         if NUMBERING_WORDS.contains(&word.as_str()) {
             let rest = t[space..].trim_start();
-            let digits = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+            let digits = rest
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .unwrap_or(rest.len());
             if digits > 0 {
                 let number = &rest[..digits];
                 let after = rest[digits..].trim_start();
-                let after = after.strip_prefix([':', '-', '.', ')']).unwrap_or(after).trim_start();
+                let after = after
+                    .strip_prefix([':', '-', '.', ')'])
+                    .unwrap_or(after)
+                    .trim_start();
                 if word == "task" {
                     task_number = number.trim_end_matches('.').parse().ok();
                 }
@@ -96,11 +112,17 @@ fn strip_numbering(text: &str) -> (Option<u32>, &str) {
         }
     }
     // Plain numbering: `1.`, `1.2`, `3)`.
-    let digits = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let digits = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
     if digits > 0 {
         let rest = &t[digits..];
         let rest = rest.strip_prefix(')').unwrap_or(rest);
-        if rest.starts_with(' ') && (t[..digits].ends_with('.') || t[digits..].starts_with(')') || t[..digits].contains('.')) {
+        if rest.starts_with(' ')
+            && (t[..digits].ends_with('.')
+                || t[digits..].starts_with(')')
+                || t[..digits].contains('.'))
+        {
             t = rest.trim_start();
         }
     }
@@ -116,7 +138,10 @@ pub fn normalize_heading(raw: &str) -> NormalizedHeading {
     let (name, value) = match rest.find(':') {
         Some(colon) => {
             let value = rest[colon + 1..].trim();
-            (&rest[..colon], (!value.is_empty()).then(|| value.to_string()))
+            (
+                &rest[..colon],
+                (!value.is_empty()).then(|| value.to_string()),
+            )
         }
         None => (rest, None),
     };
@@ -139,7 +164,8 @@ pub fn normalize_key(name: &str) -> String {
         }
         key.extend(word.chars().flat_map(char::to_lowercase));
     }
-    key.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != ')').to_string()
+    key.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != ')')
+        .to_string()
 }
 
 #[cfg(test)]
@@ -158,13 +184,19 @@ mod tests {
         let h = normalize_heading("Priority: CRITICAL");
         assert_eq!(h.key, "priority");
         assert_eq!(h.value.as_deref(), Some("CRITICAL"));
-        assert_eq!(normalize_heading("Confidence Score: 8/10").value.as_deref(), Some("8/10"));
+        assert_eq!(
+            normalize_heading("Confidence Score: 8/10").value.as_deref(),
+            Some("8/10")
+        );
     }
 
     #[test]
     fn numbering_is_stripped() {
         assert_eq!(normalize_heading("1. Goal").key, "goal");
-        assert_eq!(normalize_heading("Level 1: Syntax & Style").key, "syntax & style");
+        assert_eq!(
+            normalize_heading("Level 1: Syntax & Style").key,
+            "syntax & style"
+        );
         let task = normalize_heading("Task 3: Create the API");
         assert_eq!(task.task_number, Some(3));
         assert_eq!(task.key, "create the api");
@@ -182,6 +214,9 @@ mod tests {
     #[test]
     fn snake_case_survives() {
         assert_eq!(normalize_heading("__Goal__").key, "goal");
-        assert_eq!(normalize_heading("the user_id field").key, "the user_id field");
+        assert_eq!(
+            normalize_heading("the user_id field").key,
+            "the user_id field"
+        );
     }
 }

@@ -46,14 +46,39 @@ impl std::fmt::Display for PrpNumber {
     }
 }
 
-const NOT_PRP_FOLDERS: [&str; 6] = ["templates", "template", "ai_docs", "reports", "report", "commands"];
-const NOT_PRP_STEM_SUFFIXES: [&str; 6] =
-    ["completion_report", "implementation_summary", "completion_summary", "execution_report", "validation_report", "implementation_report"];
-const NOT_PRP_STEMS: [&str; 9] = ["readme", "index", "changelog", "claude", "agents", "contributing", "template", "license", "todo"];
+const NOT_PRP_FOLDERS: [&str; 6] = [
+    "templates",
+    "template",
+    "ai_docs",
+    "reports",
+    "report",
+    "commands",
+];
+const NOT_PRP_STEM_SUFFIXES: [&str; 6] = [
+    "completion_report",
+    "implementation_summary",
+    "completion_summary",
+    "execution_report",
+    "validation_report",
+    "implementation_report",
+];
+const NOT_PRP_STEMS: [&str; 9] = [
+    "readme",
+    "index",
+    "changelog",
+    "claude",
+    "agents",
+    "contributing",
+    "template",
+    "license",
+    "todo",
+];
 
 /// The kind of a workspace-relative path, by the configured globs or the built-in rules.
 pub fn classify(path: &str, config: &Config) -> DocKind {
-    if !path.to_ascii_lowercase().ends_with(".md") && !path.to_ascii_lowercase().ends_with(".markdown") {
+    if !path.to_ascii_lowercase().ends_with(".md")
+        && !path.to_ascii_lowercase().ends_with(".markdown")
+    {
         return DocKind::Other;
     }
     let selection = &config.documents;
@@ -64,7 +89,11 @@ pub fn classify(path: &str, config: &Config) -> DocKind {
         return kind;
     }
     let file_name = path.rsplit('/').next().unwrap_or(path);
-    let stem = file_name.rsplit_once('.').map(|(s, _)| s).unwrap_or(file_name).to_ascii_lowercase();
+    let stem = file_name
+        .rsplit_once('.')
+        .map(|(s, _)| s)
+        .unwrap_or(file_name)
+        .to_ascii_lowercase();
     if stem == "task" || stem == "tasks" {
         return DocKind::TaskBoard;
     }
@@ -73,12 +102,18 @@ pub fn classify(path: &str, config: &Config) -> DocKind {
     if let Some(root) = dirs.iter().position(|c| c.eq_ignore_ascii_case("prps")) {
         let inner = &dirs[root + 1..];
         let in_commands = root > 0 && dirs[..root].iter().any(|c| *c == "commands");
-        if in_commands || inner.iter().any(|d| NOT_PRP_FOLDERS.contains(&d.to_ascii_lowercase().as_str())) {
+        if in_commands
+            || inner
+                .iter()
+                .any(|d| NOT_PRP_FOLDERS.contains(&d.to_ascii_lowercase().as_str()))
+        {
             return DocKind::Other;
         }
         let normalized = stem.replace('-', "_");
         if NOT_PRP_STEMS.contains(&normalized.as_str())
-            || NOT_PRP_STEM_SUFFIXES.iter().any(|s| normalized.ends_with(s))
+            || NOT_PRP_STEM_SUFFIXES
+                .iter()
+                .any(|s| normalized.ends_with(s))
             || normalized.ends_with("_template")
             || normalized.starts_with("template_")
         {
@@ -91,7 +126,9 @@ pub fn classify(path: &str, config: &Config) -> DocKind {
         d == "agent_contexts" || d == "agent-contexts" || d == "agent_context"
     });
     let agent_name = stem.ends_with("_agent") || stem.ends_with("-agent");
-    if (in_agent_dir && stem != "readme" && !dirs.iter().any(|d| *d == "status")) || (agent_name && !dirs.iter().any(|d| *d == "PRPs")) {
+    if (in_agent_dir && stem != "readme" && !dirs.iter().any(|d| *d == "status"))
+        || (agent_name && !dirs.iter().any(|d| *d == "PRPs"))
+    {
         return DocKind::Agent;
     }
     DocKind::Other
@@ -101,12 +138,18 @@ pub fn classify(path: &str, config: &Config) -> DocKind {
 pub fn lifecycle_from_folder(path: &str) -> Lifecycle {
     let components: Vec<&str> = path.split('/').collect();
     let dirs = &components[..components.len().saturating_sub(1)];
-    let start = dirs.iter().position(|c| c.eq_ignore_ascii_case("prps")).map(|i| i + 1).unwrap_or(0);
+    let start = dirs
+        .iter()
+        .position(|c| c.eq_ignore_ascii_case("prps"))
+        .map(|i| i + 1)
+        .unwrap_or(0);
     for dir in dirs[start..].iter().rev() {
         match dir.to_ascii_lowercase().replace('-', "_").as_str() {
             "active" | "in_progress" | "current" | "wip" | "doing" => return Lifecycle::Active,
-            "archive" | "archived" | "completed" | "complete" | "done" | "finished" | "implemented" => return Lifecycle::Finished,
-            "planning" | "planned" | "backlog" | "drafts" | "draft" | "proposed" | "ideas" | "future" => return Lifecycle::Planning,
+            "archive" | "archived" | "completed" | "complete" | "done" | "finished"
+            | "implemented" => return Lifecycle::Finished,
+            "planning" | "planned" | "backlog" | "drafts" | "draft" | "proposed" | "ideas"
+            | "future" => return Lifecycle::Planning,
             _ => {}
         }
     }
@@ -115,19 +158,52 @@ pub fn lifecycle_from_folder(path: &str) -> Lifecycle {
 
 /// Lifecycle a `Status:` value states.
 pub fn lifecycle_from_status(status: &str) -> Lifecycle {
-    let s: String = crate::document::heading::strip_decoration(status).trim().to_ascii_lowercase();
+    let s: String = crate::document::heading::strip_decoration(status)
+        .trim()
+        .to_ascii_lowercase();
     let s = s.trim_start_matches(|c: char| !c.is_alphanumeric());
     let starts = |words: &[&str]| words.iter().any(|w| s.starts_with(w));
     if starts(&["partial", "not started", "not complete", "incomplete"]) {
-        return if s.starts_with("not started") { Lifecycle::Planning } else { Lifecycle::Active };
+        return if s.starts_with("not started") {
+            Lifecycle::Planning
+        } else {
+            Lifecycle::Active
+        };
     }
-    if starts(&["complete", "done", "finished", "implemented", "shipped", "deployed", "merged", "closed", "delivered", "archived"]) {
+    if starts(&[
+        "complete",
+        "done",
+        "finished",
+        "implemented",
+        "shipped",
+        "deployed",
+        "merged",
+        "closed",
+        "delivered",
+        "archived",
+    ]) {
         return Lifecycle::Finished;
     }
-    if starts(&["in progress", "in-progress", "ready", "active", "implementing", "wip", "in review", "review", "started", "ongoing", "blocked", "testing"]) {
+    if starts(&[
+        "in progress",
+        "in-progress",
+        "ready",
+        "active",
+        "implementing",
+        "wip",
+        "in review",
+        "review",
+        "started",
+        "ongoing",
+        "blocked",
+        "testing",
+    ]) {
         return Lifecycle::Active;
     }
-    if starts(&["draft", "planning", "planned", "proposed", "backlog", "todo", "to do", "pending", "idea", "new", "open"]) {
+    if starts(&[
+        "draft", "planning", "planned", "proposed", "backlog", "todo", "to do", "pending", "idea",
+        "new", "open",
+    ]) {
         return Lifecycle::Planning;
     }
     Lifecycle::Unknown
@@ -135,7 +211,10 @@ pub fn lifecycle_from_status(status: &str) -> Lifecycle {
 
 /// The number in a PRP file name: `03_x`, `PRP_03_x`, `PRP-003-x`, `003--x`, `phase4.5-prp2-x`.
 pub fn prp_number(file_name: &str) -> Option<PrpNumber> {
-    let stem = file_name.rsplit_once('.').map(|(s, _)| s).unwrap_or(file_name);
+    let stem = file_name
+        .rsplit_once('.')
+        .map(|(s, _)| s)
+        .unwrap_or(file_name);
     let lower = stem.to_ascii_lowercase();
     let digits_at = |s: &str| -> Option<(u32, usize)> {
         let len = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
@@ -150,20 +229,31 @@ pub fn prp_number(file_name: &str) -> Option<PrpNumber> {
         return None;
     }
     if let Some(rest) = lower.strip_prefix("phase") {
-        let phase_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let phase_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
         let phase = rest[..phase_len].trim_end_matches('.').to_string();
         let tail = &rest[phase_len..];
         if let Some(at) = tail.find("prp") {
             let (number, _) = digits_at(&tail[at + 3..])?;
-            return Some(PrpNumber { phase: (!phase.is_empty()).then_some(phase), number });
+            return Some(PrpNumber {
+                phase: (!phase.is_empty()).then_some(phase),
+                number,
+            });
         }
         return None;
     }
-    let rest = lower.strip_prefix("prp").map(|r| r.trim_start_matches(['_', '-', ' '])).unwrap_or(&lower);
+    let rest = lower
+        .strip_prefix("prp")
+        .map(|r| r.trim_start_matches(['_', '-', ' ']))
+        .unwrap_or(&lower);
     let (number, len) = digits_at(rest)?;
     // `2fa_setup.md` is a slug, not PRP 2: a number is followed by a separator or the end.
     match rest[len..].chars().next() {
-        None | Some('_' | '-' | '.' | ' ') => Some(PrpNumber { phase: None, number }),
+        None | Some('_' | '-' | '.' | ' ') => Some(PrpNumber {
+            phase: None,
+            number,
+        }),
         _ => None,
     }
 }
@@ -185,8 +275,14 @@ mod tests {
         assert_eq!(kind("PRPs/README.md"), DocKind::Other);
         assert_eq!(kind("PRPs/ai_docs/fastapi.md"), DocKind::Other);
         assert_eq!(kind("PRPs/reports/weekly.md"), DocKind::Other);
-        assert_eq!(kind("PRPs/archive/03_auth_completion_report.md"), DocKind::Other);
-        assert_eq!(kind("PRPs/archive/03-auth-implementation-summary.md"), DocKind::Other);
+        assert_eq!(
+            kind("PRPs/archive/03_auth_completion_report.md"),
+            DocKind::Other
+        );
+        assert_eq!(
+            kind("PRPs/archive/03-auth-implementation-summary.md"),
+            DocKind::Other
+        );
         assert_eq!(kind(".claude/commands/generate-prp.md"), DocKind::Other);
         assert_eq!(kind("TASK.md"), DocKind::TaskBoard);
         assert_eq!(kind("agent_contexts/backend_agent.md"), DocKind::Agent);
@@ -210,12 +306,21 @@ mod tests {
 
     #[test]
     fn lifecycle_from_folder_and_status() {
-        assert_eq!(lifecycle_from_folder("PRPs/archive/x.md"), Lifecycle::Finished);
+        assert_eq!(
+            lifecycle_from_folder("PRPs/archive/x.md"),
+            Lifecycle::Finished
+        );
         assert_eq!(lifecycle_from_folder("PRPs/active/x.md"), Lifecycle::Active);
         assert_eq!(lifecycle_from_folder("PRPs/x.md"), Lifecycle::Unknown);
         assert_eq!(lifecycle_from_status("✅ Complete"), Lifecycle::Finished);
-        assert_eq!(lifecycle_from_status("Ready for Implementation"), Lifecycle::Active);
-        assert_eq!(lifecycle_from_status("Partially Complete"), Lifecycle::Active);
+        assert_eq!(
+            lifecycle_from_status("Ready for Implementation"),
+            Lifecycle::Active
+        );
+        assert_eq!(
+            lifecycle_from_status("Partially Complete"),
+            Lifecycle::Active
+        );
         assert_eq!(lifecycle_from_status("Draft"), Lifecycle::Planning);
     }
 }

@@ -8,7 +8,10 @@ mod parse;
 pub mod scan;
 
 pub use heading::{MarkerState, NormalizedHeading};
-pub use kind::{classify, lifecycle_from_folder, lifecycle_from_status, prp_number, DocKind, Lifecycle, PrpNumber};
+pub use kind::{
+    classify, lifecycle_from_folder, lifecycle_from_status, prp_number, DocKind, Lifecycle,
+    PrpNumber,
+};
 pub use parse::parse;
 
 use std::ops::Range;
@@ -199,8 +202,14 @@ impl Document {
     }
 
     /// Sections whose canonical name is `canonical`.
-    pub fn sections_named<'a>(&'a self, canonical: &'a str) -> impl Iterator<Item = (usize, &'a Section)> + 'a {
-        self.sections.iter().enumerate().filter(move |(_, s)| s.canonical.as_deref() == Some(canonical))
+    pub fn sections_named<'a>(
+        &'a self,
+        canonical: &'a str,
+    ) -> impl Iterator<Item = (usize, &'a Section)> + 'a {
+        self.sections
+            .iter()
+            .enumerate()
+            .filter(move |(_, s)| s.canonical.as_deref() == Some(canonical))
     }
 
     /// Whether a section (or one of its ancestors) is an example section.

@@ -12,10 +12,27 @@ use super::*;
 use crate::config::Config;
 use crate::profile::AGENT_SECTIONS;
 
-const EXAMPLE_WORDS: [&str; 10] = ["format", "syntax", "template", "example", "legend", "convention", "how to", "instructions", "usage", "core principles"];
+const EXAMPLE_WORDS: [&str; 10] = [
+    "format",
+    "syntax",
+    "template",
+    "example",
+    "legend",
+    "convention",
+    "how to",
+    "instructions",
+    "usage",
+    "core principles",
+];
 
 /// Keys that describe the document; read from bold key/value lines in the header region.
-const METADATA_SECTIONS: [&str; 5] = ["metadata", "status", "document info", "story metadata", "prp metadata"];
+const METADATA_SECTIONS: [&str; 5] = [
+    "metadata",
+    "status",
+    "document info",
+    "story metadata",
+    "prp metadata",
+];
 
 pub fn parse(path: &str, text: &str, config: &Config) -> Document {
     let kind = classify(path, config);
@@ -27,7 +44,10 @@ pub fn parse(path: &str, text: &str, config: &Config) -> Document {
         lifecycle: Lifecycle::Unknown,
         text_len: text.len(),
         body_start,
-        metadata: Metadata { keys: header.keys, ..Metadata::default() },
+        metadata: Metadata {
+            keys: header.keys,
+            ..Metadata::default()
+        },
         sections: Vec::new(),
         checklist: Vec::new(),
         references: Vec::new(),
@@ -44,13 +64,25 @@ pub fn parse(path: &str, text: &str, config: &Config) -> Document {
         doc.agent = Some(read_agent(text, &doc));
     }
     let folder = lifecycle_from_folder(path);
-    let stated = doc.metadata.status.as_ref().map(|s| lifecycle_from_status(&s.value)).unwrap_or(Lifecycle::Unknown);
-    doc.lifecycle = if folder != Lifecycle::Unknown { folder } else { stated };
+    let stated = doc
+        .metadata
+        .status
+        .as_ref()
+        .map(|s| lifecycle_from_status(&s.value))
+        .unwrap_or(Lifecycle::Unknown);
+    doc.lifecycle = if folder != Lifecycle::Unknown {
+        folder
+    } else {
+        stated
+    };
     doc
 }
 
 fn line_end(text: &str, offset: usize) -> usize {
-    text[offset..].find('\n').map(|i| offset + i).unwrap_or(text.len())
+    text[offset..]
+        .find('\n')
+        .map(|i| offset + i)
+        .unwrap_or(text.len())
 }
 
 fn line_start(text: &str, offset: usize) -> usize {
@@ -70,7 +102,9 @@ fn heading_title(source: &str) -> &str {
     if first.starts_with('#') {
         let t = first.trim_start_matches('#').trim();
         let without_closing = t.trim_end_matches('#');
-        if without_closing.len() != t.len() && (without_closing.is_empty() || without_closing.ends_with(' ')) {
+        if without_closing.len() != t.len()
+            && (without_closing.is_empty() || without_closing.ends_with(' '))
+        {
             return without_closing.trim_end();
         }
         t
@@ -81,7 +115,10 @@ fn heading_title(source: &str) -> &str {
 
 fn read_structure(text: &str, body_start: usize, doc: &mut Document, config: &Config) {
     let body = &text[body_start..];
-    let options = Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES;
+    let options = Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES;
     let mut headings: Vec<(u8, Span)> = Vec::new();
     let mut list_depth: u32 = 0;
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
@@ -94,7 +131,8 @@ fn read_structure(text: &str, body_start: usize, doc: &mut Document, config: &Co
             Event::Start(Tag::List(_)) => list_depth += 1,
             Event::End(TagEnd::List(_)) => list_depth = list_depth.saturating_sub(1),
             Event::TaskListMarker(checked) => {
-                let line = line_start(text, range.start)..trim_line_end(text, line_end(text, range.start));
+                let line =
+                    line_start(text, range.start)..trim_line_end(text, line_end(text, range.start));
                 let text_after = text[range.end..line.end].trim().to_string();
                 doc.checklist.push(CheckItem {
                     marker: range.clone(),
@@ -111,13 +149,24 @@ fn read_structure(text: &str, body_start: usize, doc: &mut Document, config: &Co
                 let fence_char = open_line.chars().next().unwrap_or('`');
                 let fence_len = open_line.chars().take_while(|c| *c == fence_char).count();
                 let block = &text[range.clone()];
-                let last_line = block.trim_end_matches(['\n', '\r']).rsplit('\n').next().unwrap_or("").trim();
+                let last_line = block
+                    .trim_end_matches(['\n', '\r'])
+                    .rsplit('\n')
+                    .next()
+                    .unwrap_or("")
+                    .trim();
                 let closed = block.trim_end_matches(['\n', '\r']).contains('\n')
                     && last_line.len() >= fence_len
                     && last_line.chars().all(|c| c == fence_char);
-                doc.fences.push(Fence { span: range.clone(), opening, info: info.trim().to_string(), closed });
+                doc.fences.push(Fence {
+                    span: range.clone(),
+                    opening,
+                    info: info.trim().to_string(),
+                    closed,
+                });
             }
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => {
                 let dest = dest_url.trim();
                 let is_relative = !dest.is_empty()
                     && !dest.starts_with('#')
@@ -133,7 +182,11 @@ fn read_structure(text: &str, body_start: usize, doc: &mut Document, config: &Co
                     };
                     let target = scan::clean_target(&percent_decode(dest));
                     if !target.is_empty() {
-                        doc.references.push(Reference { kind: ReferenceKind::Link, target, span });
+                        doc.references.push(Reference {
+                            kind: ReferenceKind::Link,
+                            target,
+                            span,
+                        });
                     }
                 }
             }
@@ -146,14 +199,29 @@ fn read_structure(text: &str, body_start: usize, doc: &mut Document, config: &Co
     for (i, (level, span)) in headings.iter().enumerate() {
         let title = heading_title(&text[span.clone()]);
         let name = normalize_heading(title);
-        let body_end = headings.get(i + 1).map(|(_, s)| s.start).unwrap_or(text.len());
-        let end = headings[i + 1..].iter().find(|(l, _)| l <= level).map(|(_, s)| s.start).unwrap_or(text.len());
-        while stack.last().is_some_and(|&p| doc.sections[p].level >= *level) {
+        let body_end = headings
+            .get(i + 1)
+            .map(|(_, s)| s.start)
+            .unwrap_or(text.len());
+        let end = headings[i + 1..]
+            .iter()
+            .find(|(l, _)| l <= level)
+            .map(|(_, s)| s.start)
+            .unwrap_or(text.len());
+        while stack
+            .last()
+            .is_some_and(|&p| doc.sections[p].level >= *level)
+        {
             stack.pop();
         }
         let canonical = match doc.kind {
-            DocKind::Agent => AGENT_SECTIONS.iter().find(|(_, names)| names.contains(&name.key.as_str())).map(|(c, _)| c.to_string()),
-            _ if (2..=4).contains(level) => config.synonyms.canonical(&name.key).map(str::to_string),
+            DocKind::Agent => AGENT_SECTIONS
+                .iter()
+                .find(|(_, names)| names.contains(&name.key.as_str()))
+                .map(|(c, _)| c.to_string()),
+            _ if (2..=4).contains(level) => {
+                config.synonyms.canonical(&name.key).map(str::to_string)
+            }
             _ => None,
         };
         let example = EXAMPLE_WORDS.iter().any(|w| name.key.contains(w));
@@ -207,39 +275,72 @@ fn percent_decode(s: &str) -> String {
 /// The fence-aware line pass.
 fn read_lines(text: &str, doc: &mut Document) {
     let mut fence_idx = 0;
-    let first_h2 = doc.sections.iter().find(|s| s.level >= 2).map(|s| s.heading.start).unwrap_or(text.len());
+    let first_h2 = doc
+        .sections
+        .iter()
+        .find(|s| s.level >= 2)
+        .map(|s| s.heading.start)
+        .unwrap_or(text.len());
     let link_spans: Vec<Span> = doc.references.iter().map(|r| r.span.clone()).collect();
     let mut next_line_suppression: Option<Vec<String>> = None;
-    for (span, line) in lines_with_spans(&text[doc.body_start..]).map(|(s, l)| (s.start + doc.body_start..s.end + doc.body_start, l)) {
+    for (span, line) in lines_with_spans(&text[doc.body_start..])
+        .map(|(s, l)| (s.start + doc.body_start..s.end + doc.body_start, l))
+    {
         while fence_idx < doc.fences.len() && doc.fences[fence_idx].span.end <= span.start {
             fence_idx += 1;
         }
-        let fence = doc.fences.get(fence_idx).filter(|f| f.span.start <= span.start);
+        let fence = doc
+            .fences
+            .get(fence_idx)
+            .filter(|f| f.span.start <= span.start);
         let in_fence = fence.is_some();
-        let is_fence_line = fence.is_some_and(|f| f.opening.start == span.start || (f.closed && span.end >= trim_line_end(text, f.span.end)));
+        let is_fence_line = fence.is_some_and(|f| {
+            f.opening.start == span.start
+                || (f.closed && span.end >= trim_line_end(text, f.span.end))
+        });
         let line_no = text[..span.start].matches('\n').count();
         if let Some(rules) = next_line_suppression.take() {
-            doc.suppressions.push(Suppression { rules, scope: SuppressionScope::Line(line_no) });
+            doc.suppressions.push(Suppression {
+                rules,
+                scope: SuppressionScope::Line(line_no),
+            });
         }
         if !in_fence {
             if let Some((scope, rules)) = scan::suppression(line) {
                 match scope {
-                    "file" => doc.suppressions.push(Suppression { rules, scope: SuppressionScope::File }),
-                    "line" => doc.suppressions.push(Suppression { rules, scope: SuppressionScope::Line(line_no) }),
+                    "file" => doc.suppressions.push(Suppression {
+                        rules,
+                        scope: SuppressionScope::File,
+                    }),
+                    "line" => doc.suppressions.push(Suppression {
+                        rules,
+                        scope: SuppressionScope::Line(line_no),
+                    }),
                     _ => next_line_suppression = Some(rules),
                 }
             }
             let in_metadata_region = span.start < first_h2
-                || doc.section_at(span.start).is_some_and(|s| METADATA_SECTIONS.contains(&doc.sections[s].name.key.as_str()));
+                || doc.section_at(span.start).is_some_and(|s| {
+                    METADATA_SECTIONS.contains(&doc.sections[s].name.key.as_str())
+                });
             if in_metadata_region {
                 if let Some((key, value)) = scan::bold_key(line) {
                     if !doc.metadata.keys.iter().any(|(k, _)| *k == key) && !value.is_empty() {
-                        let value = Spanned { value: line[value.clone()].to_string(), span: span.start + value.start..span.start + value.end };
+                        let value = Spanned {
+                            value: line[value.clone()].to_string(),
+                            span: span.start + value.start..span.start + value.end,
+                        };
                         doc.metadata.keys.push((key, value));
                     }
                 } else if let Some(v) = scan::plain_key(line, "status") {
                     if !doc.metadata.keys.iter().any(|(k, _)| k == "status") {
-                        doc.metadata.keys.push(("status".into(), Spanned { value: line[v.clone()].to_string(), span: span.start + v.start..span.start + v.end }));
+                        doc.metadata.keys.push((
+                            "status".into(),
+                            Spanned {
+                                value: line[v.clone()].to_string(),
+                                span: span.start + v.start..span.start + v.end,
+                            },
+                        ));
                     }
                 }
             }
@@ -253,29 +354,59 @@ fn read_lines(text: &str, doc: &mut Document) {
                 "docfile" => ReferenceKind::DocFile,
                 _ => ReferenceKind::Url,
             };
-            let target = if kind == ReferenceKind::Url { line[r.clone()].to_string() } else { scan::clean_target(&line[r.clone()]) };
-            doc.references.push(Reference { kind, target, span: span.start + r.start..span.start + r.end });
+            let target = if kind == ReferenceKind::Url {
+                line[r.clone()].to_string()
+            } else {
+                scan::clean_target(&line[r.clone()])
+            };
+            doc.references.push(Reference {
+                kind,
+                target,
+                span: span.start + r.start..span.start + r.end,
+            });
         }
         let heading_line = !in_fence && line.trim_start().starts_with('#');
         let bullet_line = {
             let t = line.trim_start();
-            t.starts_with("- ") || t.starts_with("* ") || t.starts_with("**") || t.chars().next().is_some_and(|c| c.is_ascii_digit())
+            t.starts_with("- ")
+                || t.starts_with("* ")
+                || t.starts_with("**")
+                || t.chars().next().is_some_and(|c| c.is_ascii_digit())
         };
         if in_fence || heading_line || bullet_line {
             if let Some((verb, r)) = scan::verb_target(line) {
-                let kind = if verb == "create" { ReferenceKind::Create } else { ReferenceKind::Modify };
-                doc.references.push(Reference { kind, target: scan::clean_target(&line[r.clone()]), span: span.start + r.start..span.start + r.end });
+                let kind = if verb == "create" {
+                    ReferenceKind::Create
+                } else {
+                    ReferenceKind::Modify
+                };
+                doc.references.push(Reference {
+                    kind,
+                    target: scan::clean_target(&line[r.clone()]),
+                    span: span.start + r.start..span.start + r.end,
+                });
             }
         }
         for r in scan::prp_paths(line) {
             let abs = span.start + r.start..span.start + r.end;
-            if link_spans.iter().any(|l| l.start < abs.end && abs.start < l.end) {
+            if link_spans
+                .iter()
+                .any(|l| l.start < abs.end && abs.start < l.end)
+            {
                 continue;
             }
-            if doc.references.iter().any(|x| x.span.start < abs.end && abs.start < x.span.end) {
+            if doc
+                .references
+                .iter()
+                .any(|x| x.span.start < abs.end && abs.start < x.span.end)
+            {
                 continue;
             }
-            doc.references.push(Reference { kind: ReferenceKind::PrpPath, target: scan::clean_target(&line[r.clone()]), span: abs });
+            doc.references.push(Reference {
+                kind: ReferenceKind::PrpPath,
+                target: scan::clean_target(&line[r.clone()]),
+                span: abs,
+            });
         }
     }
     doc.references.sort_by_key(|r| r.span.start);
@@ -283,8 +414,12 @@ fn read_lines(text: &str, doc: &mut Document) {
 
 fn fence_task_number(line: &str) -> Option<(u32, &str)> {
     let t = line.trim_start().trim_start_matches(['#', '-', '*', ' ']);
-    let rest = t.strip_prefix("Task ").or_else(|| t.strip_prefix("TASK "))?;
-    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let rest = t
+        .strip_prefix("Task ")
+        .or_else(|| t.strip_prefix("TASK "))?;
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
     if digits == 0 {
         return None;
     }
@@ -350,11 +485,25 @@ fn read_tasks(text: &str, doc: &mut Document) {
             if doc.in_example(item.section) {
                 continue;
             }
-            let section_end = item.section.map(|s| doc.sections[s].body.end).unwrap_or(text.len());
-            let next = doc.checklist.get(i + 1).map(|n| n.line.start).unwrap_or(text.len()).min(section_end);
+            let section_end = item
+                .section
+                .map(|s| doc.sections[s].body.end)
+                .unwrap_or(text.len());
+            let next = doc
+                .checklist
+                .get(i + 1)
+                .map(|n| n.line.start)
+                .unwrap_or(text.len())
+                .min(section_end);
             let end = next.max(item.line.end);
             let line = &text[item.line.clone()];
-            let mention = scan::agent_mentions(line).into_iter().next().map(|(r, id)| Spanned { value: id, span: item.line.start + r.start..item.line.start + r.end });
+            let mention = scan::agent_mentions(line)
+                .into_iter()
+                .next()
+                .map(|(r, id)| Spanned {
+                    value: id,
+                    span: item.line.start + r.start..item.line.start + r.end,
+                });
             let assignee = mention.or_else(|| find_assignment(text, item.line.end..end));
             tasks.push(Task {
                 source: TaskSource::BoardItem,
@@ -362,7 +511,11 @@ fn read_tasks(text: &str, doc: &mut Document) {
                 title: item.text.clone(),
                 span: item.line.clone(),
                 end,
-                state: Some(if item.checked { MarkerState::Done } else { MarkerState::Open }),
+                state: Some(if item.checked {
+                    MarkerState::Done
+                } else {
+                    MarkerState::Open
+                }),
                 assignee,
                 section: item.section,
             });
@@ -380,45 +533,78 @@ fn find_assignment(text: &str, range: Span) -> Option<Spanned<String>> {
         }
         if let Some(r) = scan::assigned_to(line) {
             let start = range.start + span.start;
-            return Some(Spanned { value: line[r.clone()].to_string(), span: start + r.start..start + r.end });
+            return Some(Spanned {
+                value: line[r.clone()].to_string(),
+                span: start + r.start..start + r.end,
+            });
         }
     }
     None
 }
 
 fn first_body_line(text: &str, s: &Section) -> Option<Spanned<String>> {
-    let (span, line) = lines_with_spans(&text[s.body.clone()]).find(|(_, l)| !l.trim().is_empty())?;
-    let value = line.trim().trim_start_matches(['-', '*', ' ']).trim_matches('*').trim();
+    let (span, line) =
+        lines_with_spans(&text[s.body.clone()]).find(|(_, l)| !l.trim().is_empty())?;
+    let value = line
+        .trim()
+        .trim_start_matches(['-', '*', ' '])
+        .trim_matches('*')
+        .trim();
     let offset = s.body.start + span.start + line.find(value).unwrap_or(0);
-    (!value.is_empty() && value.len() < 80).then(|| Spanned { value: value.to_string(), span: offset..offset + value.len() })
+    (!value.is_empty() && value.len() < 80).then(|| Spanned {
+        value: value.to_string(),
+        span: offset..offset + value.len(),
+    })
 }
 
 fn read_metadata(text: &str, doc: &mut Document) {
-    let key = |doc: &Document, names: &[&str]| names.iter().find_map(|n| doc.metadata.key(n).cloned());
+    let key =
+        |doc: &Document, names: &[&str]| names.iter().find_map(|n| doc.metadata.key(n).cloned());
     let from_heading = |doc: &Document, canonical_key: &str| -> Option<Spanned<String>> {
-        let s = doc.sections.iter().find(|s| s.name.key == canonical_key && s.level >= 2)?;
+        let s = doc
+            .sections
+            .iter()
+            .find(|s| s.name.key == canonical_key && s.level >= 2)?;
         match &s.name.value {
             Some(v) => {
                 let heading = &text[s.heading.clone()];
-                let at = heading.rfind(v.as_str()).map(|i| s.heading.start + i).unwrap_or(s.heading.start);
-                Some(Spanned { value: v.clone(), span: at..at + v.len() })
+                let at = heading
+                    .rfind(v.as_str())
+                    .map(|i| s.heading.start + i)
+                    .unwrap_or(s.heading.start);
+                Some(Spanned {
+                    value: v.clone(),
+                    span: at..at + v.len(),
+                })
             }
             None => first_body_line(text, s),
         }
     };
     let title = key(doc, &["title", "name"]).or_else(|| {
         let h1 = doc.sections.iter().find(|s| s.level == 1)?;
-        Some(Spanned { value: h1.name.display.clone(), span: h1.heading.clone() })
+        Some(Spanned {
+            value: h1.name.display.clone(),
+            span: h1.heading.clone(),
+        })
     });
     let description = key(doc, &["description", "overview"]);
     let status = key(doc, &["status"]).or_else(|| from_heading(doc, "status"));
     let priority = key(doc, &["priority"]).or_else(|| from_heading(doc, "priority"));
-    let complexity = key(doc, &["complexity", "estimated complexity"]).or_else(|| from_heading(doc, "complexity"));
+    let complexity = key(doc, &["complexity", "estimated complexity"])
+        .or_else(|| from_heading(doc, "complexity"));
     let profile = key(doc, &["profile"]);
     let number = prp_number(doc.file_name()).or_else(|| {
         let id = key(doc, &["id"])?;
-        let digits: String = id.value.chars().skip_while(|c| !c.is_ascii_digit()).take_while(char::is_ascii_digit).collect();
-        Some(PrpNumber { phase: None, number: digits.parse().ok()? })
+        let digits: String = id
+            .value
+            .chars()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(char::is_ascii_digit)
+            .collect();
+        Some(PrpNumber {
+            phase: None,
+            number: digits.parse().ok()?,
+        })
     });
     let m = &mut doc.metadata;
     m.title = title;
@@ -427,22 +613,42 @@ fn read_metadata(text: &str, doc: &mut Document) {
     m.priority = priority;
     m.complexity = complexity;
     m.profile = profile;
-    m.number = if doc.kind == DocKind::Prp { number } else { None };
+    m.number = if doc.kind == DocKind::Prp {
+        number
+    } else {
+        None
+    };
 }
 
 fn read_agent(text: &str, doc: &Document) -> AgentDefinition {
-    let stem = doc.file_name().rsplit_once('.').map(|(s, _)| s).unwrap_or(doc.file_name());
-    let id = stem.trim_end_matches("_agent").trim_end_matches("-agent").to_string();
+    let stem = doc
+        .file_name()
+        .rsplit_once('.')
+        .map(|(s, _)| s)
+        .unwrap_or(doc.file_name());
+    let id = stem
+        .trim_end_matches("_agent")
+        .trim_end_matches("-agent")
+        .to_string();
     let name = doc.sections.iter().find(|s| s.level == 1).map(|s| {
         let display = &s.name.display;
         let lower = display.to_ascii_lowercase();
         match lower.strip_prefix("agent:") {
             Some(_) => display[6..].trim().to_string(),
-            None => s.name.value.clone().filter(|_| s.name.key == "agent").unwrap_or_else(|| display.clone()),
+            None => s
+                .name
+                .value
+                .clone()
+                .filter(|_| s.name.key == "agent")
+                .unwrap_or_else(|| display.clone()),
         }
     });
     let mut scope = Vec::new();
-    for s in doc.sections.iter().filter(|s| s.canonical.as_deref() == Some("Scope")) {
+    for s in doc
+        .sections
+        .iter()
+        .filter(|s| s.canonical.as_deref() == Some("Scope"))
+    {
         for (span, line) in lines_with_spans(&text[s.body.clone()]) {
             let t = line.trim_start();
             if !(t.starts_with("- ") || t.starts_with("* ")) {
@@ -451,11 +657,16 @@ fn read_agent(text: &str, doc: &Document) -> AgentDefinition {
             let mut rest = 0;
             while let Some(open) = line[rest..].find('`') {
                 let open = rest + open + 1;
-                let Some(close) = line[open..].find('`') else { break };
+                let Some(close) = line[open..].find('`') else {
+                    break;
+                };
                 let token = &line[open..open + close];
                 if scan::looks_like_path(token) && (token.contains('/')) {
                     let start = s.body.start + span.start + open;
-                    scope.push(Spanned { value: token.to_string(), span: start..start + token.len() });
+                    scope.push(Spanned {
+                        value: token.to_string(),
+                        span: start..start + token.len(),
+                    });
                 }
                 rest = open + close + 1;
             }
@@ -474,7 +685,10 @@ mod tests {
 
     #[test]
     fn hashes_in_fences_are_not_headings() {
-        let d = doc("PRPs/active/01_x.md", "# T\n## Goal\n```bash\n# install\nnpm i\n```\n## Why\nBecause.\n");
+        let d = doc(
+            "PRPs/active/01_x.md",
+            "# T\n## Goal\n```bash\n# install\nnpm i\n```\n## Why\nBecause.\n",
+        );
         let keys: Vec<_> = d.sections.iter().map(|s| s.name.key.as_str()).collect();
         assert_eq!(keys, ["t", "goal", "why"]);
         assert!(d.fences[0].closed);
@@ -489,9 +703,14 @@ mod tests {
 
     #[test]
     fn checklists_sections_and_h3_success_criteria() {
-        let text = "## What\nThing\n### Success Criteria\n- [x] one\n- [ ] two\n  - [ ] nested\n## Next\n";
+        let text =
+            "## What\nThing\n### Success Criteria\n- [x] one\n- [ ] two\n  - [ ] nested\n## Next\n";
         let d = doc("PRPs/active/01_x.md", text);
-        let sc = d.sections.iter().position(|s| s.canonical.as_deref() == Some("Success Criteria")).unwrap();
+        let sc = d
+            .sections
+            .iter()
+            .position(|s| s.canonical.as_deref() == Some("Success Criteria"))
+            .unwrap();
         assert_eq!(d.sections[sc].parent, Some(0));
         assert_eq!(d.checklist.len(), 3);
         assert!(d.checklist[0].checked);
@@ -504,7 +723,11 @@ mod tests {
     fn references_of_every_kind() {
         let text = "## Context\n```yaml\n- file: src/a.py\n  why: x\n- docfile: /Users/me/x.md\n- url: https://x.y\n```\nSee [b](../docs/b.md#top) and PRPs/archive/02_y.md.\n```\nTask 1:\nMODIFY src/b.py:\n  - FIND x\nCREATE src/c.py\n```\n";
         let d = doc("PRPs/active/01_x.md", text);
-        let refs: Vec<_> = d.references.iter().map(|r| (r.kind, r.target.as_str(), &text[r.span.clone()])).collect();
+        let refs: Vec<_> = d
+            .references
+            .iter()
+            .map(|r| (r.kind, r.target.as_str(), &text[r.span.clone()]))
+            .collect();
         assert_eq!(
             refs,
             [
@@ -512,7 +735,11 @@ mod tests {
                 (ReferenceKind::DocFile, "/Users/me/x.md", "/Users/me/x.md"),
                 (ReferenceKind::Url, "https://x.y", "https://x.y"),
                 (ReferenceKind::Link, "../docs/b.md", "../docs/b.md#top"),
-                (ReferenceKind::PrpPath, "PRPs/archive/02_y.md", "PRPs/archive/02_y.md"),
+                (
+                    ReferenceKind::PrpPath,
+                    "PRPs/archive/02_y.md",
+                    "PRPs/archive/02_y.md"
+                ),
                 (ReferenceKind::Modify, "src/b.py", "src/b.py"),
                 (ReferenceKind::Create, "src/c.py", "src/c.py"),
             ]
@@ -540,7 +767,10 @@ mod tests {
         assert_eq!(d.metadata.status.as_ref().unwrap().value, "Complete");
         assert_eq!(d.lifecycle, Lifecycle::Finished);
         assert_eq!(d.metadata.key("created").unwrap().value, "2026-01-12");
-        assert_eq!(doc("PRPs/archive/x.md", "**Status**: Draft\n").lifecycle, Lifecycle::Finished);
+        assert_eq!(
+            doc("PRPs/archive/x.md", "**Status**: Draft\n").lifecycle,
+            Lifecycle::Finished
+        );
     }
 
     #[test]

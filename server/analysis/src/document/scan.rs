@@ -7,7 +7,11 @@ use std::ops::Range;
 /// `**Status**: Ready`, `**Status:** Ready`, optionally in a `>` quote or a list item.
 pub fn bold_key(line: &str) -> Option<(String, Range<usize>)> {
     let trimmed = line.trim_start_matches([' ', '\t', '>']).trim_start();
-    let trimmed = trimmed.strip_prefix("- ").or_else(|| trimmed.strip_prefix("* ")).unwrap_or(trimmed).trim_start();
+    let trimmed = trimmed
+        .strip_prefix("- ")
+        .or_else(|| trimmed.strip_prefix("* "))
+        .unwrap_or(trimmed)
+        .trim_start();
     let inner = trimmed.strip_prefix("**")?;
     let close = inner.find("**")?;
     let key_raw = &inner[..close];
@@ -17,7 +21,12 @@ pub fn bold_key(line: &str) -> Option<(String, Range<usize>)> {
     } else {
         (key_raw, after.strip_prefix(':')?)
     };
-    if key.is_empty() || key.len() > 40 || !key.chars().all(|c| c.is_alphanumeric() || " -_/&()".contains(c)) {
+    if key.is_empty()
+        || key.len() > 40
+        || !key
+            .chars()
+            .all(|c| c.is_alphanumeric() || " -_/&()".contains(c))
+    {
         return None;
     }
     let value = after.trim();
@@ -27,7 +36,9 @@ pub fn bold_key(line: &str) -> Option<(String, Range<usize>)> {
 
 /// A plain `Status: Ready` line (not bold).
 pub fn plain_key<'a>(line: &'a str, key: &str) -> Option<Range<usize>> {
-    let trimmed = line.trim_start_matches([' ', '\t', '>', '-', '*']).trim_start();
+    let trimmed = line
+        .trim_start_matches([' ', '\t', '>', '-', '*'])
+        .trim_start();
     let offset = line.len() - trimmed.len();
     if trimmed.len() <= key.len() || !trimmed[..key.len()].eq_ignore_ascii_case(key) {
         return None;
@@ -64,18 +75,27 @@ pub fn context_reference(line: &str, in_fence: bool) -> Option<(&'static str, Ra
     if value.is_empty() {
         return None;
     }
-    let start = line.len() - rest.len() + colon + 1 + (rest[colon + 1..].len() - rest[colon + 1..].trim_start().len());
+    let start = line.len() - rest.len()
+        + colon
+        + 1
+        + (rest[colon + 1..].len() - rest[colon + 1..].trim_start().len());
     Some((kind, start..start + value.len()))
 }
 
 /// `CREATE path`, `MODIFY path`, `UPDATE path` at the start of a line (after a list bullet,
 /// bold or a heading's hashes).
 pub fn verb_target(line: &str) -> Option<(&'static str, Range<usize>)> {
-    let trimmed = line.trim_start_matches([' ', '\t', '#', '-', '*', '>', '`']).trim_start();
+    let trimmed = line
+        .trim_start_matches([' ', '\t', '#', '-', '*', '>', '`'])
+        .trim_start();
     let offset = line.len() - trimmed.len();
-    let (verb, rest) = [("CREATE", "create"), ("MODIFY", "modify"), ("UPDATE", "update")]
-        .into_iter()
-        .find_map(|(v, name)| trimmed.strip_prefix(v).map(|r| (name, r)))?;
+    let (verb, rest) = [
+        ("CREATE", "create"),
+        ("MODIFY", "modify"),
+        ("UPDATE", "update"),
+    ]
+    .into_iter()
+    .find_map(|(v, name)| trimmed.strip_prefix(v).map(|r| (name, r)))?;
     let rest_trim = rest.trim_start_matches(['*', ':', '`']);
     if !rest_trim.starts_with([' ', '\t']) && rest_trim.len() == rest.len() {
         return None;
@@ -106,14 +126,25 @@ pub fn looks_like_path(s: &str) -> bool {
     if s.is_empty() || s.len() > 300 {
         return false;
     }
-    if s.contains(['*', '?', '{', '}', '<', '>', '[', ']', '$', '|', ' ']) || s.contains("...") || s.contains('…') {
+    if s.contains(['*', '?', '{', '}', '<', '>', '[', ']', '$', '|', ' '])
+        || s.contains("...")
+        || s.contains('…')
+    {
         return false;
     }
     if s.contains("path/to") || s.starts_with("http:") || s.starts_with("https:") {
         return false;
     }
-    let last = s.trim_end_matches('/').rsplit(['/', '\\']).next().unwrap_or(s);
-    s.contains('/') || s.contains('\\') || (last.contains('.') && !last.ends_with('.') && last.chars().any(|c| c.is_ascii_alphabetic()))
+    let last = s
+        .trim_end_matches('/')
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(s);
+    s.contains('/')
+        || s.contains('\\')
+        || (last.contains('.')
+            && !last.ends_with('.')
+            && last.chars().any(|c| c.is_ascii_alphabetic()))
 }
 
 /// A path a reader is meant to open: anchors, queries and `:line` suffixes removed.
@@ -142,10 +173,23 @@ pub fn prp_paths(line: &str) -> Vec<Range<usize>> {
     let mut from = 0;
     while let Some(rel) = line[from..].find("PRPs/") {
         let at = from + rel;
-        let start = line[..at].char_indices().rev().take_while(|(_, c)| is_path_char(*c)).last().map(|(i, _)| i).unwrap_or(at);
-        let end = line[at..].char_indices().find(|(_, c)| !is_path_char(*c)).map(|(i, _)| at + i).unwrap_or(line.len());
+        let start = line[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_path_char(*c))
+            .last()
+            .map(|(i, _)| i)
+            .unwrap_or(at);
+        let end = line[at..]
+            .char_indices()
+            .find(|(_, c)| !is_path_char(*c))
+            .map(|(i, _)| at + i)
+            .unwrap_or(line.len());
         let mut end_trim = end;
-        while end_trim > at && line[..end_trim].ends_with(['.', ',', ':', ';']) && !line[..end_trim].ends_with(".md") {
+        while end_trim > at
+            && line[..end_trim].ends_with(['.', ',', ':', ';'])
+            && !line[..end_trim].ends_with(".md")
+        {
             end_trim -= 1;
         }
         if line[..end_trim].to_ascii_lowercase().ends_with(".md") {
@@ -167,13 +211,18 @@ pub fn agent_mentions(line: &str) -> Vec<(Range<usize>, String)> {
             }
         }
         let rest = &line[i + 1..];
-        let len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(rest.len());
+        let len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(rest.len());
         let id = rest[..len].trim_end_matches(['-', '_']);
         if id.is_empty() || !id.starts_with(|c: char| c.is_ascii_alphabetic()) {
             continue;
         }
         let next = rest[len..].chars().next();
-        if matches!(next, Some('/' | '(')) || (next == Some('.') && rest[len + 1..].starts_with(|c: char| c.is_ascii_alphanumeric())) {
+        if matches!(next, Some('/' | '('))
+            || (next == Some('.')
+                && rest[len + 1..].starts_with(|c: char| c.is_ascii_alphanumeric()))
+        {
             continue;
         }
         found.push((i..i + 1 + id.len(), id.to_string()));
@@ -184,7 +233,9 @@ pub fn agent_mentions(line: &str) -> Vec<(Range<usize>, String)> {
 /// `**Assigned to**: agent`, `Assigned to: agent`, `Assignee: agent`, `Agent: agent`.
 pub fn assigned_to(line: &str) -> Option<Range<usize>> {
     let lower = line.to_ascii_lowercase();
-    let at = ["assigned to", "assignee", "assigned agent", "assigned"].iter().find_map(|k| lower.find(k).map(|i| (i, k.len())))?;
+    let at = ["assigned to", "assignee", "assigned agent", "assigned"]
+        .iter()
+        .find_map(|k| lower.find(k).map(|i| (i, k.len())))?;
     let (i, len) = at;
     let before = lower[..i].trim_matches(|c: char| c.is_whitespace() || "-*>_".contains(c));
     if !before.is_empty() {
@@ -192,7 +243,9 @@ pub fn assigned_to(line: &str) -> Option<Range<usize>> {
     }
     let rest = &line[i + len..];
     let rest_trim = rest.trim_start_matches(['*', '_', ' ']);
-    let rest_trim = rest_trim.strip_prefix(':')?.trim_start_matches(['*', '_', ' ']);
+    let rest_trim = rest_trim
+        .strip_prefix(':')?
+        .trim_start_matches(['*', '_', ' ']);
     let value = rest_trim.trim_end().trim_end_matches(['*', '_']);
     let value_start = line.len() - rest_trim.len();
     let (inner, lead) = {
@@ -201,7 +254,9 @@ pub fn assigned_to(line: &str) -> Option<Range<usize>> {
     };
     // The agent is the first word-ish run: `backend (because …)` → `backend`.
     let name_len = inner.find(['(', ',', ';', '—', '–']).unwrap_or(inner.len());
-    let name = inner[..name_len].trim_end();
+    let name = inner[..name_len]
+        .trim_end()
+        .trim_end_matches(['`', '*', '_', '.']);
     if name.is_empty() {
         return None;
     }
@@ -220,7 +275,10 @@ impl Date {
         }
         let num = |r: Range<usize>| -> Option<u32> { s.get(r)?.parse().ok() };
         let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-        if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !b[..4].iter().all(u8::is_ascii_digit) {
+        if !(1..=12).contains(&m)
+            || !(1..=31).contains(&d)
+            || !b[..4].iter().all(u8::is_ascii_digit)
+        {
             return None;
         }
         Some(Date(y * 10000 + m * 100 + d))
@@ -229,7 +287,13 @@ impl Date {
 
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.0 / 10000, self.0 / 100 % 100, self.0 % 100)
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.0 / 10000,
+            self.0 / 100 % 100,
+            self.0 % 100
+        )
     }
 }
 
@@ -243,8 +307,14 @@ pub fn dates(line: &str) -> Vec<(Range<usize>, Date, String)> {
         let boundary_after = i + 10 == bytes.len() || !bytes[i + 10].is_ascii_digit();
         if boundary_before && boundary_after && bytes[i].is_ascii_digit() {
             if let Some(date) = line.get(i..i + 10).and_then(Date::parse) {
-                let before = line[..i].trim_end_matches([' ', ':', '(', '-', '*', '_', '`']).to_ascii_lowercase();
-                let label = before.rsplit(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("").to_string();
+                let before = line[..i]
+                    .trim_end_matches([' ', ':', '(', '-', '*', '_', '`'])
+                    .to_ascii_lowercase();
+                let label = before
+                    .rsplit(|c: char| !c.is_ascii_alphabetic())
+                    .next()
+                    .unwrap_or("")
+                    .to_string();
                 found.push((i..i + 10, date, label));
                 i += 10;
                 continue;
@@ -274,7 +344,12 @@ pub fn suppression(line: &str) -> Option<(&'static str, Vec<String>)> {
     if !(rest.is_empty() || rest.starts_with(' ')) {
         return None;
     }
-    let rules = rest.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
+    let rules = rest
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
     Some((scope, rules))
 }
 
@@ -288,7 +363,12 @@ mod tests {
 
     #[test]
     fn bold_keys_in_their_variants() {
-        for line in ["**Status**: Ready", "**Status:** Ready", "> **Status**: Ready", "- **Status**: Ready"] {
+        for line in [
+            "**Status**: Ready",
+            "**Status:** Ready",
+            "> **Status**: Ready",
+            "- **Status**: Ready",
+        ] {
             let (key, range) = bold_key(line).unwrap();
             assert_eq!((key.as_str(), &line[range]), ("status", "Ready"), "{line}");
         }
@@ -307,9 +387,15 @@ mod tests {
     #[test]
     fn verbs_and_their_targets() {
         let line = "  MODIFY `src/api/routes.py`:";
-        assert_eq!(at(line, verb_target(line).map(|v| v.1)), Some("src/api/routes.py"));
+        assert_eq!(
+            at(line, verb_target(line).map(|v| v.1)),
+            Some("src/api/routes.py")
+        );
         let heading = "### CREATE src/new.ts:";
-        assert_eq!(at(heading, verb_target(heading).map(|v| v.1)), Some("src/new.ts"));
+        assert_eq!(
+            at(heading, verb_target(heading).map(|v| v.1)),
+            Some("src/new.ts")
+        );
         assert!(verb_target("MODIFY the existing handler").is_none());
         assert!(verb_target("UPDATED src/x.py").is_none());
         assert!(verb_target("CREATE [path/to/file]").is_none());
@@ -330,7 +416,13 @@ mod tests {
         assert_eq!(ids, ["backend"]);
         let assigned = "**Assigned to**: `frontend_agent` (owns UI)";
         assert_eq!(at(assigned, assigned_to(assigned)), Some("frontend_agent"));
-        assert_eq!(at("  Assigned to: @database", assigned_to("  Assigned to: @database")), Some("database"));
+        assert_eq!(
+            at(
+                "  Assigned to: @database",
+                assigned_to("  Assigned to: @database")
+            ),
+            Some("database")
+        );
         assert!(assigned_to("Nothing assigned to anyone: yet").is_none());
     }
 
@@ -346,9 +438,21 @@ mod tests {
 
     #[test]
     fn suppressions() {
-        assert_eq!(suppression("<!-- prp-lsp: disable missing-section -->"), Some(("file", vec!["missing-section".to_string()])));
-        assert_eq!(suppression("text <!-- prp-lsp: disable-line -->"), Some(("line", vec![])));
-        assert_eq!(suppression("<!-- prp-lsp: disable-next-line a, b -->").unwrap().1.len(), 2);
+        assert_eq!(
+            suppression("<!-- prp-lsp: disable missing-section -->"),
+            Some(("file", vec!["missing-section".to_string()]))
+        );
+        assert_eq!(
+            suppression("text <!-- prp-lsp: disable-line -->"),
+            Some(("line", vec![]))
+        );
+        assert_eq!(
+            suppression("<!-- prp-lsp: disable-next-line a, b -->")
+                .unwrap()
+                .1
+                .len(),
+            2
+        );
         assert!(suppression("<!-- prp-lsp: disabled -->").is_none());
     }
 }

@@ -1,0 +1,92 @@
+//! Lifecycle rules: a finished PRP with open criteria, and a Status line that contradicts
+//! the folder or the checkboxes.
+
+use super::{Context, Rule};
+use crate::document::{lifecycle_from_folder, lifecycle_from_status, Lifecycle};
+
+const CRITERIA: [&str; 2] = ["Success Criteria", "Final Validation Checklist"];
+
+pub(super) fn check(cx: &mut Context) {
+    let doc = cx.doc;
+    let folder = lifecycle_from_folder(&doc.path);
+    let stated = doc
+        .metadata
+        .status
+        .as_ref()
+        .map(|s| (s, lifecycle_from_status(&s.value)));
+    let finished = folder == Lifecycle::Finished
+        || (folder == Lifecycle::Unknown
+            && stated
+                .as_ref()
+                .is_some_and(|(_, l)| *l == Lifecycle::Finished));
+
+    if finished {
+        for (i, section) in doc.sections.iter().enumerate() {
+            let Some(canonical) = section
+                .canonical
+                .as_deref()
+                .filter(|c| CRITERIA.contains(c))
+            else {
+                continue;
+            };
+            if doc.in_example(Some(i)) {
+                continue;
+            }
+            let items: Vec<_> = doc
+                .checklist
+                .iter()
+                .filter(|c| doc.is_within(c.section, i))
+                .collect();
+            let open: Vec<_> = items.iter().filter(|c| !c.checked).collect();
+            if open.is_empty() {
+                continue;
+            }
+            let why = if folder == Lifecycle::Finished {
+                format!("is in {}/", doc.dir().rsplit('/').next().unwrap_or(""))
+            } else {
+                "says it is complete".to_string()
+            };
+            let first = open[0].text.chars().take(60).collect::<String>();
+            let message = format!(
+                "this PRP {why} but {} of {} {canonical} items are still open (first: \"{first}\"); tick them if they are done, or move the PRP back to active/",
+                open.len(),
+                items.len()
+            );
+            let related: Vec<_> = open
+                .iter()
+                .map(|c| Context::related_here(c.line.clone(), "open item"))
+                .collect();
+            cx.report(
+                Rule::OpenCriteriaInFinished,
+                section.heading.clone(),
+                message,
+            )
+            .related = related;
+        }
+    }
+
+    let Some((status, stated)) = stated else {
+        return;
+    };
+    let total = doc.checklist.len();
+    let checked = doc.checklist.iter().filter(|c| c.checked).count();
+    let folder_name = doc.dir().rsplit('/').next().unwrap_or("").to_string();
+    let message = match (folder, stated) {
+        (Lifecycle::Finished, Lifecycle::Planning | Lifecycle::Active) => Some(format!(
+            "Status says \"{}\" but the PRP is in {folder_name}/, where finished PRPs live; set the Status to Complete, or move the PRP back to active/",
+            status.value
+        )),
+        (Lifecycle::Planning, Lifecycle::Finished) => Some(format!(
+            "Status says \"{}\" but the PRP is still in {folder_name}/; move it to the archive, or correct the Status",
+            status.value
+        )),
+        (_, Lifecycle::Finished) if total > 0 && checked == 0 => Some(format!(
+            "Status says \"{}\" but none of the {total} checklist items is ticked; tick what is done, or correct the Status",
+            status.value
+        )),
+        _ => None,
+    };
+    if let Some(message) = message {
+        cx.report(Rule::StatusMismatch, status.span.clone(), message);
+    }
+}

@@ -1,0 +1,189 @@
+//! The rules: each has a stable code, a default severity, and lives in the module of its
+//! family. [`check`] runs the ones that apply to a document's kind, then applies the
+//! configured severities and the document's suppression comments.
+
+mod lifecycle;
+mod references;
+mod structure;
+mod task_board;
+
+pub use structure::{choose_profile, ProfileChoice};
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Related, Severity};
+use crate::document::{DocKind, Document, Span, SuppressionScope};
+use crate::text::LineIndex;
+use crate::workspace::Workspace;
+
+macro_rules! rules {
+    ($($variant:ident = $code:literal, $severity:ident, $summary:literal;)*) => {
+        /// A rule with a stable code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule { $($variant),* }
+
+        impl Rule {
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant),*];
+
+            pub fn code(self) -> &'static str {
+                match self { $(Rule::$variant => $code),* }
+            }
+
+            pub fn default_severity(self) -> Severity {
+                match self { $(Rule::$variant => Severity::$severity),* }
+            }
+
+            /// One line on what the rule finds.
+            pub fn summary(self) -> &'static str {
+                match self { $(Rule::$variant => $summary),* }
+            }
+
+            pub fn from_code(code: &str) -> Option<Rule> {
+                match code { $($code => Some(Rule::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+rules! {
+    MissingSection = "missing-section", Warning, "a section the document's profile requires is absent";
+    EmptySection = "empty-section", Warning, "a required section has no content, or the PRP file is empty";
+    TemplatePlaceholder = "template-placeholder", Warning, "a template placeholder was left in";
+    OpenCriteriaInFinished = "open-criteria-in-finished", Warning, "a finished PRP still has unchecked Success Criteria or Final Validation items";
+    StatusMismatch = "status-mismatch", Warning, "the Status line contradicts the folder or the checkboxes";
+    UnresolvedReference = "unresolved-reference", Warning, "a referenced file does not exist";
+    AbsolutePath = "absolute-path", Warning, "a reference to one machine's absolute path";
+    StalePrpPath = "stale-prp-path", Warning, "a path to a PRP that has moved";
+    DuplicatePrpNumber = "duplicate-prp-number", Error, "two PRPs share a number";
+    UnclosedFence = "unclosed-fence", Error, "a code fence never closes and swallows the rest of the document";
+    TaskPhaseOpen = "task-phase-open", Warning, "a TASK.md section marked done has open items";
+    TaskCountMismatch = "task-count-mismatch", Warning, "a hand-written progress count disagrees with the checkboxes";
+    TaskDateOrder = "task-date-order", Warning, "dated entries are out of order within a section";
+    TaskStateConflict = "task-state-conflict", Warning, "the same task is open in one section and done in another";
+    TaskDuplicateSection = "task-duplicate-section", Warning, "the same TASK.md heading is repeated under one parent";
+    UnknownPrp = "unknown-prp", Warning, "a TASK.md item names a PRP that does not exist";
+    UnknownAgent = "unknown-agent", Warning, "a task is assigned to an agent no context file or configuration defines";
+    AgentScopeMissing = "agent-scope-missing", Warning, "an agent's scope folder does not exist";
+    AgentMissingSection = "agent-missing-section", Warning, "an agent context file lacks Identity, Scope, Capabilities or Restrictions";
+    InvalidEncoding = "invalid-encoding", Error, "the file is not valid UTF-8";
+    InvalidConfig = "invalid-config", Error, "the configuration file cannot be used";
+}
+
+/// Everything a rule may read.
+pub(crate) struct Context<'a> {
+    pub doc: &'a Document,
+    pub text: &'a str,
+    pub ws: &'a Workspace,
+    pub config: &'a Config,
+    pub lines: LineIndex,
+    out: Vec<Diagnostic>,
+}
+
+impl Context<'_> {
+    pub fn report(
+        &mut self,
+        rule: Rule,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.out.push(Diagnostic {
+            rule,
+            severity: rule.default_severity(),
+            span,
+            message: message.into(),
+            related: Vec::new(),
+        });
+        self.out.last_mut().unwrap()
+    }
+
+    /// 1-based line number of an offset, for messages.
+    pub fn line_no(&self, offset: usize) -> usize {
+        self.lines.line_of(offset) + 1
+    }
+
+    /// The first line of the document: where whole-document findings go.
+    pub fn document_anchor(&self) -> Span {
+        let range = self.lines.line_range(self.text, 0);
+        if range.is_empty() {
+            0..0
+        } else {
+            range
+        }
+    }
+
+    pub fn related_here(span: Span, message: impl Into<String>) -> Related {
+        Related {
+            path: None,
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+/// All findings for one document.
+pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec<Diagnostic> {
+    let mut cx = Context {
+        doc,
+        text,
+        ws,
+        config,
+        lines: LineIndex::new(text),
+        out: Vec::new(),
+    };
+    match doc.kind {
+        DocKind::Prp => {
+            structure::check_prp(&mut cx);
+            lifecycle::check(&mut cx);
+            references::check(&mut cx);
+        }
+        DocKind::TaskBoard => {
+            task_board::check(&mut cx);
+            references::check(&mut cx);
+        }
+        DocKind::Agent => {
+            structure::check_agent(&mut cx);
+            references::check(&mut cx);
+        }
+        DocKind::Other => return Vec::new(),
+    }
+    structure::check_fences(&mut cx);
+    let Context { out, lines, .. } = cx;
+    let mut out: Vec<Diagnostic> = out
+        .into_iter()
+        .filter_map(|mut d| {
+            d.severity = config.severity(d.rule)?;
+            let line = lines.line_of(d.span.start);
+            let suppressed = doc.suppressions.iter().any(|s| {
+                (s.rules.is_empty() || s.rules.iter().any(|r| r == d.rule.code()))
+                    && match s.scope {
+                        SuppressionScope::File => true,
+                        SuppressionScope::Line(l) => l == line,
+                    }
+            });
+            (!suppressed).then_some(d)
+        })
+        .collect();
+    out.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+    out
+}
+
+/// The finding for a file that is not UTF-8 (the caller decodes it lossily and says so).
+pub fn invalid_encoding(valid_up_to: usize) -> Diagnostic {
+    Diagnostic {
+        rule: Rule::InvalidEncoding,
+        severity: Rule::InvalidEncoding.default_severity(),
+        span: valid_up_to..valid_up_to,
+        message: format!("this file is not valid UTF-8 (first bad byte at offset {valid_up_to}); save it as UTF-8 so it can be checked reliably"),
+        related: Vec::new(),
+    }
+}
+
+/// The finding for a configuration file that cannot be used.
+pub fn invalid_config(message: &str, span: Option<Span>) -> Diagnostic {
+    Diagnostic {
+        rule: Rule::InvalidConfig,
+        severity: Rule::InvalidConfig.default_severity(),
+        span: span.unwrap_or(0..0),
+        message: format!("{message} (the previous valid configuration stays in effect)"),
+        related: Vec::new(),
+    }
+}

@@ -1,0 +1,227 @@
+//! Cross-document rules: references that do not resolve, absolute machine paths, PRPs that
+//! moved or never existed, duplicate numbers, agents and their scope folders.
+
+use super::{Context, Rule};
+use crate::diagnostic::Related;
+use crate::document::{scan, DocKind, Lifecycle, ReferenceKind};
+use crate::workspace::Resolution;
+
+/// Fences whose lines may hold context references and task verbs; code fences (sql, bash,
+/// python…) hold code, where `UPDATE users` is not a task.
+pub(crate) fn is_plain_fence(info: &str) -> bool {
+    let lang = info
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        lang.as_str(),
+        "" | "yaml" | "yml" | "text" | "txt" | "plaintext" | "plain" | "markdown" | "md" | "none"
+    )
+}
+
+/// `/Users/…`, `/home/…`, `/root/…`, `C:\…`: a path that only exists on one machine.
+pub fn is_machine_path(target: &str) -> bool {
+    let t = target.trim();
+    let b = t.as_bytes();
+    ["/Users/", "/home/", "/root/", "~/"]
+        .iter()
+        .any(|p| t.starts_with(p))
+        || (b.len() >= 3
+            && b[0].is_ascii_alphabetic()
+            && b[1] == b':'
+            && (b[2] == b'\\' || b[2] == b'/'))
+}
+
+const NO_AGENT: [&str; 9] = [
+    "tbd",
+    "unassigned",
+    "none",
+    "n/a",
+    "-",
+    "?",
+    "todo",
+    "anyone",
+    "nobody",
+];
+
+pub(super) fn check(cx: &mut Context) {
+    check_references(cx);
+    check_duplicate_number(cx);
+    check_agents(cx);
+}
+
+fn check_references(cx: &mut Context) {
+    let doc = cx.doc;
+    let ws = cx.ws;
+    for r in &doc.references {
+        if r.kind == ReferenceKind::Url {
+            continue;
+        }
+        let fence = doc
+            .fences
+            .iter()
+            .find(|f| f.span.start <= r.span.start && r.span.start < f.span.end);
+        if fence.is_some_and(|f| !is_plain_fence(&f.info)) && r.kind != ReferenceKind::PrpPath {
+            continue;
+        }
+        if is_machine_path(&r.target) {
+            let suggestion = machine_path_suggestion(cx, &r.target);
+            cx.report(
+                Rule::AbsolutePath,
+                r.span.clone(),
+                format!("`{}` is a path on one person's machine; write it relative to the workspace root{suggestion}", r.target),
+            );
+            continue;
+        }
+        let must_exist = match r.kind {
+            ReferenceKind::Create => doc.lifecycle == Lifecycle::Finished,
+            ReferenceKind::File
+            | ReferenceKind::DocFile
+            | ReferenceKind::Link
+            | ReferenceKind::Modify
+            | ReferenceKind::PrpPath => true,
+            ReferenceKind::Url => false,
+        };
+        if !must_exist || !scan::looks_like_path(&r.target) {
+            continue;
+        }
+        if ws.resolve(&doc.path, &r.target) != Resolution::Missing {
+            continue;
+        }
+        let file_name = r.target.rsplit('/').next().unwrap_or(&r.target);
+        let names_prp = r.target.contains("PRPs/") || r.kind == ReferenceKind::PrpPath;
+        let moved_to: Vec<&str> = if file_name.to_ascii_lowercase().ends_with(".md") {
+            ws.prps_named(file_name)
+        } else {
+            Vec::new()
+        };
+        if !moved_to.is_empty() {
+            let now = moved_to.join(", ");
+            let d = cx.report(
+                Rule::StalePrpPath,
+                r.span.clone(),
+                format!(
+                    "`{}` has moved: the PRP is now at `{now}`; update the path",
+                    r.target
+                ),
+            );
+            d.related = moved_to
+                .iter()
+                .map(|p| Related {
+                    path: Some(p.to_string()),
+                    span: 0..0,
+                    message: "the PRP's current place".into(),
+                })
+                .collect();
+            continue;
+        }
+        // A PRP path inside a fence is usually a command example; only a moved PRP is news.
+        if fence.is_some() && r.kind == ReferenceKind::PrpPath {
+            continue;
+        }
+        if doc.kind == DocKind::TaskBoard && names_prp {
+            cx.report(Rule::UnknownPrp, r.span.clone(), format!("this item names `{}`, but no such PRP exists in the workspace; fix the path or write the PRP", r.target));
+            continue;
+        }
+        let what = match r.kind {
+            ReferenceKind::Create => "CREATE target of a finished PRP",
+            ReferenceKind::Modify => "MODIFY/UPDATE target",
+            ReferenceKind::DocFile => "docfile",
+            ReferenceKind::File => "context file",
+            _ => "linked file",
+        };
+        cx.report(
+            Rule::UnresolvedReference,
+            r.span.clone(),
+            format!(
+                "{what} `{}` does not exist in the workspace; fix the path or remove the reference",
+                r.target
+            ),
+        );
+    }
+}
+
+/// ", e.g. `docs/api.md`" when the tail of the machine path exists in the workspace.
+fn machine_path_suggestion(cx: &Context, target: &str) -> String {
+    let normalized = target.replace('\\', "/");
+    let parts: Vec<&str> = normalized.split('/').filter(|p| !p.is_empty()).collect();
+    for start in 1..parts.len() {
+        let tail = parts[start..].join("/");
+        if cx.ws.exists(&tail) {
+            return format!(", e.g. `{tail}`");
+        }
+    }
+    String::new()
+}
+
+fn check_duplicate_number(cx: &mut Context) {
+    let doc = cx.doc;
+    let Some(number) = &doc.metadata.number else {
+        return;
+    };
+    let others: Vec<&str> = cx
+        .ws
+        .prps_numbered(&doc.path, number)
+        .into_iter()
+        .filter(|p| *p != doc.path)
+        .collect();
+    if others.is_empty() {
+        return;
+    }
+    let anchor = cx.document_anchor();
+    let list = others
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let d = cx.report(Rule::DuplicatePrpNumber, anchor, format!("PRP number {number} is also used by {list}; a number identifies one PRP, so renumber one of them"));
+    d.related = others
+        .iter()
+        .map(|p| Related {
+            path: Some(p.to_string()),
+            span: 0..0,
+            message: format!("also PRP {number}"),
+        })
+        .collect();
+}
+
+fn check_agents(cx: &mut Context) {
+    let doc = cx.doc;
+    let ws = cx.ws;
+    if let Some(agent) = &doc.agent {
+        for scope in &agent.scope {
+            if ws.resolve("", &scope.value) == Resolution::Missing {
+                cx.report(
+                    Rule::AgentScopeMissing,
+                    scope.span.clone(),
+                    format!("scope folder `{}` does not exist, so no work can be routed to it; create it or correct the path", scope.value),
+                );
+            }
+        }
+    }
+    if !ws.has_agents() {
+        return;
+    }
+    for task in &doc.tasks {
+        let Some(assignee) = &task.assignee else {
+            continue;
+        };
+        let name = assignee.value.trim();
+        if NO_AGENT.contains(&name.to_ascii_lowercase().as_str()) || doc.in_example(task.section) {
+            continue;
+        }
+        if ws.agent(name).is_none() {
+            let mut known: Vec<String> = ws.agents().iter().map(|a| a.id.clone()).collect();
+            known.sort();
+            cx.report(
+                Rule::UnknownAgent,
+                assignee.span.clone(),
+                format!(
+                    "no agent `{name}` is defined (known: {}); assign the task to one of them, or add a context file for `{name}`",
+                    known.join(", ")
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,393 @@
+//! Structure rules: required sections of the document's profile, empty sections, template
+//! placeholders, agent file sections, unclosed fences.
+
+use super::{Context, Rule};
+use crate::config::Config;
+use crate::document::front_matter::lines_with_spans;
+use crate::document::{Document, Section};
+use crate::profile::{Profile, Requirement, AGENT_SECTIONS};
+
+/// The profile a document is checked against, and why it was chosen.
+#[derive(Debug, Clone)]
+pub struct ProfileChoice<'a> {
+    pub profile: &'a Profile,
+    pub reason: String,
+}
+
+/// Metadata that stands in for a section (`**Priority**: High`, a front matter `title:`).
+fn satisfied_by_metadata(doc: &Document, canonical: &str) -> bool {
+    let m = &doc.metadata;
+    match canonical {
+        "Title" => m.title.is_some(),
+        "Description" => m.description.is_some(),
+        "Priority" => m.priority.is_some(),
+        "Complexity" => m.complexity.is_some(),
+        "Goal" => {
+            m.key("feature goal").is_some()
+                || m.key("goal").is_some()
+                || m.key("objective").is_some()
+        }
+        "Estimated Effort" => {
+            m.key("estimated_effort").is_some()
+                || m.key("estimated effort").is_some()
+                || m.key("effort").is_some()
+        }
+        _ => false,
+    }
+}
+
+/// The section satisfying one canonical name, if any.
+fn find_section<'d>(doc: &'d Document, config: &Config, canonical: &str) -> Option<&'d Section> {
+    let key = crate::document::heading::normalize_key(canonical);
+    doc.sections.iter().find(|s| {
+        (2..=4).contains(&s.level)
+            && (s.canonical.as_deref() == Some(canonical)
+                || s.name.key == key
+                || config.synonyms.canonical(&s.name.key) == Some(canonical))
+    })
+}
+
+fn satisfied<'d>(
+    doc: &'d Document,
+    config: &Config,
+    req: &Requirement,
+) -> Option<Option<&'d Section>> {
+    for name in &req.0 {
+        if let Some(s) = find_section(doc, config, name) {
+            return Some(Some(s));
+        }
+    }
+    req.0
+        .iter()
+        .any(|n| satisfied_by_metadata(doc, n))
+        .then_some(None)
+}
+
+/// Front matter `profile:`, then `[[profile-rules]]`, then the best match.
+pub fn choose_profile<'c>(doc: &Document, config: &'c Config) -> ProfileChoice<'c> {
+    if let Some(p) = &doc.metadata.profile {
+        if let Some(profile) = config.profile(p.value.trim()) {
+            return ProfileChoice {
+                profile,
+                reason: "named by the document's `profile:` key".into(),
+            };
+        }
+    }
+    if let Some(name) = config.profile_for_path(&doc.path) {
+        if let Some(profile) = config.profile(name) {
+            return ProfileChoice {
+                profile,
+                reason: "chosen by a [[profile-rules]] glob in prp-lsp.toml".into(),
+            };
+        }
+    }
+    let mut best: Option<(&Profile, usize, f64)> = None;
+    for profile in &config.profiles {
+        if profile.required.is_empty() {
+            continue;
+        }
+        let hits = profile
+            .required
+            .iter()
+            .filter(|r| satisfied(doc, config, r).is_some())
+            .count();
+        let score = hits as f64 / profile.required.len() as f64;
+        // Ties go to the profile listed first; more matched sections break near-ties.
+        let better = match best {
+            None => true,
+            Some((_, best_hits, best_score)) => {
+                score > best_score + 1e-9 || ((score - best_score).abs() < 1e-9 && hits > best_hits)
+            }
+        };
+        if better {
+            best = Some((profile, hits, score));
+        }
+    }
+    let (profile, hits, _) = best.unwrap_or((&config.profiles[0], 0, 0.0));
+    ProfileChoice {
+        profile,
+        reason: format!(
+            "best match: {hits} of its {} required sections are present",
+            profile.required.len()
+        ),
+    }
+}
+
+/// Whether a section has content of its own or in its subsections (headings, blank lines and
+/// HTML comments do not count; a value inside the heading does).
+fn has_content(text: &str, s: &Section) -> bool {
+    if s.name.value.is_some() {
+        return true;
+    }
+    let body = &text[s.body.start.min(s.end)..s.end];
+    let mut in_comment = false;
+    for (_, line) in lines_with_spans(body) {
+        let mut t = line.trim();
+        if in_comment {
+            match t.find("-->") {
+                Some(i) => {
+                    in_comment = false;
+                    t = t[i + 3..].trim();
+                }
+                None => continue,
+            }
+        }
+        while let Some(start) = t.find("<!--") {
+            let before = t[..start].trim();
+            if !before.is_empty() {
+                return true;
+            }
+            match t[start..].find("-->") {
+                Some(end) => t = t[start + end + 3..].trim(),
+                None => {
+                    in_comment = true;
+                    t = "";
+                }
+            }
+        }
+        if t.is_empty() || is_heading_line(t) {
+            continue;
+        }
+        return true;
+    }
+    false
+}
+
+fn is_heading_line(t: &str) -> bool {
+    let hashes = t.chars().take_while(|c| *c == '#').count();
+    (1..=6).contains(&hashes) && t[hashes..].starts_with([' ', '\t'])
+}
+
+pub(super) fn check_prp(cx: &mut Context) {
+    let doc = cx.doc;
+    let text = cx.text;
+    if text[doc.body_start..].trim().is_empty() {
+        let anchor = cx.document_anchor();
+        cx.report(
+            Rule::EmptySection,
+            anchor,
+            "this PRP is empty: write its sections, or delete the file if the work was dropped",
+        );
+        return;
+    }
+    let choice = choose_profile(doc, cx.config);
+    let profile = choice.profile;
+    let anchor = cx.document_anchor();
+    let mut missing = Vec::new();
+    for req in &profile.required {
+        match satisfied(doc, cx.config, req) {
+            None => missing.push(req),
+            Some(Some(section)) if !has_content(text, section) => {
+                let names = req.label();
+                cx.report(
+                    Rule::EmptySection,
+                    section.heading.clone(),
+                    format!("section `{}` is empty: the {} profile expects {names} to say something; write it, or remove the heading", section.name.display, profile.name),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    for req in missing {
+        let accepted: Vec<String> = req
+            .0
+            .iter()
+            .flat_map(|c| cx.config.synonyms.names_of(c))
+            .collect();
+        let accepted = accepted
+            .iter()
+            .take(8)
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        cx.report(
+            Rule::MissingSection,
+            anchor.clone(),
+            format!(
+                "missing section `{}` required by the {} profile ({}); add a heading named one of {accepted}",
+                req.label(),
+                profile.name,
+                choice.reason
+            ),
+        );
+    }
+    check_placeholders(cx);
+}
+
+pub(super) fn check_agent(cx: &mut Context) {
+    let doc = cx.doc;
+    let missing: Vec<&str> = AGENT_SECTIONS
+        .iter()
+        .map(|(c, _)| *c)
+        .filter(|c| {
+            !doc.sections
+                .iter()
+                .any(|s| s.canonical.as_deref() == Some(c))
+        })
+        .collect();
+    if !missing.is_empty() {
+        let anchor = cx.document_anchor();
+        let headings = missing
+            .iter()
+            .map(|m| format!("`## Your {m}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        cx.report(
+            Rule::AgentMissingSection,
+            anchor,
+            format!(
+                "agent context file lacks {}: add {headings} so the agent knows its limits",
+                missing.join(", ")
+            ),
+        );
+    }
+}
+
+pub(super) fn check_fences(cx: &mut Context) {
+    for f in &cx.doc.fences {
+        if !f.closed {
+            let swallowed = cx.lines.line_of(cx.doc.text_len) - cx.lines.line_of(f.opening.start);
+            let fence = cx.text[f.opening.clone()]
+                .trim_start()
+                .chars()
+                .take_while(|c| *c == '`' || *c == '~')
+                .collect::<String>();
+            cx.report(
+                Rule::UnclosedFence,
+                f.opening.clone(),
+                format!("this code fence never closes and swallows the remaining {swallowed} line(s), headings included; close it with a line of {fence}"),
+            );
+        }
+    }
+}
+
+const PLACEHOLDER_STARTS: [&str; 30] = [
+    "what",
+    "why",
+    "how",
+    "describe",
+    "description",
+    "brief",
+    "specific",
+    "list",
+    "add",
+    "insert",
+    "your",
+    "explain",
+    "enter",
+    "fill",
+    "replace",
+    "feature",
+    "business",
+    "detailed",
+    "name",
+    "link",
+    "e.g",
+    "todo",
+    "tbd",
+    "placeholder",
+    "title",
+    "short",
+    "one-line",
+    "summary",
+    "example",
+    "specify",
+];
+
+/// Whether bracketed text is a template placeholder rather than a label.
+fn is_placeholder(inner: &str) -> bool {
+    let t = inner.trim();
+    if t.is_empty() || t.len() > 200 {
+        return false;
+    }
+    if t.contains("path/to") {
+        return true;
+    }
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let alpha = t.chars().any(|c| c.is_alphabetic());
+    if alpha && words.len() >= 2 && (t.contains("...") || t.contains('…')) {
+        return true;
+    }
+    if words.len() >= 2 {
+        let first = words[0].trim_end_matches([':', ',', '.']).to_lowercase();
+        if PLACEHOLDER_STARTS.contains(&first.as_str()) && words.len() >= 3 {
+            return true;
+        }
+    }
+    // `[FEATURE_NAME]`, `[YOUR_API_KEY]`
+    t.len() >= 4
+        && t.contains('_')
+        && t.chars()
+            .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+}
+
+fn check_placeholders(cx: &mut Context) {
+    let doc = cx.doc;
+    let text = cx.text;
+    let mut found = Vec::new();
+    for (span, line) in lines_with_spans(&text[doc.body_start..]) {
+        let base = doc.body_start + span.start;
+        if doc.in_fence(base) {
+            continue;
+        }
+        let bytes = line.as_bytes();
+        let mut in_code = false;
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'`' => in_code = !in_code,
+                b'[' if !in_code => {
+                    let Some(close) = line[i + 1..].find(']') else {
+                        break;
+                    };
+                    let inner = &line[i + 1..i + 1 + close];
+                    let after = bytes.get(i + 2 + close).copied();
+                    let before = if i > 0 { bytes[i - 1] } else { b' ' };
+                    let is_link = matches!(after, Some(b'(' | b'[' | b':'))
+                        || before == b']'
+                        || before == b'!';
+                    if !is_link && !inner.contains('[') && is_placeholder(inner) {
+                        found.push(base + i..base + i + close + 2);
+                    }
+                    i += close + 2;
+                    continue;
+                }
+                b'{' if !in_code && line[i..].starts_with("{{") => {
+                    if let Some(close) = line[i + 2..].find("}}") {
+                        found.push(base + i..base + i + close + 4);
+                        i += close + 4;
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    for span in found {
+        let shown = cx.text[span.clone()].to_string();
+        cx.report(
+            Rule::TemplatePlaceholder,
+            span,
+            format!("template placeholder `{shown}` was left in; replace it with the real content"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_placeholder;
+
+    #[test]
+    fn placeholders_versus_labels() {
+        assert!(is_placeholder("What needs to be built - be specific"));
+        assert!(is_placeholder("path/to/file"));
+        assert!(is_placeholder("Feature name..."));
+        assert!(is_placeholder("FEATURE_NAME"));
+        assert!(!is_placeholder("x"));
+        assert!(!is_placeholder("WIP"));
+        assert!(!is_placeholder("optional"));
+        assert!(!is_placeholder("P1"));
+        assert!(!is_placeholder("2026-01-01"));
+    }
+}

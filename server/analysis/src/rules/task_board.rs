@@ -1,0 +1,515 @@
+//! TASK.md rules: phases marked done with open items, progress counts, date order, the same
+//! task open and done, repeated headings, PRPs named by number that do not exist.
+
+use std::collections::HashMap;
+
+use super::{Context, Rule};
+use crate::diagnostic::Related;
+use crate::document::front_matter::lines_with_spans;
+use crate::document::scan::{self, Date};
+use crate::document::{CheckItem, Section, Span};
+
+pub(super) fn check(cx: &mut Context) {
+    phase_open(cx);
+    count_mismatch(cx);
+    date_order(cx);
+    state_conflict(cx);
+    duplicate_sections(cx);
+    prp_numbers(cx);
+}
+
+const DONE_WORDS: [&str; 6] = [
+    "completed",
+    "complete",
+    "done",
+    "just completed",
+    "finished",
+    "recently completed",
+];
+const NOT_DONE_WORDS: [&str; 8] = [
+    "in progress",
+    "wip",
+    "pending",
+    "partial",
+    "todo",
+    "ongoing",
+    "not started",
+    "blocked",
+];
+
+fn marked_done(s: &Section) -> bool {
+    let key = &s.name.key;
+    let display = s.name.display.to_lowercase();
+    if NOT_DONE_WORDS.iter().any(|w| display.contains(w)) {
+        return false;
+    }
+    s.name.done_mark
+        || DONE_WORDS.iter().any(|w| {
+            key == w || key.starts_with(&format!("{w} ")) || key.starts_with(&format!("{w} ("))
+        })
+}
+
+fn items<'a>(cx: &'a Context) -> impl Iterator<Item = &'a CheckItem> + 'a {
+    cx.doc
+        .checklist
+        .iter()
+        .filter(|c| !cx.doc.in_example(c.section))
+}
+
+fn phase_open(cx: &mut Context) {
+    let doc = cx.doc;
+    let mut found = Vec::new();
+    for (i, s) in doc.sections.iter().enumerate() {
+        if !marked_done(s) || doc.in_example(Some(i)) {
+            continue;
+        }
+        // Only items whose innermost done-marked section is this one, so nested done
+        // sections do not report the same item twice.
+        for item in items(cx).filter(|c| !c.checked && doc.is_within(c.section, i)) {
+            let mut cur = item.section;
+            let mut innermost_done = None;
+            while let Some(j) = cur {
+                if marked_done(&doc.sections[j]) {
+                    innermost_done = Some(j);
+                    break;
+                }
+                cur = doc.sections[j].parent;
+            }
+            if innermost_done == Some(i) {
+                found.push((item.line.clone(), s.name.display.clone(), s.heading.clone()));
+            }
+        }
+    }
+    for (line, name, heading) in found {
+        let d = cx.report(Rule::TaskPhaseOpen, line, format!("`{name}` is marked done, but this item is still open; tick it, or move it to an open section"));
+        d.related = vec![Context::related_here(heading, "the section marked done")];
+    }
+}
+
+/// `3/5`, `3 / 5`, `3 of 5` next to a progress word.
+fn progress_counts(line: &str) -> Vec<(Span, usize, usize)> {
+    let lower = line.to_ascii_lowercase();
+    if !["progress", "complete", "done", "tasks", "items", "finished"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return Vec::new();
+    }
+    let bytes = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit()
+            && (i == 0
+                || !(bytes[i - 1].is_ascii_digit()
+                    || bytes[i - 1] == b'/'
+                    || bytes[i - 1] == b'.'
+                    || bytes[i - 1] == b'-'))
+        {
+            let a_end = i + line[i..]
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(line.len() - i);
+            let rest = &line[a_end..];
+            let sep = if rest.trim_start().starts_with('/') {
+                Some(rest.len() - rest.trim_start().len() + 1)
+            } else {
+                rest.strip_prefix(" of ").map(|_| 4)
+            };
+            if let Some(sep) = sep {
+                let b_start = a_end
+                    + sep
+                    + (line[a_end + sep..].len() - line[a_end + sep..].trim_start().len());
+                let b_len = line[b_start..]
+                    .find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(line.len() - b_start);
+                let after = line[b_start + b_len..].chars().next();
+                if b_len > 0 && !matches!(after, Some('/' | '-' | '.')) {
+                    if let (Ok(a), Ok(b)) = (
+                        line[i..a_end].parse::<usize>(),
+                        line[b_start..b_start + b_len].parse::<usize>(),
+                    ) {
+                        if a <= b && b > 0 {
+                            out.push((i..b_start + b_len, a, b));
+                        }
+                    }
+                    i = b_start + b_len;
+                    continue;
+                }
+            }
+            i = a_end;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+fn count_mismatch(cx: &mut Context) {
+    let doc = cx.doc;
+    let text = cx.text;
+    let mut found = Vec::new();
+    for (span, line) in lines_with_spans(&text[doc.body_start..]) {
+        let base = doc.body_start + span.start;
+        if doc.in_fence(base) {
+            continue;
+        }
+        let counts = progress_counts(line);
+        if counts.is_empty() {
+            continue;
+        }
+        // A count in a heading speaks of that heading's section; elsewhere, of the
+        // section it is written in.
+        let scope = doc.section_at(base);
+        if doc.in_example(scope) {
+            continue;
+        }
+        let in_scope: Vec<&CheckItem> = match scope {
+            Some(s) => items(cx).filter(|c| doc.is_within(c.section, s)).collect(),
+            None => items(cx).collect(),
+        };
+        if in_scope.is_empty() {
+            continue;
+        }
+        let all = (
+            in_scope.iter().filter(|c| c.checked).count(),
+            in_scope.len(),
+        );
+        let top = (
+            in_scope
+                .iter()
+                .filter(|c| c.checked && c.depth == 0)
+                .count(),
+            in_scope.iter().filter(|c| c.depth == 0).count(),
+        );
+        for (r, a, b) in counts {
+            if (a, b) != all && (a, b) != top {
+                found.push((base + r.start..base + r.end, a, b, all));
+            }
+        }
+    }
+    for (span, a, b, (checked, total)) in found {
+        cx.report(Rule::TaskCountMismatch, span, format!("says {a}/{b}, but the section has {checked} of {total} items ticked; update the count"));
+    }
+}
+
+/// Indices of entries that break the dominant direction of a dated sequence.
+fn out_of_order(dates: &[Date]) -> Vec<usize> {
+    if dates.len() < 3 {
+        return Vec::new();
+    }
+    let ups = dates.windows(2).filter(|w| w[1] > w[0]).count();
+    let downs = dates.windows(2).filter(|w| w[1] < w[0]).count();
+    if ups == 0 || downs == 0 || ups == downs {
+        return Vec::new();
+    }
+    let ascending = ups > downs;
+    (1..dates.len())
+        .filter(|&i| {
+            if ascending {
+                dates[i] < dates[i - 1]
+            } else {
+                dates[i] > dates[i - 1]
+            }
+        })
+        .collect()
+}
+
+fn date_order(cx: &mut Context) {
+    let doc = cx.doc;
+    let text = cx.text;
+    let mut found: Vec<(Span, String)> = Vec::new();
+    // Completion dates of the items directly in each section.
+    let mut by_section: HashMap<Option<usize>, Vec<(Span, Date)>> = HashMap::new();
+    for item in items(cx).filter(|c| c.depth == 0) {
+        let line = &text[item.line.clone()];
+        if let Some((_, date, _)) = scan::dates(line).into_iter().find(|(_, _, label)| {
+            matches!(label.as_str(), "completed" | "done" | "finished" | "closed")
+        }) {
+            by_section
+                .entry(item.section)
+                .or_default()
+                .push((item.line.clone(), date));
+        }
+    }
+    for entries in by_section.values() {
+        let dates: Vec<Date> = entries.iter().map(|e| e.1).collect();
+        for i in out_of_order(&dates) {
+            found.push((
+                entries[i].0.clone(),
+                format!(
+                    "completed {} is listed after {}; keep the entries of a section in date order",
+                    dates[i],
+                    dates[i - 1]
+                ),
+            ));
+        }
+    }
+    // Dated sibling headings.
+    let mut by_parent: HashMap<Option<usize>, Vec<(Span, Date)>> = HashMap::new();
+    for s in &doc.sections {
+        if let Some((_, date, _)) = scan::dates(&text[s.heading.clone()]).into_iter().next() {
+            by_parent
+                .entry(s.parent)
+                .or_default()
+                .push((s.heading.clone(), date));
+        }
+    }
+    for entries in by_parent.values() {
+        let dates: Vec<Date> = entries.iter().map(|e| e.1).collect();
+        for i in out_of_order(&dates) {
+            found.push((
+                entries[i].0.clone(),
+                format!(
+                    "dated {} but listed after {}; keep dated sections in order",
+                    dates[i],
+                    dates[i - 1]
+                ),
+            ));
+        }
+    }
+    found.sort_by_key(|f| f.0.start);
+    for (span, message) in found {
+        cx.report(Rule::TaskDateOrder, span, message);
+    }
+}
+
+/// The identity of a task across sections: its `#12` id, or its text without dates,
+/// markers, agents and decoration.
+fn task_key(text: &str) -> Option<String> {
+    let t = scan_id(text);
+    if let Some(id) = t {
+        return Some(id);
+    }
+    let mut s = text.replace("~~", "").replace("**", "").replace('`', "");
+    // Drop parentheticals holding dates and trailing "- Started …".
+    while let Some(open) = s.find('(') {
+        let Some(close) = s[open..].find(')') else {
+            break;
+        };
+        let inner = &s[open + 1..open + close];
+        if !scan::dates(inner).is_empty() || inner.to_ascii_lowercase().contains("added") {
+            s.replace_range(open..=open + close, "");
+        } else {
+            break;
+        }
+    }
+    for cut in [" - started", " - added", " - completed", " — started"] {
+        if let Some(i) = s.to_ascii_lowercase().find(cut) {
+            s.truncate(i);
+        }
+    }
+    let words: Vec<String> = s
+        .split_whitespace()
+        .filter(|w| !w.starts_with('@') && scan::dates(w).is_empty())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let key = words.join(" ");
+    (key.len() >= 8).then_some(key)
+}
+
+fn scan_id(text: &str) -> Option<String> {
+    let t = text.trim_start_matches(['*', ' ', '~']);
+    let rest = t.strip_prefix('#')?;
+    let len = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    (len > 0).then(|| format!("#{}", &rest[..len]))
+}
+
+fn state_conflict(cx: &mut Context) {
+    let doc = cx.doc;
+    let text = cx.text;
+    let mut open: HashMap<String, Vec<&CheckItem>> = HashMap::new();
+    let mut done: HashMap<String, &CheckItem> = HashMap::new();
+    for item in items(cx) {
+        let Some(key) = task_key(&item.text) else {
+            continue;
+        };
+        let struck = item.text.trim_start().starts_with("~~");
+        if item.checked || struck {
+            done.entry(key).or_insert(item);
+        } else {
+            open.entry(key).or_default().push(item);
+        }
+    }
+    let mut found = Vec::new();
+    for (key, items) in &open {
+        let Some(closed) = done.get(key) else {
+            continue;
+        };
+        for item in items {
+            if item.section == closed.section {
+                continue;
+            }
+            let where_done = closed
+                .section
+                .map(|s| doc.sections[s].name.display.clone())
+                .unwrap_or_else(|| "the top of the board".into());
+            let line = cx.line_no(closed.line.start);
+            found.push((item.line.clone(), where_done, line, closed.line.clone()));
+        }
+    }
+    found.sort_by_key(|f| f.0.start);
+    let _ = text;
+    for (span, where_done, line, closed) in found {
+        let d = cx.report(Rule::TaskStateConflict, span, format!("this task is open here but done in `{where_done}` (line {line}); tick it here, or remove the stale copy"));
+        d.related = vec![Related {
+            path: None,
+            span: closed,
+            message: "done here".into(),
+        }];
+    }
+}
+
+fn duplicate_sections(cx: &mut Context) {
+    let doc = cx.doc;
+    let mut seen: HashMap<(Option<usize>, u8, String), usize> = HashMap::new();
+    let mut found = Vec::new();
+    for (i, s) in doc.sections.iter().enumerate() {
+        let key = (s.parent, s.level, s.name.display.to_lowercase());
+        if let Some(&first) = seen.get(&key) {
+            found.push((
+                s.heading.clone(),
+                s.name.display.clone(),
+                doc.sections[first].heading.clone(),
+            ));
+        } else {
+            seen.insert(key, i);
+        }
+    }
+    for (span, name, first) in found {
+        let line = cx.line_no(first.start);
+        let d = cx.report(
+            Rule::TaskDuplicateSection,
+            span,
+            format!("heading `{name}` repeats the one at line {line}; merge the two sections"),
+        );
+        d.related = vec![Related {
+            path: None,
+            span: first,
+            message: "first occurrence".into(),
+        }];
+    }
+}
+
+/// `PRP-12`, `PRP 12`, `PRP #12`, `PRP12` in item text.
+fn prp_number_mentions(line: &str) -> Vec<(Span, u32)> {
+    let mut out = Vec::new();
+    for (i, _) in line.match_indices("PRP") {
+        if i > 0 && line.as_bytes()[i - 1].is_ascii_alphanumeric() || line[..i].ends_with('/') {
+            continue;
+        }
+        let rest = &line[i + 3..];
+        let skip = rest.len() - rest.trim_start_matches([' ', '-', '_', '#']).len();
+        if skip > 2 {
+            continue;
+        }
+        let digits = &rest[skip..];
+        let len = digits
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(digits.len());
+        if len == 0 || len > 5 {
+            continue;
+        }
+        // `PRP-003-slug.md` is a file name, handled as a path.
+        if digits[len..].starts_with(['-', '_', '.']) && digits[len..].contains(".md") {
+            continue;
+        }
+        if let Ok(n) = digits[..len].parse() {
+            out.push((i..i + 3 + skip + len, n));
+        }
+    }
+    out
+}
+
+fn prp_numbers(cx: &mut Context) {
+    let known: Vec<u32> = cx
+        .ws
+        .documents()
+        .filter_map(|(_, f)| f.number.as_ref().map(|n| n.number))
+        .collect();
+    if known.is_empty() {
+        return;
+    }
+    let mut found = Vec::new();
+    for item in items(cx) {
+        let line = &cx.text[item.line.clone()];
+        let lower = line.to_ascii_lowercase();
+        if !item.checked
+            && ["create ", "write ", "draft ", "generate "]
+                .iter()
+                .any(|w| lower.contains(w))
+        {
+            continue;
+        }
+        for (r, n) in prp_number_mentions(line) {
+            if !known.contains(&n) {
+                found.push((item.line.start + r.start..item.line.start + r.end, n));
+            }
+        }
+    }
+    for (span, n) in found {
+        cx.report(
+            Rule::UnknownPrp,
+            span,
+            format!("no PRP numbered {n} exists in the workspace; fix the number or write the PRP"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_need_a_progress_word() {
+        assert_eq!(
+            progress_counts("Progress: 3/5 tasks complete")
+                .iter()
+                .map(|c| (c.1, c.2))
+                .collect::<Vec<_>>(),
+            [(3, 5)]
+        );
+        assert_eq!(progress_counts("2 of 4 done").len(), 1);
+        assert!(progress_counts("Confidence 8/10").is_empty());
+        assert!(progress_counts("done on 1/2/2025").is_empty());
+    }
+
+    #[test]
+    fn order_direction_is_the_majority() {
+        let d = |v: &[u32]| v.iter().map(|x| Date(*x)).collect::<Vec<_>>();
+        assert_eq!(
+            out_of_order(&d(&[20261102, 20261110, 20261105, 20261112])),
+            [2]
+        );
+        assert_eq!(
+            out_of_order(&d(&[20261112, 20261110, 20261111, 20261101])),
+            [2]
+        );
+        assert!(out_of_order(&d(&[1, 2])).is_empty());
+        assert!(out_of_order(&d(&[1, 2, 2, 3])).is_empty());
+    }
+
+    #[test]
+    fn task_keys_ignore_dates_and_agents() {
+        assert_eq!(
+            task_key("Add rate limiting to login (added 2026-01-01) @backend"),
+            task_key("~~Add rate limiting to login~~ (completed 2026-02-01)")
+        );
+        assert_eq!(task_key("**#12** — Fix it"), Some("#12".into()));
+        assert_eq!(task_key("Tests"), None);
+    }
+
+    #[test]
+    fn prp_numbers_in_text() {
+        let found: Vec<u32> = prp_number_mentions("see PRP-12 and PRP #3, not PRPs/ or SUPRP9")
+            .into_iter()
+            .map(|m| m.1)
+            .collect();
+        assert_eq!(found, [12, 3]);
+    }
+}

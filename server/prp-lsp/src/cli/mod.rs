@@ -1,0 +1,3 @@
+//! The command line: the same analysis as the server, for CI and pipelines.
+
+pub mod check;
