@@ -143,17 +143,25 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
 }
 
 impl Project {
-    /// Reads the configuration and every document under `root`.
-    pub fn load(root: &Path) -> std::io::Result<Project> {
-        let root = root.canonicalize()?;
-        let mut project = Project {
-            root: root.clone(),
+    /// A project with no folder: open documents are analysed on their own.
+    pub fn empty() -> Project {
+        Project {
+            root: PathBuf::new(),
             config: Arc::new(Config::default()),
             file_config: RawConfig::default(),
             editor_settings: None,
             config_problems: Vec::new(),
             ws: Workspace::new(),
             docs: HashMap::new(),
+        }
+    }
+
+    /// Reads the configuration and every document under `root`.
+    pub fn load(root: &Path) -> std::io::Result<Project> {
+        let root = root.canonicalize()?;
+        let mut project = Project {
+            root: root.clone(),
+            ..Project::empty()
         };
         project.ws.root_name = root.file_name().map(|n| n.to_string_lossy().into_owned());
         project.reload_config();

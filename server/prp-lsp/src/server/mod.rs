@@ -1,1 +1,160 @@
-pub fn run_stdio() {}
+//! The language server: protocol plumbing only. Each feature lives in its own module and
+//! reads the shared [`State`]; the analysis itself is the core crate's.
+
+mod at_cursor;
+mod completion;
+mod definition;
+mod diagnostics;
+mod folding;
+mod hover;
+mod lifecycle;
+pub mod state;
+mod symbols;
+
+use std::sync::Arc;
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use state::State;
+
+pub struct Backend {
+    client: Client,
+    state: Arc<State>,
+}
+
+/// Serves the protocol on stdin/stdout until the client exits.
+pub fn run_stdio() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("cannot start the async runtime");
+    runtime.block_on(async {
+        let (service, socket) = LspService::new(|client| Backend {
+            client,
+            state: Arc::new(State::new()),
+        });
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(service)
+            .await;
+    });
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        Ok(lifecycle::initialize(&self.state, params))
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        lifecycle::initialized(&self.client, &self.state).await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        // The store is updated before anything awaits, so notifications apply in order.
+        let changed = lifecycle::did_open(&self.state, params);
+        diagnostics::after_change(&self.client, &self.state, changed).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let changed = lifecycle::did_change(&self.state, params);
+        diagnostics::after_change(&self.client, &self.state, changed).await;
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let changed = lifecycle::did_close(&self.state, params);
+        diagnostics::after_change(&self.client, &self.state, changed).await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let changed = lifecycle::did_change_watched_files(&self.state, params);
+        diagnostics::after_change(&self.client, &self.state, changed).await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let changed = lifecycle::did_change_configuration(&self.client, &self.state, params).await;
+        diagnostics::after_change(&self.client, &self.state, changed).await;
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        self.state.wait_ready().await;
+        Ok(diagnostics::document_report(
+            &self.state,
+            &params.text_document.uri,
+        ))
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        _: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        self.state.wait_ready().await;
+        let state = self.state.clone();
+        // Whole-workspace work runs off the async threads; a cancelled request drops it.
+        let report =
+            tokio::task::spawn_blocking(move || diagnostics::workspace_report(&state)).await;
+        report.map_err(|_| tower_lsp_server::jsonrpc::Error::internal_error())
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        self.state.wait_ready().await;
+        Ok(hover::hover(
+            &self.state,
+            &params.text_document_position_params,
+        ))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        self.state.wait_ready().await;
+        Ok(symbols::document_symbols(
+            &self.state,
+            &params.text_document.uri,
+        ))
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.state.wait_ready().await;
+        Ok(symbols::workspace_symbols(&self.state, &params.query))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        self.state.wait_ready().await;
+        Ok(definition::definition(
+            &self.state,
+            &params.text_document_position_params,
+        ))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        self.state.wait_ready().await;
+        Ok(completion::completion(
+            &self.state,
+            &params.text_document_position,
+        ))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.state.wait_ready().await;
+        Ok(folding::folding_ranges(
+            &self.state,
+            &params.text_document.uri,
+        ))
+    }
+}

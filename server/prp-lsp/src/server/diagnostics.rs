@@ -1,0 +1,147 @@
+//! Diagnostics, pulled (`textDocument/diagnostic`, `workspace/diagnostic`) where the client
+//! supports it, else pushed. Results computed for a version the editor has since replaced
+//! are dropped.
+
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::Client;
+
+use super::lifecycle::Changed;
+use super::state::State;
+use crate::convert::{self, TextPositions};
+use crate::project::Project;
+
+/// Diagnostics of one document (or configuration file) as LSP objects, with the version
+/// they were computed for.
+fn compute(state: &State, project: &Project, key: &str) -> Option<(Vec<Diagnostic>, Option<i32>)> {
+    let encoding = state.encoding();
+    let uri = state.uri_of(key);
+    let other = |rel: &str| state.uri_of(rel);
+    if let Some(a) = project.docs.get(key) {
+        let positions = TextPositions::new(&a.text, encoding);
+        let items = project
+            .diagnostics(key)
+            .iter()
+            .map(|d| convert::diagnostic(d, &positions, uri.as_ref(), &other))
+            .collect();
+        return Some((items, a.version));
+    }
+    let config: Vec<_> = project
+        .config_diagnostics()
+        .into_iter()
+        .filter(|(p, _)| p == key)
+        .map(|(_, d)| d)
+        .collect();
+    if config.is_empty() && !crate::project::CONFIG_FILES.contains(&key) {
+        return None;
+    }
+    let text = std::fs::read(project.absolute(key))
+        .map(|b| crate::project::decode(b).0)
+        .unwrap_or_default();
+    let positions = TextPositions::new(&text, encoding);
+    Some((
+        config
+            .iter()
+            .map(|d| convert::diagnostic(d, &positions, uri.as_ref(), &other))
+            .collect(),
+        None,
+    ))
+}
+
+pub fn document_report(state: &State, uri: &Uri) -> DocumentDiagnosticReportResult {
+    let items = state
+        .key_of(uri)
+        .and_then(|key| {
+            let guard = state.project.read().unwrap();
+            compute(state, guard.as_ref()?, &key)
+        })
+        .map(|(items, _)| items)
+        .unwrap_or_default();
+    DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+        RelatedFullDocumentDiagnosticReport {
+            related_documents: None,
+            full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                result_id: None,
+                items,
+            },
+        },
+    ))
+}
+
+/// Keys with findings to report: every document, plus configuration files with problems.
+fn all_keys(project: &Project) -> Vec<String> {
+    let mut keys: Vec<String> = project.docs.keys().cloned().collect();
+    keys.extend(project.config_diagnostics().into_iter().map(|(p, _)| p));
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+pub fn workspace_report(state: &State) -> WorkspaceDiagnosticReportResult {
+    let guard = state.project.read().unwrap();
+    let Some(project) = guard.as_ref() else {
+        return WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport {
+            items: Vec::new(),
+        });
+    };
+    let keys = all_keys(project);
+    let items = crate::project::parallel_map(&keys, |key| {
+        let (items, version) = compute(state, project, key)?;
+        Some(WorkspaceDocumentDiagnosticReport::Full(
+            WorkspaceFullDocumentDiagnosticReport {
+                uri: state.uri_of(key)?,
+                version: version.map(i64::from),
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            },
+        ))
+    });
+    WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport {
+        items: items.into_iter().flatten().collect(),
+    })
+}
+
+/// Brings the client up to date after a change: a refresh request for pulling clients,
+/// fresh diagnostics for the others.
+pub async fn after_change(client: &Client, state: &State, changed: Changed) {
+    let support = state.support();
+    let keys = match changed {
+        Changed::Nothing => return,
+        Changed::Everything => {
+            let guard = state.project.read().unwrap();
+            match guard.as_ref() {
+                Some(p) => all_keys(p),
+                None => return,
+            }
+        }
+        Changed::Documents(keys) => keys,
+    };
+    if support.pull_diagnostics {
+        // The client re-pulls the document it changed by itself; others need a refresh.
+        if keys.len() > 1 && support.diagnostic_refresh {
+            let _ = client.workspace_diagnostic_refresh().await;
+        }
+        return;
+    }
+    let computed: Vec<(Uri, Vec<Diagnostic>, Option<i32>, String)> = {
+        let guard = state.project.read().unwrap();
+        let Some(project) = guard.as_ref() else {
+            return;
+        };
+        keys.iter()
+            .filter_map(|k| {
+                compute(state, project, k)
+                    .and_then(|(items, v)| Some((state.uri_of(k)?, items, v, k.clone())))
+            })
+            .collect()
+    };
+    for (uri, items, version, key) in computed {
+        // Drop results for a version the editor has already replaced.
+        let current = state.open.get(&key).map(|o| o.version);
+        if current.is_some() && current != version {
+            continue;
+        }
+        client.publish_diagnostics(uri, items, version).await;
+    }
+}

@@ -1,0 +1,341 @@
+//! Initialization, indexing, configuration and document synchronization: everything that
+//! changes the state. Each sync handler applies its change before returning and says which
+//! documents need fresh diagnostics.
+
+use std::path::PathBuf;
+
+use prp_analysis::text::Encoding;
+use prp_analysis::RawConfig;
+use ropey::Rope;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::Client;
+
+use super::state::{apply_changes, ClientSupport, OpenDocument, State};
+use crate::project::{relative_path, Project, CONFIG_FILES};
+
+/// Documents whose diagnostics must be recomputed after a change.
+pub enum Changed {
+    Nothing,
+    Documents(Vec<String>),
+    Everything,
+}
+
+pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
+    #[allow(deprecated)]
+    let root_uri = params
+        .workspace_folders
+        .as_ref()
+        .and_then(|f| f.first())
+        .map(|f| f.uri.clone())
+        .or(params.root_uri.clone());
+    let root: Option<PathBuf> = root_uri.and_then(|u| u.to_file_path().map(|p| p.into_owned()));
+    *state.root.write().unwrap() = root.and_then(|r| r.canonicalize().ok());
+
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
+    let encoding = if offered.is_some_and(|e| e.contains(&PositionEncodingKind::UTF8)) {
+        Encoding::Utf8
+    } else {
+        Encoding::Utf16
+    };
+    *state.encoding.write().unwrap() = encoding;
+    let support = ClientSupport::read(&params.capabilities);
+    *state.support.write().unwrap() = support.clone();
+    if let Some(options) = params.initialization_options {
+        if let Ok(settings) = RawConfig::from_json(options) {
+            *state.pending_settings.write().unwrap() = Some(settings);
+        }
+    }
+
+    InitializeResult {
+        server_info: Some(ServerInfo {
+            name: "prp-lsp".into(),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }),
+        capabilities: ServerCapabilities {
+            position_encoding: Some(crate::convert::encoding_kind(encoding)),
+            text_document_sync: Some(TextDocumentSyncCapability::Options(
+                TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    ..TextDocumentSyncOptions::default()
+                },
+            )),
+            diagnostic_provider: support.pull_diagnostics.then(|| {
+                DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                    identifier: Some("prp-lsp".into()),
+                    inter_file_dependencies: true,
+                    workspace_diagnostics: true,
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                })
+            }),
+            hover_provider: Some(HoverProviderCapability::Simple(true)),
+            document_symbol_provider: Some(OneOf::Left(true)),
+            workspace_symbol_provider: Some(OneOf::Left(true)),
+            definition_provider: Some(OneOf::Left(true)),
+            folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+            completion_provider: Some(CompletionOptions {
+                trigger_characters: Some(vec!["#".into(), "@".into(), "/".into(), " ".into()]),
+                ..CompletionOptions::default()
+            }),
+            ..ServerCapabilities::default()
+        },
+        offset_encoding: None,
+    }
+}
+
+pub async fn initialized(client: &Client, state: &State) {
+    let support = state.support();
+    if support.watched_files_registration {
+        let watchers = vec![FileSystemWatcher {
+            glob_pattern: GlobPattern::String("**/*".into()),
+            kind: None,
+        }];
+        let registration = Registration {
+            id: "prp-lsp-watched-files".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                watchers,
+            })
+            .ok(),
+        };
+        if let Err(e) = client.register_capability(vec![registration]).await {
+            client
+                .log_message(
+                    MessageType::WARNING,
+                    format!("prp-lsp: could not register file watchers: {e}"),
+                )
+                .await;
+        }
+    }
+    if support.configuration {
+        if let Some(settings) = fetch_settings(client).await {
+            *state.pending_settings.write().unwrap() = Some(settings);
+        }
+    }
+
+    // Index the workspace, with a progress bar where the client shows one.
+    let token = NumberOrString::String("prp-lsp/indexing".into());
+    let progress = if support.work_done_progress
+        && client
+            .create_work_done_progress(token.clone())
+            .await
+            .is_ok()
+    {
+        Some(
+            client
+                .progress(token, "Indexing PRP workspace")
+                .with_message("reading documents")
+                .begin()
+                .await,
+        )
+    } else {
+        None
+    };
+    let root = state.root.read().unwrap().clone();
+    let loaded = tokio::task::spawn_blocking(move || match root {
+        Some(root) => Project::load(&root),
+        None => Ok(Project::empty()),
+    })
+    .await;
+    let mut project = match loaded {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => {
+            client
+                .show_message(
+                    MessageType::ERROR,
+                    format!("prp-lsp: cannot index the workspace: {e}"),
+                )
+                .await;
+            Project::empty()
+        }
+        Err(_) => Project::empty(),
+    };
+    if let Some(settings) = state.pending_settings.write().unwrap().take() {
+        project.set_editor_settings(Some(settings));
+        project.reanalyze_all();
+    }
+    // Documents opened while indexing: the editor's text wins over the disk's.
+    for entry in state.open.iter() {
+        project.set_text(
+            entry.key(),
+            entry.rope.to_string(),
+            Some(entry.version),
+            None,
+        );
+    }
+    let count = project.docs.len();
+    *state.project.write().unwrap() = Some(project);
+    state.ready.send_replace(true);
+    if let Some(p) = progress {
+        p.finish_with_message(format!("{count} documents")).await;
+    }
+    super::diagnostics::after_change(client, state, Changed::Everything).await;
+}
+
+async fn fetch_settings(client: &Client) -> Option<RawConfig> {
+    let items = vec![ConfigurationItem {
+        scope_uri: None,
+        section: Some("prp-lsp".into()),
+    }];
+    let values = client.configuration(items).await.ok()?;
+    let value = values.into_iter().next().filter(|v| v.is_object())?;
+    match RawConfig::from_json(value) {
+        Ok(settings) => Some(settings),
+        Err(e) => {
+            client
+                .show_message(
+                    MessageType::WARNING,
+                    format!("prp-lsp: ignoring invalid editor settings: {e}"),
+                )
+                .await;
+            None
+        }
+    }
+}
+
+pub async fn did_change_configuration(
+    client: &Client,
+    state: &State,
+    params: DidChangeConfigurationParams,
+) -> Changed {
+    let settings = if state.support().configuration {
+        fetch_settings(client).await
+    } else {
+        let value = params
+            .settings
+            .get("prp-lsp")
+            .cloned()
+            .unwrap_or(params.settings);
+        value
+            .is_object()
+            .then(|| RawConfig::from_json(value).ok())
+            .flatten()
+    };
+    let mut guard = state.project.write().unwrap();
+    let Some(project) = guard.as_mut() else {
+        *state.pending_settings.write().unwrap() = settings;
+        return Changed::Nothing;
+    };
+    project.set_editor_settings(settings);
+    project.reanalyze_all();
+    Changed::Everything
+}
+
+/// Stores text for `key` in the project; returns it and its dependents.
+fn store(state: &State, key: &str, text: String, version: Option<i32>) -> Changed {
+    let mut guard = state.project.write().unwrap();
+    let Some(project) = guard.as_mut() else {
+        return Changed::Nothing;
+    };
+    let mut deps = project.set_text(key, text, version, None);
+    deps.push(key.to_string());
+    Changed::Documents(deps)
+}
+
+pub fn did_open(state: &State, params: DidOpenTextDocumentParams) -> Changed {
+    let doc = params.text_document;
+    let Some(key) = state.key_of(&doc.uri) else {
+        return Changed::Nothing;
+    };
+    let text = doc.text;
+    state.open.insert(
+        key.clone(),
+        OpenDocument {
+            uri: doc.uri,
+            rope: Rope::from_str(&text),
+            version: doc.version,
+        },
+    );
+    store(state, &key, text, Some(doc.version))
+}
+
+pub fn did_change(state: &State, params: DidChangeTextDocumentParams) -> Changed {
+    let Some(key) = state.key_of(&params.text_document.uri) else {
+        return Changed::Nothing;
+    };
+    let encoding = state.encoding();
+    let text = {
+        let Some(mut open) = state.open.get_mut(&key) else {
+            return Changed::Nothing;
+        };
+        apply_changes(&mut open.rope, params.content_changes, encoding);
+        open.version = params.text_document.version;
+        open.rope.to_string()
+    };
+    store(state, &key, text, Some(params.text_document.version))
+}
+
+pub fn did_close(state: &State, params: DidCloseTextDocumentParams) -> Changed {
+    let Some(key) = state.key_of(&params.text_document.uri) else {
+        return Changed::Nothing;
+    };
+    state.open.remove(&key);
+    // The file on disk is the truth again (the buffer may have been discarded).
+    let mut guard = state.project.write().unwrap();
+    let Some(project) = guard.as_mut() else {
+        return Changed::Nothing;
+    };
+    let path = project.absolute(&key);
+    let deps = match std::fs::read(&path) {
+        Ok(bytes) => {
+            let (text, bad) = crate::project::decode(bytes);
+            let mut deps = project.set_text(&key, text, None, bad);
+            deps.push(key.clone());
+            deps
+        }
+        Err(_) => project.remove_file(&key),
+    };
+    Changed::Documents(deps)
+}
+
+pub fn did_change_watched_files(state: &State, params: DidChangeWatchedFilesParams) -> Changed {
+    let mut guard = state.project.write().unwrap();
+    let Some(project) = guard.as_mut() else {
+        return Changed::Nothing;
+    };
+    let mut deps = Vec::new();
+    let mut config_changed = false;
+    for event in params.changes {
+        let Some(path) = event.uri.to_file_path() else {
+            continue;
+        };
+        let Some(rel) = relative_path(&project.root, &path) else {
+            continue;
+        };
+        if CONFIG_FILES.contains(&rel.as_str())
+            || project.config.orchestrator_path.as_deref() == Some(rel.as_str())
+        {
+            config_changed = true;
+            continue;
+        }
+        // The editor's buffer wins over the disk for open documents.
+        if state.open.contains_key(&rel) {
+            continue;
+        }
+        match event.typ {
+            FileChangeType::DELETED => deps.extend(project.remove_file(&rel)),
+            _ => {
+                if path.is_dir() {
+                    continue;
+                }
+                let existed = project.ws.exists(&rel);
+                deps.extend(project.add_file_from_disk(&rel));
+                if existed || project.docs.contains_key(&rel) {
+                    deps.push(rel);
+                }
+            }
+        }
+    }
+    if config_changed {
+        project.reload_config();
+        project.reanalyze_all();
+        return Changed::Everything;
+    }
+    deps.sort();
+    deps.dedup();
+    Changed::Documents(deps)
+}

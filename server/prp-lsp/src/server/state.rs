@@ -1,0 +1,225 @@
+//! What the server holds: the analysed project, the text of open documents (ropes, with
+//! the editor's versions), and what the client said it can do.
+
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+
+use dashmap::DashMap;
+use prp_analysis::text::Encoding;
+use ropey::Rope;
+use tower_lsp_server::ls_types::{
+    ClientCapabilities, Position, TextDocumentContentChangeEvent, Uri,
+};
+
+use crate::project::{relative_path, Project};
+
+/// An open document: the editor owns its text.
+pub struct OpenDocument {
+    pub uri: Uri,
+    pub rope: Rope,
+    pub version: i32,
+}
+
+/// What the client can do, read once from `initialize`.
+#[derive(Debug, Clone, Default)]
+pub struct ClientSupport {
+    pub pull_diagnostics: bool,
+    pub diagnostic_refresh: bool,
+    pub watched_files_registration: bool,
+    pub work_done_progress: bool,
+    pub configuration: bool,
+    pub hierarchical_symbols: bool,
+    pub markdown_hover: bool,
+}
+
+impl ClientSupport {
+    pub fn read(caps: &ClientCapabilities) -> ClientSupport {
+        let text = caps.text_document.as_ref();
+        let workspace = caps.workspace.as_ref();
+        ClientSupport {
+            pull_diagnostics: text.and_then(|t| t.diagnostic.as_ref()).is_some(),
+            diagnostic_refresh: workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+            watched_files_registration: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+            work_done_progress: caps
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            hierarchical_symbols: text
+                .and_then(|t| t.document_symbol.as_ref())
+                .and_then(|s| s.hierarchical_document_symbol_support)
+                .unwrap_or(false),
+            markdown_hover: text
+                .and_then(|t| t.hover.as_ref())
+                .and_then(|h| h.content_format.as_ref())
+                .is_none_or(|f| {
+                    f.iter()
+                        .any(|k| *k == tower_lsp_server::ls_types::MarkupKind::Markdown)
+                }),
+        }
+    }
+}
+
+pub struct State {
+    pub root: RwLock<Option<PathBuf>>,
+    /// `None` until the workspace has been indexed.
+    pub project: RwLock<Option<Project>>,
+    pub open: DashMap<String, OpenDocument>,
+    pub encoding: RwLock<Encoding>,
+    pub support: RwLock<ClientSupport>,
+    pub ready: tokio::sync::watch::Sender<bool>,
+    /// Editor settings received before the workspace was indexed.
+    pub pending_settings: RwLock<Option<prp_analysis::RawConfig>>,
+}
+
+impl State {
+    pub fn new() -> State {
+        State {
+            root: RwLock::new(None),
+            project: RwLock::new(None),
+            open: DashMap::new(),
+            encoding: RwLock::new(Encoding::Utf16),
+            support: RwLock::new(ClientSupport::default()),
+            ready: tokio::sync::watch::channel(false).0,
+            pending_settings: RwLock::new(None),
+        }
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        *self.encoding.read().unwrap()
+    }
+
+    pub fn support(&self) -> ClientSupport {
+        self.support.read().unwrap().clone()
+    }
+
+    /// Waits until the workspace is indexed.
+    pub async fn wait_ready(&self) {
+        let mut rx = self.ready.subscribe();
+        let _ = rx.wait_for(|ready| *ready).await;
+    }
+
+    /// The key a document is stored under: workspace-relative when inside the root, else
+    /// its absolute path (so it is still analysed on its own).
+    pub fn key_of(&self, uri: &Uri) -> Option<String> {
+        let path = uri.to_file_path()?;
+        let root = self.root.read().unwrap();
+        Some(
+            match root.as_deref().and_then(|r| relative_path(r, &path)) {
+                Some(rel) => rel,
+                None => path.to_string_lossy().trim_start_matches('/').to_string(),
+            },
+        )
+    }
+
+    pub fn uri_of(&self, key: &str) -> Option<Uri> {
+        if let Some(open) = self.open.get(key) {
+            return Some(open.uri.clone());
+        }
+        let root = self.root.read().unwrap();
+        let path: PathBuf = match root.as_deref() {
+            Some(r) if !Path::new(key).is_absolute() && r.join(key).exists() => r.join(key),
+            _ => PathBuf::from(format!("/{key}")),
+        };
+        crate::convert::file_uri(&path)
+    }
+}
+
+/// Char index of an LSP position in a rope; out-of-range positions clamp to the end of
+/// their line or of the text.
+fn position_to_char(rope: &Rope, position: Position, encoding: Encoding) -> usize {
+    let line = position.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_chars();
+    }
+    let line_start = rope.line_to_char(line);
+    let mut remaining = position.character as usize;
+    for (i, c) in rope.line(line).chars().enumerate() {
+        if c == '\n' || c == '\r' || remaining == 0 {
+            return line_start + i;
+        }
+        let width = match encoding {
+            Encoding::Utf8 => c.len_utf8(),
+            Encoding::Utf16 => c.len_utf16(),
+        };
+        if width > remaining {
+            return line_start + i;
+        }
+        remaining -= width;
+    }
+    line_start + rope.line(line).len_chars()
+}
+
+/// Applies LSP content changes (full or incremental) to a rope, in order.
+pub fn apply_changes(
+    rope: &mut Rope,
+    changes: Vec<TextDocumentContentChangeEvent>,
+    encoding: Encoding,
+) {
+    for change in changes {
+        match change.range {
+            None => *rope = Rope::from_str(&change.text),
+            Some(range) => {
+                let start = position_to_char(rope, range.start, encoding);
+                let end = position_to_char(rope, range.end, encoding).max(start);
+                rope.remove(start..end);
+                rope.insert(start, &change.text);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::Range;
+
+    fn change(l1: u32, c1: u32, l2: u32, c2: u32, text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(Range {
+                start: Position {
+                    line: l1,
+                    character: c1,
+                },
+                end: Position {
+                    line: l2,
+                    character: c2,
+                },
+            }),
+            range_length: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn incremental_edits_after_emoji_in_utf16() {
+        let mut rope = Rope::from_str("## 🎯 Goal\nBody\n");
+        // `Goal` starts at UTF-16 column 6 (the emoji is two code units).
+        apply_changes(
+            &mut rope,
+            vec![change(0, 6, 0, 10, "Objective")],
+            Encoding::Utf16,
+        );
+        assert_eq!(rope.to_string(), "## 🎯 Objective\nBody\n");
+        apply_changes(
+            &mut rope,
+            vec![change(1, 0, 1, 4, "Text"), change(5, 0, 5, 0, "!")],
+            Encoding::Utf16,
+        );
+        assert_eq!(rope.to_string(), "## 🎯 Objective\nText\n!");
+    }
+
+    #[test]
+    fn utf8_columns_count_bytes() {
+        let mut rope = Rope::from_str("é x\n");
+        apply_changes(&mut rope, vec![change(0, 3, 0, 4, "y")], Encoding::Utf8);
+        assert_eq!(rope.to_string(), "é y\n");
+    }
+}

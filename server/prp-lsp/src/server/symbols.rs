@@ -1,0 +1,252 @@
+//! Document symbols (sections with their tasks) and workspace symbols (PRPs, tasks, agents).
+
+use prp_analysis::document::{DocKind, Document, TaskSource};
+use tower_lsp_server::ls_types::*;
+
+use super::state::State;
+use crate::convert::TextPositions;
+
+#[allow(deprecated)]
+fn symbol(
+    name: String,
+    detail: Option<String>,
+    kind: SymbolKind,
+    range: Range,
+    selection: Range,
+) -> DocumentSymbol {
+    DocumentSymbol {
+        name: if name.trim().is_empty() {
+            "(untitled)".into()
+        } else {
+            name
+        },
+        detail,
+        kind,
+        tags: None,
+        deprecated: None,
+        range,
+        selection_range: selection,
+        children: None,
+    }
+}
+
+fn task_symbols(
+    doc: &Document,
+    positions: &TextPositions,
+    section: Option<usize>,
+) -> Vec<DocumentSymbol> {
+    doc.tasks
+        .iter()
+        .filter(|t| t.source != TaskSource::Heading && t.section == section)
+        .map(|t| {
+            let detail = t
+                .assignee
+                .as_ref()
+                .map(|a| format!("assigned to {}", a.value));
+            let name = match t.number {
+                Some(n) => format!("Task {n}: {}", t.title),
+                None => t.title.clone(),
+            };
+            symbol(
+                name,
+                detail,
+                SymbolKind::EVENT,
+                positions.range(&(t.span.start..t.end.max(t.span.end))),
+                positions.range(&t.span),
+            )
+        })
+        .collect()
+}
+
+pub fn document_symbols(state: &State, uri: &Uri) -> Option<DocumentSymbolResponse> {
+    let key = state.key_of(uri)?;
+    let guard = state.project.read().unwrap();
+    let a = guard.as_ref()?.docs.get(&key)?;
+    let doc = &a.doc;
+    let positions = TextPositions::new(&a.text, state.encoding());
+    // Build the tree bottom-up: children are attached to their parent in reverse order.
+    let mut nodes: Vec<Option<DocumentSymbol>> = doc
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let is_task = doc
+                .tasks
+                .iter()
+                .any(|t| t.source == TaskSource::Heading && t.span == s.heading);
+            let kind = if is_task {
+                SymbolKind::EVENT
+            } else {
+                SymbolKind::STRING
+            };
+            let detail = match is_task {
+                true => doc
+                    .tasks
+                    .iter()
+                    .find(|t| t.span == s.heading)
+                    .and_then(|t| t.assignee.as_ref())
+                    .map(|a| format!("assigned to {}", a.value)),
+                false => s
+                    .canonical
+                    .clone()
+                    .filter(|c| !c.eq_ignore_ascii_case(&s.name.display)),
+            };
+            let mut sym = symbol(
+                s.name.display.clone(),
+                detail,
+                kind,
+                positions.range(&(s.heading.start..s.end)),
+                positions.range(&s.heading),
+            );
+            let tasks = task_symbols(doc, &positions, Some(i));
+            if !tasks.is_empty() {
+                sym.children = Some(tasks);
+            }
+            Some(sym)
+        })
+        .collect();
+    let mut roots = Vec::new();
+    for i in (0..nodes.len()).rev() {
+        let node = nodes[i].take().unwrap();
+        match doc.sections[i].parent {
+            Some(p) => {
+                let parent = nodes[p].as_mut().unwrap();
+                parent.children.get_or_insert_with(Vec::new).insert(0, node);
+            }
+            None => roots.insert(0, node),
+        }
+    }
+    roots.extend(task_symbols(doc, &positions, None));
+    if !state.support().hierarchical_symbols {
+        return Some(DocumentSymbolResponse::Flat(flatten(roots, uri)));
+    }
+    Some(DocumentSymbolResponse::Nested(roots))
+}
+
+#[allow(deprecated)]
+fn flatten(symbols: Vec<DocumentSymbol>, uri: &Uri) -> Vec<SymbolInformation> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(DocumentSymbol, Option<String>)> =
+        symbols.into_iter().rev().map(|s| (s, None)).collect();
+    while let Some((mut s, container)) = stack.pop() {
+        let children = s.children.take().unwrap_or_default();
+        for c in children.into_iter().rev() {
+            stack.push((c, Some(s.name.clone())));
+        }
+        out.push(SymbolInformation {
+            name: s.name,
+            kind: s.kind,
+            tags: None,
+            deprecated: None,
+            location: Location {
+                uri: uri.clone(),
+                range: s.range,
+            },
+            container_name: container,
+        });
+    }
+    out
+}
+
+/// PRPs by title and number, their tasks, and agents, matching `query` case-insensitively.
+pub fn workspace_symbols(state: &State, query: &str) -> Option<WorkspaceSymbolResponse> {
+    let guard = state.project.read().unwrap();
+    let project = guard.as_ref()?;
+    let query = query.to_lowercase();
+    let matches = |s: &str| query.is_empty() || s.to_lowercase().contains(&query);
+    let encoding = state.encoding();
+    let mut out: Vec<WorkspaceSymbol> = Vec::new();
+    let mut keys: Vec<&String> = project.docs.keys().collect();
+    keys.sort();
+    for key in keys {
+        let a = &project.docs[key];
+        let doc = &a.doc;
+        let Some(uri) = state.uri_of(key) else {
+            continue;
+        };
+        let positions = TextPositions::new(&a.text, encoding);
+        let location = |span: &std::ops::Range<usize>| {
+            OneOf::Left(Location {
+                uri: uri.clone(),
+                range: positions.range(span),
+            })
+        };
+        match doc.kind {
+            DocKind::Prp => {
+                let title = doc
+                    .metadata
+                    .title
+                    .as_ref()
+                    .map(|t| t.value.clone())
+                    .unwrap_or_else(|| doc.file_name().to_string());
+                let name = match &doc.metadata.number {
+                    Some(n) => format!("PRP {n}: {title}"),
+                    None => title.clone(),
+                };
+                if matches(&name) || matches(key) {
+                    out.push(WorkspaceSymbol {
+                        name,
+                        kind: SymbolKind::FILE,
+                        tags: None,
+                        container_name: Some(key.clone()),
+                        location: location(&(0..0)),
+                        data: None,
+                    });
+                }
+                for t in &doc.tasks {
+                    let name = match t.number {
+                        Some(n) => format!("Task {n}: {}", t.title),
+                        None => t.title.clone(),
+                    };
+                    if matches(&name) {
+                        out.push(WorkspaceSymbol {
+                            name,
+                            kind: SymbolKind::EVENT,
+                            tags: None,
+                            container_name: Some(title.clone()),
+                            location: location(&t.span),
+                            data: None,
+                        });
+                    }
+                }
+            }
+            DocKind::TaskBoard => {
+                for t in &doc.tasks {
+                    if matches(&t.title) {
+                        out.push(WorkspaceSymbol {
+                            name: t.title.clone(),
+                            kind: SymbolKind::EVENT,
+                            tags: None,
+                            container_name: Some(key.clone()),
+                            location: location(&t.span),
+                            data: None,
+                        });
+                    }
+                }
+            }
+            DocKind::Agent => {
+                if let Some(agent) = &doc.agent {
+                    let name = format!(
+                        "Agent {}",
+                        agent.name.clone().unwrap_or_else(|| agent.id.clone())
+                    );
+                    if matches(&name) || matches(&agent.id) {
+                        out.push(WorkspaceSymbol {
+                            name,
+                            kind: SymbolKind::CLASS,
+                            tags: None,
+                            container_name: Some(key.clone()),
+                            location: location(&(0..0)),
+                            data: None,
+                        });
+                    }
+                }
+            }
+            DocKind::Other => {}
+        }
+        if out.len() >= 1000 {
+            break;
+        }
+    }
+    Some(WorkspaceSymbolResponse::Nested(out))
+}
