@@ -101,7 +101,7 @@ pub fn classify(path: &str, config: &Config) -> DocKind {
     let dirs = &components[..components.len() - 1];
     if let Some(root) = dirs.iter().position(|c| c.eq_ignore_ascii_case("prps")) {
         let inner = &dirs[root + 1..];
-        let in_commands = root > 0 && dirs[..root].iter().any(|c| *c == "commands");
+        let in_commands = root > 0 && dirs[..root].contains(&"commands");
         if in_commands
             || inner
                 .iter()
@@ -126,8 +126,8 @@ pub fn classify(path: &str, config: &Config) -> DocKind {
         d == "agent_contexts" || d == "agent-contexts" || d == "agent_context"
     });
     let agent_name = stem.ends_with("_agent") || stem.ends_with("-agent");
-    if (in_agent_dir && stem != "readme" && !dirs.iter().any(|d| *d == "status"))
-        || (agent_name && !dirs.iter().any(|d| *d == "PRPs"))
+    if (in_agent_dir && stem != "readme" && !dirs.contains(&"status"))
+        || (agent_name && !dirs.contains(&"PRPs"))
     {
         return DocKind::Agent;
     }

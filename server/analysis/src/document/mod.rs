@@ -12,6 +12,7 @@ pub use kind::{
     classify, lifecycle_from_folder, lifecycle_from_status, prp_number, DocKind, Lifecycle,
     PrpNumber,
 };
+pub(crate) use parse::heading_title;
 pub use parse::parse;
 
 use std::ops::Range;
@@ -56,6 +57,18 @@ pub struct CheckItem {
     pub depth: u32,
     /// Index of the innermost enclosing section.
     pub section: Option<usize>,
+}
+
+impl CheckItem {
+    /// `- [ ] ~~text~~`: struck through, so dropped rather than still to do.
+    pub fn is_struck(&self) -> bool {
+        self.text.starts_with("~~")
+    }
+
+    /// Neither ticked nor struck through.
+    pub fn is_open(&self) -> bool {
+        !self.checked && !self.is_struck()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

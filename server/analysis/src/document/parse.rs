@@ -97,7 +97,7 @@ fn trim_line_end(text: &str, mut end: usize) -> usize {
 }
 
 /// Heading text without the `#` markers (ATX) or the underline (setext).
-fn heading_title(source: &str) -> &str {
+pub(crate) fn heading_title(source: &str) -> &str {
     let first = source.lines().next().unwrap_or("").trim();
     if first.starts_with('#') {
         let t = first.trim_start_matches('#').trim();
@@ -149,12 +149,14 @@ fn read_structure(text: &str, body_start: usize, doc: &mut Document, config: &Co
                 let fence_char = open_line.chars().next().unwrap_or('`');
                 let fence_len = open_line.chars().take_while(|c| *c == fence_char).count();
                 let block = &text[range.clone()];
+                // A fence in a block quote closes with `> ```` `.
                 let last_line = block
                     .trim_end_matches(['\n', '\r'])
                     .rsplit('\n')
                     .next()
                     .unwrap_or("")
-                    .trim();
+                    .trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+                    .trim_end();
                 let closed = block.trim_end_matches(['\n', '\r']).contains('\n')
                     && last_line.len() >= fence_len
                     && last_line.chars().all(|c| c == fence_char);
@@ -259,8 +261,9 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+        if bytes[i] == b'%' {
+            // `get`: the two bytes after `%` may split a multi-byte character.
+            if let Some(Ok(v)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16)) {
                 out.push(v);
                 i += 3;
                 continue;
@@ -691,6 +694,17 @@ mod tests {
         );
         let keys: Vec<_> = d.sections.iter().map(|s| s.name.key.as_str()).collect();
         assert_eq!(keys, ["t", "goal", "why"]);
+        assert!(d.fences[0].closed);
+    }
+
+    #[test]
+    fn percent_decoding_survives_non_ascii() {
+        assert_eq!(percent_decode("a%20b%aé%"), "a b%aé%");
+    }
+
+    #[test]
+    fn quoted_fence_closes() {
+        let d = doc("PRPs/a.md", "> ```text\n> quoted\n> ```\n\nafter\n");
         assert!(d.fences[0].closed);
     }
 

@@ -35,7 +35,7 @@ pub fn bold_key(line: &str) -> Option<(String, Range<usize>)> {
 }
 
 /// A plain `Status: Ready` line (not bold).
-pub fn plain_key<'a>(line: &'a str, key: &str) -> Option<Range<usize>> {
+pub fn plain_key(line: &str, key: &str) -> Option<Range<usize>> {
     let trimmed = line
         .trim_start_matches([' ', '\t', '>', '-', '*'])
         .trim_start();
@@ -105,10 +105,16 @@ pub fn verb_target(line: &str) -> Option<(&'static str, Range<usize>)> {
     let start = offset + verb.len() + (rest.len() - body.len());
     let token = &body[..token_len];
     let (inner, lead) = trim_path_token(token);
-    if !looks_like_path(inner) {
+    if !looks_like_path(inner) || is_sql_update(&body[token_len..]) {
         return None;
     }
     Some((verb, start + lead..start + lead + inner.len()))
+}
+
+/// `UPDATE auth.users SET …` is SQL, not a task on the file `auth.users`.
+fn is_sql_update(after_target: &str) -> bool {
+    let next = after_target.split_whitespace().next().unwrap_or("");
+    next.eq_ignore_ascii_case("set")
 }
 
 /// Strips quotes, backticks, brackets and trailing punctuation around a path token;
@@ -357,7 +363,7 @@ pub fn suppression(line: &str) -> Option<(&'static str, Vec<String>)> {
 mod tests {
     use super::*;
 
-    fn at<'a>(line: &'a str, r: Option<Range<usize>>) -> Option<&'a str> {
+    fn at(line: &str, r: Option<Range<usize>>) -> Option<&str> {
         r.map(|r| &line[r])
     }
 
@@ -399,6 +405,7 @@ mod tests {
         assert!(verb_target("MODIFY the existing handler").is_none());
         assert!(verb_target("UPDATED src/x.py").is_none());
         assert!(verb_target("CREATE [path/to/file]").is_none());
+        assert!(verb_target("UPDATE auth.users SET role = 'admin';").is_none());
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub(super) fn check(cx: &mut Context) {
                 .iter()
                 .filter(|c| doc.is_within(c.section, i))
                 .collect();
-            let open: Vec<_> = items.iter().filter(|c| !c.checked).collect();
+            let open: Vec<_> = items.iter().filter(|c| c.is_open()).collect();
             if open.is_empty() {
                 continue;
             }

@@ -162,7 +162,7 @@ pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec
             (!suppressed).then_some(d)
         })
         .collect();
-    out.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+    out.sort_by_key(|d| (d.span.start, d.rule));
     out
 }
 

@@ -1,6 +1,7 @@
 //! Structure rules: required sections of the document's profile, empty sections, template
 //! placeholders, agent file sections, unclosed fences.
 
+use super::references::is_plain_fence;
 use super::{Context, Rule};
 use crate::config::Config;
 use crate::document::front_matter::lines_with_spans;
@@ -63,15 +64,23 @@ fn satisfied<'d>(
         .then_some(None)
 }
 
+/// Below this share of a profile's required sections, a document is not taken to follow
+/// that family and is checked against the default (first) profile.
+const MIN_MATCH: f64 = 0.5;
+
 /// Front matter `profile:`, then `[[profile-rules]]`, then the best match.
 pub fn choose_profile<'c>(doc: &Document, config: &'c Config) -> ProfileChoice<'c> {
+    let mut unknown_name = String::new();
     if let Some(p) = &doc.metadata.profile {
-        if let Some(profile) = config.profile(p.value.trim()) {
+        let name = p.value.trim();
+        if let Some(profile) = config.profile(name) {
             return ProfileChoice {
                 profile,
                 reason: "named by the document's `profile:` key".into(),
             };
         }
+        let known: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
+        unknown_name = format!("`profile: {name}` is none of {}; ", known.join(", "));
     }
     if let Some(name) = config.profile_for_path(&doc.path) {
         if let Some(profile) = config.profile(name) {
@@ -103,13 +112,22 @@ pub fn choose_profile<'c>(doc: &Document, config: &'c Config) -> ProfileChoice<'
             best = Some((profile, hits, score));
         }
     }
-    let (profile, hits, _) = best.unwrap_or((&config.profiles[0], 0, 0.0));
+    let default = &config.profiles[0];
+    let reason = match best {
+        Some((profile, hits, score)) if score >= MIN_MATCH || std::ptr::eq(profile, default) => {
+            return ProfileChoice {
+                profile,
+                reason: format!(
+                    "{unknown_name}best match: {hits} of its {} required sections are present",
+                    profile.required.len()
+                ),
+            };
+        }
+        _ => format!("{unknown_name}no profile matches well, so the default applies"),
+    };
     ProfileChoice {
-        profile,
-        reason: format!(
-            "best match: {hits} of its {} required sections are present",
-            profile.required.len()
-        ),
+        profile: default,
+        reason,
     }
 }
 
@@ -189,14 +207,18 @@ pub(super) fn check_prp(cx: &mut Context) {
         }
     }
     for req in missing {
-        let accepted: Vec<String> = req
+        // A few names of every alternative, so `Tasks` is not crowded out by its sibling.
+        let per_alternative = (8 / req.0.len()).max(3);
+        let accepted = req
             .0
             .iter()
-            .flat_map(|c| cx.config.synonyms.names_of(c))
-            .collect();
-        let accepted = accepted
-            .iter()
-            .take(8)
+            .flat_map(|c| {
+                cx.config
+                    .synonyms
+                    .names_of(c)
+                    .into_iter()
+                    .take(per_alternative)
+            })
             .map(|n| format!("`{n}`"))
             .collect::<Vec<_>>()
             .join(", ");
@@ -246,7 +268,11 @@ pub(super) fn check_agent(cx: &mut Context) {
 pub(super) fn check_fences(cx: &mut Context) {
     for f in &cx.doc.fences {
         if !f.closed {
-            let swallowed = cx.lines.line_of(cx.doc.text_len) - cx.lines.line_of(f.opening.start);
+            // Lines after the opening fence, not counting the empty one after a final newline.
+            let last_line = cx
+                .lines
+                .line_of(cx.text.trim_end_matches(['\n', '\r']).len());
+            let swallowed = last_line - cx.lines.line_of(f.opening.start);
             let fence = cx.text[f.opening.clone()]
                 .trim_start()
                 .chars()
@@ -327,9 +353,21 @@ fn check_placeholders(cx: &mut Context) {
     let mut found = Vec::new();
     for (span, line) in lines_with_spans(&text[doc.body_start..]) {
         let base = doc.body_start + span.start;
-        if doc.in_fence(base) {
-            continue;
+        // Context blocks (yaml, text) keep the template's `- file: [path/to/file]`; code
+        // fences hold code, where brackets are indexing and `{{ }}` is templating.
+        let fence = doc
+            .fences
+            .iter()
+            .find(|f| f.span.start <= base && base < f.span.end);
+        if let Some(f) = fence {
+            let line_end = doc.body_start + span.end;
+            let block_end = text[..f.span.end].trim_end_matches(['\n', '\r']).len();
+            let is_fence_line = base == f.opening.start || (f.closed && line_end >= block_end);
+            if !is_plain_fence(&f.info) || is_fence_line {
+                continue;
+            }
         }
+        let in_context_block = fence.is_some();
         let bytes = line.as_bytes();
         let mut in_code = false;
         let mut i = 0;
@@ -346,13 +384,18 @@ fn check_placeholders(cx: &mut Context) {
                     let is_link = matches!(after, Some(b'(' | b'[' | b':'))
                         || before == b']'
                         || before == b'!';
-                    if !is_link && !inner.contains('[') && is_placeholder(inner) {
+                    // In YAML, `[a, b, c]` is a list.
+                    let yaml_list = in_context_block
+                        && inner.contains(',')
+                        && !inner.contains("path/to")
+                        && !inner.contains("...");
+                    if !is_link && !yaml_list && !inner.contains('[') && is_placeholder(inner) {
                         found.push(base + i..base + i + close + 2);
                     }
                     i += close + 2;
                     continue;
                 }
-                b'{' if !in_code && line[i..].starts_with("{{") => {
+                b'{' if !in_code && !in_context_block && line[i..].starts_with("{{") => {
                     if let Some(close) = line[i + 2..].find("}}") {
                         found.push(base + i..base + i + close + 4);
                         i += close + 4;

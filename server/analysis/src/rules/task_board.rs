@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use super::{Context, Rule};
 use crate::diagnostic::Related;
 use crate::document::front_matter::lines_with_spans;
+use crate::document::heading::{normalize_key, strip_decoration};
 use crate::document::scan::{self, Date};
-use crate::document::{CheckItem, Section, Span};
+use crate::document::{heading_title, CheckItem, Section, Span};
 
 pub(super) fn check(cx: &mut Context) {
     phase_open(cx);
@@ -44,10 +45,34 @@ fn marked_done(s: &Section) -> bool {
         return false;
     }
     s.name.done_mark
-        || DONE_WORDS.iter().any(|w| {
-            key == w || key.starts_with(&format!("{w} ")) || key.starts_with(&format!("{w} ("))
+        || DONE_WORDS.iter().any(|w| match key.strip_prefix(w) {
+            Some("") => true,
+            Some(rest) if rest.starts_with(' ') => {
+                // `Completed (2026-01-12)`, `Completed Tasks`; not `Done Criteria`.
+                let rest = rest.trim_start();
+                rest.starts_with(['(', '-'])
+                    || rest.starts_with(|c: char| c.is_ascii_digit())
+                    || DONE_HEADING_TAILS.contains(&rest.split(' ').next().unwrap_or(""))
+            }
+            _ => false,
         })
 }
+
+/// Words that may follow a done word in the heading of a done section.
+const DONE_HEADING_TAILS: [&str; 12] = [
+    "tasks",
+    "items",
+    "work",
+    "features",
+    "milestones",
+    "phases",
+    "stories",
+    "this",
+    "last",
+    "in",
+    "on",
+    "during",
+];
 
 fn items<'a>(cx: &'a Context) -> impl Iterator<Item = &'a CheckItem> + 'a {
     cx.doc
@@ -65,7 +90,7 @@ fn phase_open(cx: &mut Context) {
         }
         // Only items whose innermost done-marked section is this one, so nested done
         // sections do not report the same item twice.
-        for item in items(cx).filter(|c| !c.checked && doc.is_within(c.section, i)) {
+        for item in items(cx).filter(|c| c.is_open() && doc.is_within(c.section, i)) {
             let mut cur = item.section;
             let mut innermost_done = None;
             while let Some(j) = cur {
@@ -86,15 +111,46 @@ fn phase_open(cx: &mut Context) {
     }
 }
 
-/// `3/5`, `3 / 5`, `3 of 5` next to a progress word.
-fn progress_counts(line: &str) -> Vec<(Span, usize, usize)> {
-    let lower = line.to_ascii_lowercase();
-    if !["progress", "complete", "done", "tasks", "items", "finished"]
-        .iter()
-        .any(|w| lower.contains(w))
-    {
-        return Vec::new();
+/// Words that make a count a count of tasks when they follow it (`3/5 tasks`, `(1/2 done)`).
+const COUNT_UNITS: [&str; 11] = [
+    "tasks",
+    "task",
+    "items",
+    "item",
+    "done",
+    "complete",
+    "completed",
+    "finished",
+    "checked",
+    "ticked",
+    "closed",
+];
+/// Words that make a bare count a progress count when they precede it (`Progress: 3/5`).
+const PROGRESS_WORDS: [&str; 6] = ["progress", "complete", "done", "tasks", "items", "finished"];
+
+/// Whether the count at `range` in `line` counts tasks: followed by a task word, or bare
+/// and in a clause about progress. `120/120 tests passing` and `Confidence 8/10` are not.
+fn counts_tasks(line: &str, range: Span) -> bool {
+    let after = line[range.end..].trim_start_matches([' ', ')', '*', '_']);
+    let unit: String = after
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if !unit.is_empty() {
+        return COUNT_UNITS.contains(&unit.as_str());
     }
+    let before = &line[..range.start];
+    let clause = before
+        .rsplit([',', ';', '.', '!', '?'])
+        .next()
+        .unwrap_or(before)
+        .to_ascii_lowercase();
+    PROGRESS_WORDS.iter().any(|w| clause.contains(w))
+}
+
+/// `3/5`, `3 / 5`, `3 of 5` counting tasks (see [`counts_tasks`]).
+fn progress_counts(line: &str) -> Vec<(Span, usize, usize)> {
     let bytes = line.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -128,8 +184,9 @@ fn progress_counts(line: &str) -> Vec<(Span, usize, usize)> {
                         line[i..a_end].parse::<usize>(),
                         line[b_start..b_start + b_len].parse::<usize>(),
                     ) {
-                        if a <= b && b > 0 {
-                            out.push((i..b_start + b_len, a, b));
+                        let range = i..b_start + b_len;
+                        if a <= b && b > 0 && counts_tasks(line, range.clone()) {
+                            out.push((range, a, b));
                         }
                     }
                     i = b_start + b_len;
@@ -150,7 +207,8 @@ fn count_mismatch(cx: &mut Context) {
     let mut found = Vec::new();
     for (span, line) in lines_with_spans(&text[doc.body_start..]) {
         let base = doc.body_start + span.start;
-        if doc.in_fence(base) {
+        // An item's own count (`Migrate endpoints (12/12 complete)`) is about its work.
+        if doc.in_fence(base) || doc.checklist.iter().any(|c| c.line.start == base) {
             continue;
         }
         let counts = progress_counts(line);
@@ -329,8 +387,7 @@ fn state_conflict(cx: &mut Context) {
         let Some(key) = task_key(&item.text) else {
             continue;
         };
-        let struck = item.text.trim_start().starts_with("~~");
-        if item.checked || struck {
+        if !item.is_open() {
             done.entry(key).or_insert(item);
         } else {
             open.entry(key).or_default().push(item);
@@ -370,11 +427,15 @@ fn duplicate_sections(cx: &mut Context) {
     let mut seen: HashMap<(Option<usize>, u8, String), usize> = HashMap::new();
     let mut found = Vec::new();
     for (i, s) in doc.sections.iter().enumerate() {
-        let key = (s.parent, s.level, s.name.display.to_lowercase());
+        // The whole title, numbering included: `Phase 1` and `Phase 2` are different.
+        let title = strip_decoration(heading_title(&cx.text[s.heading.clone()]))
+            .trim()
+            .to_string();
+        let key = (s.parent, s.level, normalize_key(&title));
         if let Some(&first) = seen.get(&key) {
             found.push((
                 s.heading.clone(),
-                s.name.display.clone(),
+                title,
                 doc.sections[first].heading.clone(),
             ));
         } else {
@@ -477,6 +538,28 @@ mod tests {
         assert_eq!(progress_counts("2 of 4 done").len(), 1);
         assert!(progress_counts("Confidence 8/10").is_empty());
         assert!(progress_counts("done on 1/2/2025").is_empty());
+        assert!(progress_counts("Confidence 8/10, done on Friday").is_empty());
+        assert!(progress_counts("Suite complete: 120/120 tests passing").is_empty());
+        assert_eq!(progress_counts("### Phase 3 (1/2 done)").len(), 1);
+    }
+
+    #[test]
+    fn done_headings() {
+        let done = |title: &str| {
+            let doc = crate::parse(
+                "TASK.md",
+                &format!("## {title}\n"),
+                &crate::Config::default(),
+            );
+            marked_done(&doc.sections[0])
+        };
+        assert!(done("Completed"));
+        assert!(done("Just Completed (2026-01-12)"));
+        assert!(done("Completed Tasks"));
+        assert!(done("✅ Phase 2: Dashboard"));
+        assert!(!done("✅ Phase 3: API (In Progress)"));
+        assert!(!done("Done Criteria for tasks"));
+        assert!(!done("Completion notes"));
     }
 
     #[test]
