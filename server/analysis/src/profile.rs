@@ -304,6 +304,8 @@ pub const AGENT_SECTIONS: &[(&str, &[&str])] = &[
 #[derive(Debug, Clone, Default)]
 pub struct SynonymTable {
     by_key: HashMap<String, String>,
+    /// The same keys with hyphens written as spaces.
+    by_hyphenless_key: HashMap<String, String>,
     names: HashMap<String, Vec<String>>,
 }
 
@@ -318,24 +320,37 @@ impl SynonymTable {
 
     pub fn add<'a>(&mut self, canonical: &str, names: impl IntoIterator<Item = &'a str>) {
         let key = crate::document::heading::normalize_key(canonical);
-        self.by_key.insert(key.clone(), canonical.to_string());
+        self.insert_key(key, canonical);
         let entry = self.names.entry(canonical.to_string()).or_default();
         if !entry.contains(&canonical.to_string()) {
             entry.insert(0, canonical.to_string());
         }
+        let mut keys = Vec::new();
         for name in names {
-            let key = crate::document::heading::normalize_key(name);
-            self.by_key.insert(key, canonical.to_string());
+            keys.push(crate::document::heading::normalize_key(name));
             if !entry.iter().any(|n| n.eq_ignore_ascii_case(name)) {
                 entry.push(title_case(name));
             }
         }
+        for key in keys {
+            self.insert_key(key, canonical);
+        }
+    }
+
+    fn insert_key(&mut self, key: String, canonical: &str) {
+        self.by_hyphenless_key
+            .insert(key.replace('-', " "), canonical.to_string());
+        self.by_key.insert(key, canonical.to_string());
     }
 
     /// Canonical name of a heading key, trying the key as written, without a trailing
     /// parenthetical, and known long-form prefixes.
     pub fn canonical(&self, key: &str) -> Option<&str> {
         if let Some(c) = self.by_key.get(key) {
+            return Some(c);
+        }
+        // `Step by Step Tasks` is `Step-by-Step Tasks`.
+        if let Some(c) = self.by_hyphenless_key.get(&key.replace('-', " ")) {
             return Some(c);
         }
         if let Some(open) = key.rfind(" (") {
@@ -389,6 +404,11 @@ mod tests {
         assert_eq!(
             t.canonical("implementation blueprint"),
             Some("Implementation Blueprint")
+        );
+        assert_eq!(t.canonical("step by step tasks"), Some("Tasks"));
+        assert_eq!(
+            t.canonical("anti patterns to avoid"),
+            Some("Anti-Patterns to Avoid")
         );
         assert_eq!(t.canonical("anything else"), None);
         assert!(t.names_of("Goal").contains(&"Objective".to_string()));

@@ -286,8 +286,11 @@ fn read_lines(text: &str, doc: &mut Document) {
         .unwrap_or(text.len());
     let link_spans: Vec<Span> = doc.references.iter().map(|r| r.span.clone()).collect();
     let mut next_line_suppression: Option<Vec<String>> = None;
-    for (span, line) in lines_with_spans(&text[doc.body_start..])
+    let first_line = text[..doc.body_start].matches('\n').count();
+    for (line_no, (span, line)) in lines_with_spans(&text[doc.body_start..])
         .map(|(s, l)| (s.start + doc.body_start..s.end + doc.body_start, l))
+        .enumerate()
+        .map(|(i, l)| (first_line + i, l))
     {
         while fence_idx < doc.fences.len() && doc.fences[fence_idx].span.end <= span.start {
             fence_idx += 1;
@@ -301,7 +304,6 @@ fn read_lines(text: &str, doc: &mut Document) {
             f.opening.start == span.start
                 || (f.closed && span.end >= trim_line_end(text, f.span.end))
         });
-        let line_no = text[..span.start].matches('\n').count();
         if let Some(rules) = next_line_suppression.take() {
             doc.suppressions.push(Suppression {
                 rules,

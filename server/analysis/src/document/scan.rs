@@ -88,6 +88,7 @@ pub fn verb_target(line: &str) -> Option<(&'static str, Range<usize>)> {
     let trimmed = line
         .trim_start_matches([' ', '\t', '#', '-', '*', '>', '`'])
         .trim_start();
+    let trimmed = strip_task_prefix(trimmed);
     let offset = line.len() - trimmed.len();
     let (verb, rest) = [
         ("CREATE", "create"),
@@ -109,6 +110,23 @@ pub fn verb_target(line: &str) -> Option<(&'static str, Range<usize>)> {
         return None;
     }
     Some((verb, start + lead..start + lead + inner.len()))
+}
+
+/// `Task 3: ` before a verb, as v3 task lists write it (`Task 3: MODIFY src/x.py`).
+fn strip_task_prefix(line: &str) -> &str {
+    let Some(rest) = line
+        .strip_prefix("Task ")
+        .or_else(|| line.strip_prefix("TASK "))
+    else {
+        return line;
+    };
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    match rest[digits..].strip_prefix([':', '.']) {
+        Some(after) if digits > 0 => after.trim_start(),
+        _ => line,
+    }
 }
 
 /// `UPDATE auth.users SET …` is SQL, not a task on the file `auth.users`.
@@ -406,6 +424,8 @@ mod tests {
         assert!(verb_target("UPDATED src/x.py").is_none());
         assert!(verb_target("CREATE [path/to/file]").is_none());
         assert!(verb_target("UPDATE auth.users SET role = 'admin';").is_none());
+        let v3 = "Task 3: MODIFY src/app.py";
+        assert_eq!(at(v3, verb_target(v3).map(|v| v.1)), Some("src/app.py"));
     }
 
     #[test]

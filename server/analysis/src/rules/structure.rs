@@ -351,8 +351,8 @@ fn check_placeholders(cx: &mut Context) {
     let doc = cx.doc;
     let text = cx.text;
     let mut found = Vec::new();
-    for (span, line) in lines_with_spans(&text[doc.body_start..]) {
-        let base = doc.body_start + span.start;
+    for (span, line) in lines_with_spans(text) {
+        let base = span.start;
         // Context blocks (yaml, text) keep the template's `- file: [path/to/file]`; code
         // fences hold code, where brackets are indexing and `{{ }}` is templating.
         let fence = doc
@@ -360,14 +360,15 @@ fn check_placeholders(cx: &mut Context) {
             .iter()
             .find(|f| f.span.start <= base && base < f.span.end);
         if let Some(f) = fence {
-            let line_end = doc.body_start + span.end;
+            let line_end = span.end;
             let block_end = text[..f.span.end].trim_end_matches(['\n', '\r']).len();
             let is_fence_line = base == f.opening.start || (f.closed && line_end >= block_end);
             if !is_plain_fence(&f.info) || is_fence_line {
                 continue;
             }
         }
-        let in_context_block = fence.is_some();
+        // The header (front matter, `description: |`) is YAML as well.
+        let in_context_block = fence.is_some() || base < doc.body_start;
         let bytes = line.as_bytes();
         let mut in_code = false;
         let mut i = 0;
