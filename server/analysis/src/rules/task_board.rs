@@ -128,9 +128,16 @@ const COUNT_UNITS: [&str; 11] = [
 /// Words that make a bare count a progress count when they precede it (`Progress: 3/5`).
 const PROGRESS_WORDS: [&str; 6] = ["progress", "complete", "done", "tasks", "items", "finished"];
 
-/// Whether the count at `range` in `line` counts tasks: followed by a task word, or bare
-/// and in a clause about progress. `120/120 tests passing` and `Confidence 8/10` are not.
+/// Whether the count at `range` in `line` counts tasks: followed by a task word, bare and
+/// in a clause about progress, or bare in parentheses in a heading (`### Phase 2 (3/5)`).
+/// `120/120 tests passing` and `Confidence 8/10` are not.
 fn counts_tasks(line: &str, range: Span) -> bool {
+    let in_heading_parens = line.trim_start().starts_with('#')
+        && line[..range.start].trim_end().ends_with('(')
+        && line[range.end..].trim_start().starts_with(')');
+    if in_heading_parens {
+        return true;
+    }
     let after = line[range.end..].trim_start_matches([' ', ')', '*', '_']);
     let unit: String = after
         .chars()
@@ -541,6 +548,11 @@ mod tests {
         assert!(progress_counts("Confidence 8/10, done on Friday").is_empty());
         assert!(progress_counts("Suite complete: 120/120 tests passing").is_empty());
         assert_eq!(progress_counts("### Phase 3 (1/2 done)").len(), 1);
+        assert_eq!(
+            progress_counts("### ✅ Phase 1: Foundations (4/4)").len(),
+            1
+        );
+        assert!(progress_counts("Phase 1 (4/4)").is_empty());
     }
 
     #[test]
