@@ -121,14 +121,17 @@ pub fn classify(path: &str, config: &Config) -> DocKind {
         }
         return DocKind::Prp;
     }
-    let in_agent_dir = dirs.iter().any(|d| {
+    // Agent context files live in the configured agent folders (default `agent_contexts/`,
+    // at any depth); a file name alone (`build_agent.md` in docs/) is not enough.
+    let in_agent_dir = config.agent_directories.iter().any(|dir| {
+        let dir = dir.trim_matches('/');
+        !dir.is_empty()
+            && (path.starts_with(&format!("{dir}/")) || path.contains(&format!("/{dir}/")))
+    }) || dirs.iter().any(|d| {
         let d = d.to_ascii_lowercase();
         d == "agent_contexts" || d == "agent-contexts" || d == "agent_context"
     });
-    let agent_name = stem.ends_with("_agent") || stem.ends_with("-agent");
-    if (in_agent_dir && stem != "readme" && !dirs.contains(&"status"))
-        || (agent_name && !dirs.contains(&"PRPs"))
-    {
+    if in_agent_dir && stem != "readme" && !dirs.contains(&"status") {
         return DocKind::Agent;
     }
     DocKind::Other
@@ -287,6 +290,12 @@ mod tests {
         assert_eq!(kind("TASK.md"), DocKind::TaskBoard);
         assert_eq!(kind("agent_contexts/backend_agent.md"), DocKind::Agent);
         assert_eq!(kind("agent_contexts/web/frontend_agent.md"), DocKind::Agent);
+        assert_eq!(kind("docs/build_agent.md"), DocKind::Other);
+        assert_eq!(kind("agent_contexts/status/README.md"), DocKind::Other);
+        let raw =
+            crate::RawConfig::from_toml("[agents]\ndirectories = [\"team/agents\"]\n").unwrap();
+        let config = Config::from_raw(&raw).unwrap();
+        assert_eq!(classify("team/agents/qa.md", &config), DocKind::Agent);
         assert_eq!(kind("docs/guide.md"), DocKind::Other);
     }
 

@@ -1,0 +1,82 @@
+//! The shipped JSON Schema of prp-lsp.toml must describe what the parser accepts.
+
+use std::collections::BTreeSet;
+
+use prp_analysis::{RawConfig, Rule};
+
+fn schema() -> serde_json::Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../schemas/prp-lsp.schema.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).expect("schema file"))
+        .expect("schema is JSON")
+}
+
+#[test]
+fn schema_lists_every_rule_code() {
+    let schema = schema();
+    let in_schema: BTreeSet<&str> = schema["properties"]["rules"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let in_code: BTreeSet<&str> = Rule::ALL.iter().map(|r| r.code()).collect();
+    assert_eq!(in_schema, in_code);
+}
+
+#[test]
+fn every_key_the_schema_names_is_accepted_by_the_parser() {
+    // The parser denies unknown fields, so a key spelled differently in the schema fails here.
+    let toml = r#"
+orchestrator-config = "orchestrator.json"
+[documents]
+prp = ["PRPs/**/*.md"]
+task-board = ["TASK.md"]
+agents = ["agent_contexts/**/*.md"]
+exclude = ["PRPs/old/**"]
+[rules]
+missing-section = "error"
+[profiles.rfc]
+description = "RFCs"
+required = ["Summary", "Goal | Why"]
+optional = ["Notes"]
+[synonyms]
+Goal = ["Mission"]
+[[profile-rules]]
+glob = "PRPs/rfc/**"
+profile = "rfc"
+[agents]
+directories = ["agent_contexts"]
+"#;
+    RawConfig::from_toml(toml).expect("every documented key parses");
+    let schema = schema();
+    let top: BTreeSet<&str> = schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let used: BTreeSet<&str> = [
+        "orchestrator-config",
+        "documents",
+        "rules",
+        "profiles",
+        "synonyms",
+        "profile-rules",
+        "agents",
+    ]
+    .into();
+    assert_eq!(
+        top, used,
+        "the test's TOML must exercise every top-level key of the schema"
+    );
+    let docs: BTreeSet<&str> = schema["properties"]["documents"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(docs, ["agents", "exclude", "prp", "task-board"].into());
+}
