@@ -5,6 +5,7 @@ use prp_analysis::document::DocKind;
 use prp_analysis::rules::choose_profile;
 use tower_lsp_server::ls_types::*;
 
+use super::state::LockExt;
 use super::state::State;
 use crate::convert::TextPositions;
 use crate::project::{Analyzed, Project};
@@ -103,7 +104,7 @@ pub fn completion(
     params: &TextDocumentPositionParams,
 ) -> Option<CompletionResponse> {
     let key = state.key_of(&params.text_document.uri)?;
-    let guard = state.project.read().unwrap();
+    let guard = state.project.read_lock();
     let project = guard.as_ref()?;
     let a = project.docs.get(&key)?;
     let positions = TextPositions::new(&a.text, state.encoding());

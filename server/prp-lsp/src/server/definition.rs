@@ -4,6 +4,7 @@ use prp_analysis::workspace::Resolution;
 use tower_lsp_server::ls_types::*;
 
 use super::at_cursor::{at_cursor, AtCursor};
+use super::state::LockExt;
 use super::state::State;
 use crate::convert::TextPositions;
 
@@ -12,7 +13,7 @@ pub fn definition(
     params: &TextDocumentPositionParams,
 ) -> Option<GotoDefinitionResponse> {
     let key = state.key_of(&params.text_document.uri)?;
-    let guard = state.project.read().unwrap();
+    let guard = state.project.read_lock();
     let project = guard.as_ref()?;
     let a = project.docs.get(&key)?;
     let offset = TextPositions::new(&a.text, state.encoding()).offset(params.position);

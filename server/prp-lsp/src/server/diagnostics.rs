@@ -6,6 +6,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
 
 use super::lifecycle::Changed;
+use super::state::LockExt;
 use super::state::State;
 use crate::convert::{self, TextPositions};
 use crate::project::Project;
@@ -51,7 +52,7 @@ pub fn document_report(state: &State, uri: &Uri) -> DocumentDiagnosticReportResu
     let items = state
         .key_of(uri)
         .and_then(|key| {
-            let guard = state.project.read().unwrap();
+            let guard = state.project.read_lock();
             compute(state, guard.as_ref()?, &key)
         })
         .map(|(items, _)| items)
@@ -77,7 +78,7 @@ fn all_keys(project: &Project) -> Vec<String> {
 }
 
 pub fn workspace_report(state: &State) -> WorkspaceDiagnosticReportResult {
-    let guard = state.project.read().unwrap();
+    let guard = state.project.read_lock();
     let Some(project) = guard.as_ref() else {
         return WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport {
             items: Vec::new(),
@@ -109,7 +110,7 @@ pub async fn after_change(client: &Client, state: &State, changed: Changed) {
     let keys = match changed {
         Changed::Nothing => return,
         Changed::Everything => {
-            let guard = state.project.read().unwrap();
+            let guard = state.project.read_lock();
             match guard.as_ref() {
                 Some(p) => all_keys(p),
                 None => return,
@@ -125,7 +126,7 @@ pub async fn after_change(client: &Client, state: &State, changed: Changed) {
         return;
     }
     let computed: Vec<(Uri, Vec<Diagnostic>, Option<i32>, String)> = {
-        let guard = state.project.read().unwrap();
+        let guard = state.project.read_lock();
         let Some(project) = guard.as_ref() else {
             return;
         };

@@ -2,12 +2,13 @@
 
 use tower_lsp_server::ls_types::*;
 
+use super::state::LockExt;
 use super::state::State;
 use crate::convert::TextPositions;
 
 pub fn folding_ranges(state: &State, uri: &Uri) -> Option<Vec<FoldingRange>> {
     let key = state.key_of(uri)?;
-    let guard = state.project.read().unwrap();
+    let guard = state.project.read_lock();
     let a = guard.as_ref()?.docs.get(&key)?;
     let positions = TextPositions::new(&a.text, state.encoding());
     let mut out = Vec::new();

@@ -7,6 +7,7 @@ use prp_analysis::workspace::Resolution;
 use tower_lsp_server::ls_types::*;
 
 use super::at_cursor::{agent_identity, at_cursor, AtCursor};
+use super::state::LockExt;
 use super::state::State;
 use crate::convert::TextPositions;
 use crate::project::{Analyzed, Project};
@@ -151,7 +152,7 @@ fn agent_hover(project: &Project, name: &str) -> String {
 
 pub fn hover(state: &State, params: &TextDocumentPositionParams) -> Option<Hover> {
     let key = state.key_of(&params.text_document.uri)?;
-    let guard = state.project.read().unwrap();
+    let guard = state.project.read_lock();
     let project = guard.as_ref()?;
     let a = project.docs.get(&key)?;
     let positions = TextPositions::new(&a.text, state.encoding());

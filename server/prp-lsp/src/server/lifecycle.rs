@@ -10,6 +10,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
 
+use super::state::LockExt;
 use super::state::{apply_changes, ClientSupport, OpenDocument, State};
 use crate::project::{relative_path, Project, CONFIG_FILES};
 
@@ -29,7 +30,7 @@ pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
         .map(|f| f.uri.clone())
         .or(params.root_uri.clone());
     let root: Option<PathBuf> = root_uri.and_then(|u| u.to_file_path().map(|p| p.into_owned()));
-    *state.root.write().unwrap() = root.and_then(|r| r.canonicalize().ok());
+    *state.root.write_lock() = root.and_then(|r| r.canonicalize().ok());
 
     let offered = params
         .capabilities
@@ -41,12 +42,12 @@ pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
     } else {
         Encoding::Utf16
     };
-    *state.encoding.write().unwrap() = encoding;
+    *state.encoding.write_lock() = encoding;
     let support = ClientSupport::read(&params.capabilities);
-    *state.support.write().unwrap() = support.clone();
+    *state.support.write_lock() = support.clone();
     if let Some(options) = params.initialization_options {
         if let Ok(settings) = RawConfig::from_json(options) {
-            *state.pending_settings.write().unwrap() = Some(settings);
+            *state.pending_settings.write_lock() = Some(settings);
         }
     }
 
@@ -113,7 +114,7 @@ pub async fn initialized(client: &Client, state: &State) {
     }
     if support.configuration {
         if let Some(settings) = fetch_settings(client).await {
-            *state.pending_settings.write().unwrap() = Some(settings);
+            *state.pending_settings.write_lock() = Some(settings);
         }
     }
 
@@ -135,7 +136,7 @@ pub async fn initialized(client: &Client, state: &State) {
     } else {
         None
     };
-    let root = state.root.read().unwrap().clone();
+    let root = state.root.read_lock().clone();
     let loaded = tokio::task::spawn_blocking(move || match root {
         Some(root) => Project::load(&root),
         None => Ok(Project::empty()),
@@ -154,7 +155,7 @@ pub async fn initialized(client: &Client, state: &State) {
         }
         Err(_) => Project::empty(),
     };
-    if let Some(settings) = state.pending_settings.write().unwrap().take() {
+    if let Some(settings) = state.pending_settings.write_lock().take() {
         project.set_editor_settings(Some(settings));
         project.reanalyze_all();
     }
@@ -168,7 +169,7 @@ pub async fn initialized(client: &Client, state: &State) {
         );
     }
     let count = project.docs.len();
-    *state.project.write().unwrap() = Some(project);
+    *state.project.write_lock() = Some(project);
     state.ready.send_replace(true);
     if let Some(p) = progress {
         p.finish_with_message(format!("{count} documents")).await;
@@ -215,9 +216,9 @@ pub async fn did_change_configuration(
             .then(|| RawConfig::from_json(value).ok())
             .flatten()
     };
-    let mut guard = state.project.write().unwrap();
+    let mut guard = state.project.write_lock();
     let Some(project) = guard.as_mut() else {
-        *state.pending_settings.write().unwrap() = settings;
+        *state.pending_settings.write_lock() = settings;
         return Changed::Nothing;
     };
     project.set_editor_settings(settings);
@@ -227,7 +228,7 @@ pub async fn did_change_configuration(
 
 /// Stores text for `key` in the project; returns it and its dependents.
 fn store(state: &State, key: &str, text: String, version: Option<i32>) -> Changed {
-    let mut guard = state.project.write().unwrap();
+    let mut guard = state.project.write_lock();
     let Some(project) = guard.as_mut() else {
         return Changed::Nothing;
     };
@@ -275,7 +276,7 @@ pub fn did_close(state: &State, params: DidCloseTextDocumentParams) -> Changed {
     };
     state.open.remove(&key);
     // The file on disk is the truth again (the buffer may have been discarded).
-    let mut guard = state.project.write().unwrap();
+    let mut guard = state.project.write_lock();
     let Some(project) = guard.as_mut() else {
         return Changed::Nothing;
     };
@@ -293,7 +294,7 @@ pub fn did_close(state: &State, params: DidCloseTextDocumentParams) -> Changed {
 }
 
 pub fn did_change_watched_files(state: &State, params: DidChangeWatchedFilesParams) -> Changed {
-    let mut guard = state.project.write().unwrap();
+    let mut guard = state.project.write_lock();
     let Some(project) = guard.as_mut() else {
         return Changed::Nothing;
     };

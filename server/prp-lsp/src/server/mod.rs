@@ -17,7 +17,8 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
-use state::State;
+use lifecycle::Changed;
+use state::{guarded, State};
 
 pub struct Backend {
     client: Client,
@@ -42,6 +43,19 @@ pub fn run_stdio() {
     });
 }
 
+impl Backend {
+    /// Applies a document notification; a panic is logged and leaves the state as it was.
+    async fn sync(&self, what: &str, apply: impl FnOnce() -> Changed) -> Changed {
+        match guarded(what, apply) {
+            Ok(changed) => changed,
+            Err(e) => {
+                self.client.log_message(MessageType::ERROR, e.message).await;
+                Changed::Nothing
+            }
+        }
+    }
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         Ok(lifecycle::initialize(&self.state, params))
@@ -57,22 +71,32 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         // The store is updated before anything awaits, so notifications apply in order.
-        let changed = lifecycle::did_open(&self.state, params);
+        let changed = self
+            .sync("did_open", || lifecycle::did_open(&self.state, params))
+            .await;
         diagnostics::after_change(&self.client, &self.state, changed).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        let changed = lifecycle::did_change(&self.state, params);
+        let changed = self
+            .sync("did_change", || lifecycle::did_change(&self.state, params))
+            .await;
         diagnostics::after_change(&self.client, &self.state, changed).await;
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        let changed = lifecycle::did_close(&self.state, params);
+        let changed = self
+            .sync("did_close", || lifecycle::did_close(&self.state, params))
+            .await;
         diagnostics::after_change(&self.client, &self.state, changed).await;
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let changed = lifecycle::did_change_watched_files(&self.state, params);
+        let changed = self
+            .sync("did_change_watched_files", || {
+                lifecycle::did_change_watched_files(&self.state, params)
+            })
+            .await;
         diagnostics::after_change(&self.client, &self.state, changed).await;
     }
 
@@ -86,10 +110,9 @@ impl LanguageServer for Backend {
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
         self.state.wait_ready().await;
-        Ok(diagnostics::document_report(
-            &self.state,
-            &params.text_document.uri,
-        ))
+        guarded("diagnostics", || {
+            diagnostics::document_report(&self.state, &params.text_document.uri)
+        })
     }
 
     async fn workspace_diagnostic(
@@ -106,10 +129,9 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         self.state.wait_ready().await;
-        Ok(hover::hover(
-            &self.state,
-            &params.text_document_position_params,
-        ))
+        guarded("hover", || {
+            hover::hover(&self.state, &params.text_document_position_params)
+        })
     }
 
     async fn document_symbol(
@@ -117,10 +139,9 @@ impl LanguageServer for Backend {
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
         self.state.wait_ready().await;
-        Ok(symbols::document_symbols(
-            &self.state,
-            &params.text_document.uri,
-        ))
+        guarded("document symbols", || {
+            symbols::document_symbols(&self.state, &params.text_document.uri)
+        })
     }
 
     async fn symbol(
@@ -128,7 +149,9 @@ impl LanguageServer for Backend {
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
         self.state.wait_ready().await;
-        Ok(symbols::workspace_symbols(&self.state, &params.query))
+        guarded("workspace symbols", || {
+            symbols::workspace_symbols(&self.state, &params.query)
+        })
     }
 
     async fn goto_definition(
@@ -136,25 +159,22 @@ impl LanguageServer for Backend {
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
         self.state.wait_ready().await;
-        Ok(definition::definition(
-            &self.state,
-            &params.text_document_position_params,
-        ))
+        guarded("definition", || {
+            definition::definition(&self.state, &params.text_document_position_params)
+        })
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         self.state.wait_ready().await;
-        Ok(completion::completion(
-            &self.state,
-            &params.text_document_position,
-        ))
+        guarded("completion", || {
+            completion::completion(&self.state, &params.text_document_position)
+        })
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         self.state.wait_ready().await;
-        Ok(folding::folding_ranges(
-            &self.state,
-            &params.text_document.uri,
-        ))
+        guarded("folding ranges", || {
+            folding::folding_ranges(&self.state, &params.text_document.uri)
+        })
     }
 }

@@ -2,7 +2,7 @@
 //! the editor's versions), and what the client said it can do.
 
 use std::path::{Path, PathBuf};
-use std::sync::RwLock;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use dashmap::DashMap;
 use prp_analysis::text::Encoding;
@@ -12,6 +12,37 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::project::{relative_path, Project};
+
+/// Lock access that survives a panic in another handler: the data is still consistent
+/// (every mutation is a whole-value replacement), so a poisoned lock is used as is.
+pub trait LockExt<T> {
+    fn read_lock(&self) -> RwLockReadGuard<'_, T>;
+    fn write_lock(&self) -> RwLockWriteGuard<'_, T>;
+}
+
+impl<T> LockExt<T> for RwLock<T> {
+    fn read_lock(&self) -> RwLockReadGuard<'_, T> {
+        self.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write_lock(&self) -> RwLockWriteGuard<'_, T> {
+        self.write().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Runs a request's computation; a panic becomes an error answer and the server carries on.
+pub fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> tower_lsp_server::jsonrpc::Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let mut error = tower_lsp_server::jsonrpc::Error::internal_error();
+        error.message = format!("prp-lsp failed while computing {what}: {detail}").into();
+        error
+    })
+}
 
 /// An open document: the editor owns its text.
 pub struct OpenDocument {
@@ -59,10 +90,7 @@ impl ClientSupport {
             markdown_hover: text
                 .and_then(|t| t.hover.as_ref())
                 .and_then(|h| h.content_format.as_ref())
-                .is_none_or(|f| {
-                    f.iter()
-                        .any(|k| *k == tower_lsp_server::ls_types::MarkupKind::Markdown)
-                }),
+                .is_none_or(|f| f.contains(&tower_lsp_server::ls_types::MarkupKind::Markdown)),
         }
     }
 }
@@ -93,11 +121,11 @@ impl State {
     }
 
     pub fn encoding(&self) -> Encoding {
-        *self.encoding.read().unwrap()
+        *self.encoding.read_lock()
     }
 
     pub fn support(&self) -> ClientSupport {
-        self.support.read().unwrap().clone()
+        self.support.read_lock().clone()
     }
 
     /// Waits until the workspace is indexed.
@@ -110,7 +138,7 @@ impl State {
     /// its absolute path (so it is still analysed on its own).
     pub fn key_of(&self, uri: &Uri) -> Option<String> {
         let path = uri.to_file_path()?;
-        let root = self.root.read().unwrap();
+        let root = self.root.read_lock();
         Some(
             match root.as_deref().and_then(|r| relative_path(r, &path)) {
                 Some(rel) => rel,
@@ -123,7 +151,7 @@ impl State {
         if let Some(open) = self.open.get(key) {
             return Some(open.uri.clone());
         }
-        let root = self.root.read().unwrap();
+        let root = self.root.read_lock();
         let path: PathBuf = match root.as_deref() {
             Some(r) if !Path::new(key).is_absolute() && r.join(key).exists() => r.join(key),
             _ => PathBuf::from(format!("/{key}")),

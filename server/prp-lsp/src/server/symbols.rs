@@ -3,6 +3,7 @@
 use prp_analysis::document::{DocKind, Document, TaskSource};
 use tower_lsp_server::ls_types::*;
 
+use super::state::LockExt;
 use super::state::State;
 use crate::convert::TextPositions;
 
@@ -60,7 +61,7 @@ fn task_symbols(
 
 pub fn document_symbols(state: &State, uri: &Uri) -> Option<DocumentSymbolResponse> {
     let key = state.key_of(uri)?;
-    let guard = state.project.read().unwrap();
+    let guard = state.project.read_lock();
     let a = guard.as_ref()?.docs.get(&key)?;
     let doc = &a.doc;
     let positions = TextPositions::new(&a.text, state.encoding());
@@ -150,7 +151,7 @@ fn flatten(symbols: Vec<DocumentSymbol>, uri: &Uri) -> Vec<SymbolInformation> {
 
 /// PRPs by title and number, their tasks, and agents, matching `query` case-insensitively.
 pub fn workspace_symbols(state: &State, query: &str) -> Option<WorkspaceSymbolResponse> {
-    let guard = state.project.read().unwrap();
+    let guard = state.project.read_lock();
     let project = guard.as_ref()?;
     let query = query.to_lowercase();
     let matches = |s: &str| query.is_empty() || s.to_lowercase().contains(&query);
