@@ -18,10 +18,25 @@ pub struct DocFacts {
     pub checked: usize,
     pub total: usize,
     pub agent: Option<AgentFacts>,
-    /// File names of PRPs this document refers to (for re-validation when they move).
+    /// File (and folder) names this document refers to, for re-validation when such a file
+    /// appears, moves or disappears.
     pub referenced_names: BTreeSet<String>,
     /// Agents this document assigns work to.
     pub assigned_agents: BTreeSet<String>,
+    /// The document's tasks, for workspace symbols and per-agent workload.
+    pub tasks: Vec<TaskFact>,
+}
+
+/// A task as the index remembers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskFact {
+    pub number: Option<u32>,
+    pub title: String,
+    /// Zero-based line of the task's heading or line.
+    pub line: u32,
+    /// Normalized id of the assigned agent.
+    pub assignee: Option<String>,
+    pub done: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,10 +55,20 @@ impl DocFacts {
         let referenced_names = doc
             .references
             .iter()
-            .filter(|r| matches!(r.kind, ReferenceKind::PrpPath | ReferenceKind::Link))
-            .filter_map(|r| r.target.rsplit('/').next())
-            .filter(|n| n.to_ascii_lowercase().ends_with(".md"))
+            .filter(|r| r.kind != ReferenceKind::Url)
+            .filter_map(|r| r.target.trim_end_matches('/').rsplit('/').next())
             .map(str::to_string)
+            .collect();
+        let tasks = doc
+            .tasks
+            .iter()
+            .map(|t| TaskFact {
+                number: t.number,
+                title: t.title.clone(),
+                line: t.line,
+                assignee: t.assignee.as_ref().map(|a| normalize_agent_id(&a.value)),
+                done: t.state.is_some_and(|s| s == crate::document::MarkerState::Done),
+            })
             .collect();
         DocFacts {
             kind: doc.kind,
@@ -68,6 +93,7 @@ impl DocFacts {
                 .filter_map(|t| t.assignee.as_ref())
                 .map(|a| normalize_agent_id(&a.value))
                 .collect(),
+            tasks,
         }
     }
 }

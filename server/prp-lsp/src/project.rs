@@ -24,7 +24,8 @@ const SKIPPED_DIRS: [&str; 7] = [
     ".mypy_cache",
 ];
 
-/// One analysed document.
+/// One analysed document: its text and model, held only while needed (open in the
+/// editor, or being checked).
 #[derive(Debug, Clone)]
 pub struct Analyzed {
     pub text: Arc<str>,
@@ -49,8 +50,11 @@ pub struct Project {
     pub file_config: RawConfig,
     pub editor_settings: Option<RawConfig>,
     pub config_problems: Vec<ConfigProblem>,
+    /// Facts of every document: the index cross-document rules read.
     pub ws: Workspace,
-    pub docs: HashMap<String, Analyzed>,
+    /// Documents whose text the editor owns. Every other document is read from disk when
+    /// needed, so memory stays proportional to the facts, not to the text.
+    open: HashMap<String, Analyzed>,
 }
 
 /// Text of a file read from disk: lossy when it is not UTF-8, with where it broke.
@@ -152,7 +156,7 @@ impl Project {
             editor_settings: None,
             config_problems: Vec::new(),
             ws: Workspace::new(),
-            docs: HashMap::new(),
+            open: HashMap::new(),
         }
     }
 
@@ -169,21 +173,8 @@ impl Project {
         for f in &files {
             project.ws.add_file(f);
         }
-        let config = project.config.clone();
-        let candidates: Vec<&String> = files
-            .iter()
-            .filter(|f| {
-                is_markdown(f) && prp_analysis::document::classify(f, &config) != DocKind::Other
-            })
-            .collect();
-        let analyzed: Vec<Option<(String, Analyzed)>> = parallel_map(&candidates, |path| {
-            let bytes = std::fs::read(root.join(path.as_str())).ok()?;
-            Some(((*path).clone(), analyze(path, bytes, &config)))
-        });
-        for (path, a) in analyzed.into_iter().flatten() {
-            project.ws.update_document(&path, DocFacts::of(&a.doc));
-            project.docs.insert(path, a);
-        }
+        let documents: Vec<String> = files.into_iter().filter(|f| project.is_candidate(f)).collect();
+        project.index_from_disk(&documents);
         Ok(project)
     }
 
@@ -284,109 +275,151 @@ impl Project {
             .map_err(|e| format!("cannot read it: {e}"))
     }
 
-    /// Re-classifies and re-parses every document after a configuration change.
-    pub fn reanalyze_all(&mut self) {
-        let files: Vec<String> = self.docs.keys().cloned().collect();
-        for path in files {
-            if let Some(a) = self.docs.get(&path).cloned() {
-                self.set_text(&path, a.text.to_string(), a.version, a.invalid_utf8_at);
-            }
-        }
-        // Markdown files that become documents under the new configuration.
+    /// Whether a path is a Markdown file the configuration makes a document.
+    fn is_candidate(&self, path: &str) -> bool {
+        is_markdown(path) && prp_analysis::document::classify(path, &self.config) != DocKind::Other
+    }
+
+    /// Reads, parses and indexes documents from disk on all cores, keeping only their facts.
+    fn index_from_disk(&mut self, paths: &[String]) {
+        let config = self.config.clone();
         let root = self.root.clone();
-        for f in walk(&root) {
-            if is_markdown(&f)
-                && !self.docs.contains_key(&f)
-                && prp_analysis::document::classify(&f, &self.config) != DocKind::Other
-            {
-                if let Ok(bytes) = std::fs::read(root.join(&f)) {
-                    let (text, bad) = decode(bytes);
-                    self.set_text(&f, text, None, bad);
+        let facts = parallel_map(paths, |path| {
+            let bytes = std::fs::read(root.join(path)).ok()?;
+            let (text, _) = decode(bytes);
+            Some(DocFacts::of(&parse(path, &text, &config)))
+        });
+        for (path, facts) in paths.iter().zip(facts) {
+            match facts {
+                Some(f) if f.kind != DocKind::Other => {
+                    self.ws.update_document(path, f);
+                }
+                _ => {
+                    self.ws.remove_document(path);
                 }
             }
         }
     }
 
-    /// Stores new text for a document; returns the other documents whose findings may change.
-    pub fn set_text(
-        &mut self,
-        path: &str,
-        text: String,
-        version: Option<i32>,
-        invalid_utf8_at: Option<usize>,
-    ) -> Vec<String> {
-        self.ws.add_file(path);
-        let doc = parse(path, &text, &self.config);
-        if doc.kind == DocKind::Other {
-            let old = self.ws.remove_document(path);
-            self.docs.remove(path);
-            return self.ws.dependents(path, old.as_ref(), None);
-        }
-        let facts = DocFacts::of(&doc);
-        let old = self.ws.update_document(path, facts.clone());
-        self.docs.insert(
-            path.to_string(),
-            Analyzed {
-                text: text.into(),
-                doc: Arc::new(doc),
-                version,
-                invalid_utf8_at,
-            },
-        );
-        self.ws.dependents(path, old.as_ref(), Some(&facts))
+    pub fn document_count(&self) -> usize {
+        self.ws.documents().count()
     }
 
-    /// A file was deleted; returns the documents whose findings may change.
-    pub fn remove_file(&mut self, path: &str) -> Vec<String> {
+    pub fn is_document(&self, path: &str) -> bool {
+        self.ws.facts(path).is_some()
+    }
+
+    /// Every document, in path order.
+    pub fn document_paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = self.ws.documents().map(|(p, _)| p.clone()).collect();
+        paths.sort();
+        paths
+    }
+
+    /// A document's text and model: the editor's buffer when open, else the file on disk.
+    pub fn analyzed(&self, path: &str) -> Option<Analyzed> {
+        if let Some(a) = self.open.get(path) {
+            return Some(a.clone());
+        }
+        if !self.is_document(path) {
+            return None;
+        }
+        let bytes = std::fs::read(self.root.join(path)).ok()?;
+        Some(analyze(path, bytes, &self.config))
+    }
+
+    /// Re-classifies and re-indexes every document after a configuration change.
+    pub fn reanalyze_all(&mut self) {
+        let root = self.root.clone();
+        let on_disk: Vec<String> = if root.as_os_str().is_empty() { Vec::new() } else { walk(&root) };
+        let stale: Vec<String> = self.document_paths();
+        for path in stale {
+            self.ws.remove_document(&path);
+        }
+        let documents: Vec<String> = on_disk.into_iter().filter(|f| self.is_candidate(f) && !self.open.contains_key(f)).collect();
+        self.index_from_disk(&documents);
+        let open: Vec<(String, Analyzed)> = self.open.drain().collect();
+        for (path, a) in open {
+            self.open_document(&path, a.text.to_string(), a.version.unwrap_or(0));
+        }
+    }
+
+    /// Re-parses `path` from `text` and updates the index; returns the other documents whose
+    /// findings may change.
+    fn update(&mut self, path: &str, text: &str) -> (Option<Document>, Vec<String>) {
+        self.ws.add_file(path);
+        let doc = parse(path, text, &self.config);
         let old = self.ws.facts(path).cloned();
-        self.ws.remove_file(path);
-        self.docs.remove(path);
-        let mut deps = self.ws.dependents(path, old.as_ref(), None);
-        // References to the file by name (non-PRP files are not in the reverse index).
-        deps.extend(self.referrers_of(path));
-        deps.sort();
-        deps.dedup();
+        if doc.kind == DocKind::Other {
+            self.ws.remove_document(path);
+            return (None, self.ws.dependents(path, old.as_ref(), None));
+        }
+        let facts = DocFacts::of(&doc);
+        self.ws.update_document(path, facts.clone());
+        let deps = self.ws.dependents(path, old.as_ref(), Some(&facts));
+        (Some(doc), deps)
+    }
+
+    /// The editor opened or changed a document: its buffer is now the truth.
+    pub fn open_document(&mut self, path: &str, text: String, version: i32) -> Vec<String> {
+        let (doc, deps) = self.update(path, &text);
+        match doc {
+            Some(doc) => {
+                self.open.insert(path.to_string(), Analyzed { text: text.into(), doc: Arc::new(doc), version: Some(version), invalid_utf8_at: None });
+            }
+            None => {
+                self.open.remove(path);
+            }
+        }
         deps
     }
 
-    /// A file appeared on disk (any file: it may satisfy a reference).
-    pub fn add_file_from_disk(&mut self, path: &str) -> Vec<String> {
-        let mut deps = self.referrers_of(path);
-        if is_markdown(path) {
-            if let Ok(bytes) = std::fs::read(self.root.join(path)) {
-                let (text, bad) = decode(bytes);
-                deps.extend(self.set_text(path, text, None, bad));
-            }
-        } else {
-            self.ws.add_file(path);
+    /// The editor closed a document: the file on disk is the truth again.
+    pub fn close_document(&mut self, path: &str) -> Vec<String> {
+        self.open.remove(path);
+        match std::fs::read(self.root.join(path)) {
+            Ok(_) => self.refresh_from_disk(path),
+            Err(_) => self.remove_file(path),
         }
+    }
+
+    /// A file appeared or changed on disk (any file: it may satisfy a reference).
+    pub fn refresh_from_disk(&mut self, path: &str) -> Vec<String> {
+        let existed = self.ws.exists(path);
+        let mut deps = if existed { Vec::new() } else { self.referrers_of(path) };
+        if is_markdown(path) && !self.open.contains_key(path) {
+            if let Ok(bytes) = std::fs::read(self.root.join(path)) {
+                let (text, _) = decode(bytes);
+                deps.extend(self.update(path, &text).1);
+            }
+        }
+        self.ws.add_file(path);
         deps.sort();
         deps.dedup();
         deps.retain(|d| d != path);
         deps
     }
 
-    /// Documents that mention a file by its name in any reference.
-    fn referrers_of(&self, path: &str) -> Vec<String> {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        self.docs
-            .iter()
-            .filter(|(p, a)| {
-                p.as_str() != path
-                    && a.doc.references.iter().any(|r| {
-                        r.target.rsplit('/').next() == Some(name)
-                            || r.target.trim_end_matches('/').ends_with(name)
-                    })
-            })
-            .map(|(p, _)| p.clone())
-            .collect()
+    /// A file was deleted; returns the documents whose findings may change.
+    pub fn remove_file(&mut self, path: &str) -> Vec<String> {
+        let old = self.ws.facts(path).cloned();
+        self.ws.remove_file(path);
+        self.open.remove(path);
+        let mut deps = self.ws.dependents(path, old.as_ref(), None);
+        deps.extend(self.referrers_of(path));
+        deps.sort();
+        deps.dedup();
+        deps
     }
 
-    /// Findings for one document.
-    pub fn diagnostics(&self, path: &str) -> Vec<prp_analysis::Diagnostic> {
-        let Some(a) = self.docs.get(path) else {
-            return Vec::new();
-        };
+    /// Documents that name a file in a reference.
+    fn referrers_of(&self, path: &str) -> Vec<String> {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        self.ws.documents().filter(|(p, f)| p.as_str() != path && f.referenced_names.contains(name)).map(|(p, _)| p.clone()).collect()
+    }
+
+    /// Findings for one analysed document.
+    pub fn diagnostics_of(&self, a: &Analyzed) -> Vec<prp_analysis::Diagnostic> {
         let mut out = check(&a.doc, &a.text, &self.ws, &self.config);
         if let Some(at) = a.invalid_utf8_at {
             out.insert(0, invalid_encoding(at));
@@ -396,22 +429,21 @@ impl Project {
 
     /// Findings on configuration files, keyed by workspace-relative path.
     pub fn config_diagnostics(&self) -> Vec<(String, prp_analysis::Diagnostic)> {
-        self.config_problems
-            .iter()
-            .map(|p| {
-                (
-                    p.path.clone(),
-                    invalid_config(&p.error.message, p.error.span.clone()),
-                )
-            })
-            .collect()
+        self.config_problems.iter().map(|p| (p.path.clone(), invalid_config(&p.error.message, p.error.span.clone()))).collect()
     }
 
-    /// Every document's findings, in path order, computed on all cores.
-    pub fn check_all(&self) -> Vec<(String, Vec<prp_analysis::Diagnostic>)> {
-        let mut paths: Vec<&String> = self.docs.keys().collect();
-        paths.sort();
-        parallel_map(&paths, |p| ((*p).clone(), self.diagnostics(p)))
+    /// Checks every document on all cores, a batch at a time so that only one batch of
+    /// texts is in memory; `report` receives each batch in path order.
+    pub fn check_all<R: Send>(&self, convert: impl Fn(&str, &Analyzed, Vec<prp_analysis::Diagnostic>) -> R + Sync, mut report: impl FnMut(Vec<R>)) {
+        const BATCH: usize = 512;
+        for batch in self.document_paths().chunks(BATCH) {
+            let results = parallel_map(batch, |path| {
+                let a = self.analyzed(path)?;
+                let diagnostics = self.diagnostics_of(&a);
+                Some(convert(path, &a, diagnostics))
+            });
+            report(results.into_iter().flatten().collect());
+        }
     }
 
     pub fn absolute(&self, rel: &str) -> PathBuf {

@@ -114,6 +114,8 @@ pub struct Task {
     pub title: String,
     /// The heading or line that names the task.
     pub span: Span,
+    /// Zero-based line of `span.start` (kept for the workspace index, which has no text).
+    pub line: u32,
     /// Where the task's own text ends (its notes and verbs included).
     pub end: usize,
     pub state: Option<MarkerState>,

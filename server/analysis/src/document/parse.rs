@@ -448,6 +448,7 @@ fn read_tasks(text: &str, doc: &mut Document) {
         let assignee = find_assignment(text, s.body.clone());
         tasks.push(Task {
             source: TaskSource::Heading,
+            line: 0,
             number: s.name.task_number,
             title: s.name.display.clone(),
             span: s.heading.clone(),
@@ -469,6 +470,7 @@ fn read_tasks(text: &str, doc: &mut Document) {
                 }
                 fence_tasks.push(Task {
                     source: TaskSource::FenceLine,
+                    line: 0,
                     number: Some(number),
                     title: title.to_string(),
                     span: span.start + (line.len() - line.trim_start().len())..span.end,
@@ -512,6 +514,7 @@ fn read_tasks(text: &str, doc: &mut Document) {
             let assignee = mention.or_else(|| find_assignment(text, item.line.end..end));
             tasks.push(Task {
                 source: TaskSource::BoardItem,
+                line: 0,
                 number: None,
                 title: item.text.clone(),
                 span: item.line.clone(),
@@ -527,6 +530,13 @@ fn read_tasks(text: &str, doc: &mut Document) {
         }
     }
     tasks.sort_by_key(|t| t.span.start);
+    // One pass over the text gives every task its line number.
+    let (mut line, mut counted) = (0u32, 0usize);
+    for t in &mut tasks {
+        line += text.as_bytes()[counted..t.span.start].iter().filter(|b| **b == b'\n').count() as u32;
+        counted = t.span.start;
+        t.line = line;
+    }
     doc.tasks = tasks;
 }
 

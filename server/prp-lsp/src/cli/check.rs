@@ -19,12 +19,31 @@ pub enum Format {
     Github,
 }
 
-/// One file's findings, with its text for positions.
+/// One finding, with its position already converted (the file's text is not kept).
+pub struct Finding {
+    pub diagnostic: Diagnostic,
+    pub lsp: tower_lsp_server::ls_types::Diagnostic,
+}
+
+/// One file's findings.
 pub struct FileReport {
     pub path: String,
-    pub absolute: PathBuf,
-    pub text: String,
-    pub diagnostics: Vec<Diagnostic>,
+    pub findings: Vec<Finding>,
+}
+
+/// Converts a document's findings while its text is at hand.
+fn report_for(name: String, absolute: &Path, root: &Path, text: &str, diagnostics: Vec<Diagnostic>) -> FileReport {
+    let positions = TextPositions::new(text, Encoding::Utf16);
+    let uri = convert::file_uri(absolute);
+    let other = |rel: &str| convert::file_uri(&root.join(rel));
+    let findings = diagnostics
+        .into_iter()
+        .map(|d| {
+            let lsp = convert::diagnostic(&d, &positions, uri.as_ref(), &other);
+            Finding { diagnostic: d, lsp }
+        })
+        .collect();
+    FileReport { path: name, findings }
 }
 
 #[derive(Default)]
@@ -76,37 +95,23 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn Write) -> i32 {
                 return 2;
             }
         };
-        let only: Option<String> = if arg.is_file() {
-            arg.canonicalize()
-                .ok()
-                .and_then(|a| crate::project::relative_path(&project.root, &a))
-        } else {
-            None
-        };
-        let display_prefix = if paths.len() > 1 {
-            Some(root.clone())
-        } else {
-            None
-        };
+        let only: Option<String> = if arg.is_file() { arg.canonicalize().ok().and_then(|a| crate::project::relative_path(&project.root, &a)) } else { None };
+        let display_prefix = (paths.len() > 1).then(|| root.clone());
         let name = |rel: &str| match &display_prefix {
             Some(prefix) => prefix.join(rel).to_string_lossy().into_owned(),
             None => rel.to_string(),
         };
-        for (rel, diagnostics) in project.check_all() {
-            if only.as_ref().is_some_and(|o| *o != rel) {
-                continue;
+        match &only {
+            Some(rel) => {
+                if let Some(a) = project.analyzed(rel) {
+                    let diagnostics = project.diagnostics_of(&a);
+                    reports.push(report_for(name(rel), &project.absolute(rel), &project.root, &a.text, diagnostics));
+                }
             }
-            let text = project
-                .docs
-                .get(&rel)
-                .map(|a| a.text.to_string())
-                .unwrap_or_default();
-            reports.push(FileReport {
-                path: name(&rel),
-                absolute: project.absolute(&rel),
-                text,
-                diagnostics,
-            });
+            None => project.check_all(
+                |rel, a, diagnostics| report_for(name(rel), &project.absolute(rel), &project.root, &a.text, diagnostics),
+                |batch| reports.extend(batch),
+            ),
         }
         let mut config_findings: Vec<(String, Vec<Diagnostic>)> = Vec::new();
         for (rel, d) in project.config_diagnostics() {
@@ -116,23 +121,16 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn Write) -> i32 {
             }
         }
         for (rel, diagnostics) in config_findings {
-            let text = std::fs::read(project.absolute(&rel))
-                .map(|b| decode(b).0)
-                .unwrap_or_default();
-            reports.push(FileReport {
-                path: name(&rel),
-                absolute: project.absolute(&rel),
-                text,
-                diagnostics,
-            });
+            let text = std::fs::read(project.absolute(&rel)).map(|b| decode(b).0).unwrap_or_default();
+            reports.push(report_for(name(&rel), &project.absolute(&rel), &project.root, &text, diagnostics));
         }
     }
     let mut summary = Summary {
         documents: reports.len(),
         ..Summary::default()
     };
-    for d in reports.iter().flat_map(|r| &r.diagnostics) {
-        match d.severity {
+    for f in reports.iter().flat_map(|r| &r.findings) {
+        match f.diagnostic.severity {
             Severity::Error => summary.errors += 1,
             Severity::Warning => summary.warnings += 1,
             Severity::Info => summary.infos += 1,
@@ -158,25 +156,12 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn Write) -> i32 {
     }
 }
 
-fn write_human(
-    reports: &[FileReport],
-    summary: &Summary,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    for r in reports.iter().filter(|r| !r.diagnostics.is_empty()) {
-        let pos = TextPositions::new(&r.text, Encoding::Utf16);
-        for d in &r.diagnostics {
-            let p = pos.position(d.span.start);
-            writeln!(
-                out,
-                "{}:{}:{}: {}[{}]: {}",
-                r.path,
-                p.line + 1,
-                p.character + 1,
-                d.severity.label(),
-                d.rule.code(),
-                d.message
-            )?;
+fn write_human(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) -> std::io::Result<()> {
+    for r in reports {
+        for f in &r.findings {
+            let start = f.lsp.range.start;
+            let d = &f.diagnostic;
+            writeln!(out, "{}:{}:{}: {}[{}]: {}", r.path, start.line + 1, start.character + 1, d.severity.label(), d.rule.code(), d.message)?;
         }
     }
     let findings = summary.errors + summary.warnings + summary.infos + summary.hints;
@@ -187,27 +172,11 @@ fn write_human(
     )
 }
 
-fn write_json(
-    reports: &[FileReport],
-    summary: &Summary,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
+fn write_json(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) -> std::io::Result<()> {
     let files: Vec<serde_json::Value> = reports
         .iter()
         .map(|r| {
-            let pos = TextPositions::new(&r.text, Encoding::Utf16);
-            let uri = convert::file_uri(&r.absolute);
-            let base = r.absolute.to_string_lossy().into_owned();
-            let root = base.strip_suffix(&r.path).map(PathBuf::from);
-            let other = |rel: &str| {
-                root.as_ref()
-                    .and_then(|root| convert::file_uri(&root.join(rel)))
-            };
-            let diagnostics: Vec<_> = r
-                .diagnostics
-                .iter()
-                .map(|d| convert::diagnostic(d, &pos, uri.as_ref(), &other))
-                .collect();
+            let diagnostics: Vec<_> = r.findings.iter().map(|f| &f.lsp).collect();
             json!({ "path": r.path, "diagnostics": diagnostics })
         })
         .collect();
@@ -229,71 +198,39 @@ fn write_sarif(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<(
     use serde_sarif::sarif;
     let rules: Vec<sarif::ReportingDescriptor> = Rule::ALL
         .iter()
-        .map(|r| {
-            sarif::ReportingDescriptor::builder()
-                .id(r.code())
-                .short_description(
-                    sarif::MultiformatMessageString::builder()
-                        .text(r.summary())
-                        .build(),
-                )
-                .build()
-        })
+        .map(|r| sarif::ReportingDescriptor::builder().id(r.code()).short_description(sarif::MultiformatMessageString::builder().text(r.summary()).build()).build())
         .collect();
     let mut results = Vec::new();
     for r in reports {
-        let pos = TextPositions::new(&r.text, Encoding::Utf16);
-        for d in &r.diagnostics {
-            let start = pos.position(d.span.start);
-            let end = pos.position(d.span.end);
+        for f in &r.findings {
+            let range = f.lsp.range;
             let region = sarif::Region::builder()
-                .start_line(start.line as i64 + 1)
-                .start_column(start.character as i64 + 1)
-                .end_line(end.line as i64 + 1)
-                .end_column(end.character as i64 + 1)
+                .start_line(range.start.line as i64 + 1)
+                .start_column(range.start.character as i64 + 1)
+                .end_line(range.end.line as i64 + 1)
+                .end_column(range.end.character as i64 + 1)
                 .build();
             let location = sarif::Location::builder()
-                .physical_location(
-                    sarif::PhysicalLocation::builder()
-                        .artifact_location(
-                            sarif::ArtifactLocation::builder()
-                                .uri(r.path.clone())
-                                .build(),
-                        )
-                        .region(region)
-                        .build(),
-                )
+                .physical_location(sarif::PhysicalLocation::builder().artifact_location(sarif::ArtifactLocation::builder().uri(r.path.clone()).build()).region(region).build())
                 .build();
-            let level = match d.severity {
+            let level = match f.diagnostic.severity {
                 Severity::Error => sarif::ResultLevel::Error,
                 Severity::Warning => sarif::ResultLevel::Warning,
                 Severity::Info | Severity::Hint => sarif::ResultLevel::Note,
             };
             results.push(
                 sarif::Result::builder()
-                    .rule_id(d.rule.code())
+                    .rule_id(f.diagnostic.rule.code())
                     .level(level)
-                    .message(sarif::Message::builder().text(d.message.clone()).build())
+                    .message(sarif::Message::builder().text(f.diagnostic.message.clone()).build())
                     .locations(vec![location])
                     .build(),
             );
         }
     }
-    let driver = sarif::ToolComponent::builder()
-        .name("prp-lsp")
-        .version(env!("CARGO_PKG_VERSION"))
-        .information_uri("https://github.com/prp-lsp/prp-lsp")
-        .rules(rules)
-        .build();
-    let run = sarif::Run::builder()
-        .tool(sarif::Tool::builder().driver(driver).build())
-        .results(results)
-        .build();
-    let log = sarif::Sarif::builder()
-        .version(json!("2.1.0"))
-        .schema(sarif::SCHEMA_URL)
-        .runs(vec![run])
-        .build();
+    let driver = sarif::ToolComponent::builder().name("prp-lsp").version(env!("CARGO_PKG_VERSION")).rules(rules).build();
+    let run = sarif::Run::builder().tool(sarif::Tool::builder().driver(driver).build()).results(results).build();
+    let log = sarif::Sarif::builder().version(json!("2.1.0")).schema(sarif::SCHEMA_URL).runs(vec![run]).build();
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }
@@ -301,10 +238,7 @@ fn write_sarif(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<(
 /// GitHub workflow commands escape `%`, CR and LF in messages, and also `:` and `,` in
 /// properties.
 fn escape(s: &str, property: bool) -> String {
-    let s = s
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A");
+    let s = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
     if property {
         s.replace(':', "%3A").replace(',', "%2C")
     } else {
@@ -314,11 +248,9 @@ fn escape(s: &str, property: bool) -> String {
 
 fn write_github(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
     for r in reports {
-        let pos = TextPositions::new(&r.text, Encoding::Utf16);
-        for d in &r.diagnostics {
-            let start = pos.position(d.span.start);
-            let end = pos.position(d.span.end);
-            let command = match d.severity {
+        for f in &r.findings {
+            let (start, end) = (f.lsp.range.start, f.lsp.range.end);
+            let command = match f.diagnostic.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
                 Severity::Info | Severity::Hint => "notice",
@@ -331,8 +263,8 @@ fn write_github(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<
                 start.character + 1,
                 end.line + 1,
                 end.character + 1,
-                escape(&format!("prp-lsp {}", d.rule.code()), true),
-                escape(&d.message, false)
+                escape(&format!("prp-lsp {}", f.diagnostic.rule.code()), true),
+                escape(&f.diagnostic.message, false)
             )?;
         }
     }

@@ -74,7 +74,7 @@ pub fn at_cursor<'a>(a: &'a Analyzed, offset: usize) -> AtCursor<'a> {
 
 /// The first paragraph of an agent's Identity section, for hovers.
 pub fn agent_identity(project: &Project, agent: &AgentFacts) -> Option<String> {
-    let a = project.docs.get(&agent.source)?;
+    let a = project.analyzed(&agent.source)?;
     let section = a
         .doc
         .sections

@@ -106,7 +106,7 @@ pub fn completion(
     let key = state.key_of(&params.text_document.uri)?;
     let guard = state.project.read_lock();
     let project = guard.as_ref()?;
-    let a = project.docs.get(&key)?;
+    let a = &project.analyzed(&key)?;
     let positions = TextPositions::new(&a.text, state.encoding());
     let offset = positions.offset(params.position);
     let line_start = a.text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);

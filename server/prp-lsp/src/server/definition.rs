@@ -15,7 +15,7 @@ pub fn definition(
     let key = state.key_of(&params.text_document.uri)?;
     let guard = state.project.read_lock();
     let project = guard.as_ref()?;
-    let a = project.docs.get(&key)?;
+    let a = &project.analyzed(&key)?;
     let offset = TextPositions::new(&a.text, state.encoding()).offset(params.position);
     let target = match at_cursor(a, offset) {
         AtCursor::Reference(r) => match project.ws.resolve(&a.doc.path, &r.target) {

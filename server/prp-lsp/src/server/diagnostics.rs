@@ -2,6 +2,8 @@
 //! supports it, else pushed. Results computed for a version the editor has since replaced
 //! are dropped.
 
+use std::sync::Arc;
+
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
 
@@ -17,10 +19,10 @@ fn compute(state: &State, project: &Project, key: &str) -> Option<(Vec<Diagnosti
     let encoding = state.encoding();
     let uri = state.uri_of(key);
     let other = |rel: &str| state.uri_of(rel);
-    if let Some(a) = project.docs.get(key) {
+    if let Some(a) = project.analyzed(key) {
         let positions = TextPositions::new(&a.text, encoding);
         let items = project
-            .diagnostics(key)
+            .diagnostics_of(&a)
             .iter()
             .map(|d| convert::diagnostic(d, &positions, uri.as_ref(), &other))
             .collect();
@@ -70,7 +72,7 @@ pub fn document_report(state: &State, uri: &Uri) -> DocumentDiagnosticReportResu
 
 /// Keys with findings to report: every document, plus configuration files with problems.
 fn all_keys(project: &Project) -> Vec<String> {
-    let mut keys: Vec<String> = project.docs.keys().cloned().collect();
+    let mut keys: Vec<String> = project.document_paths();
     keys.extend(project.config_diagnostics().into_iter().map(|(p, _)| p));
     keys.sort();
     keys.dedup();
@@ -105,38 +107,47 @@ pub fn workspace_report(state: &State) -> WorkspaceDiagnosticReportResult {
 
 /// Brings the client up to date after a change: a refresh request for pulling clients,
 /// fresh diagnostics for the others.
-pub async fn after_change(client: &Client, state: &State, changed: Changed) {
+pub async fn after_change(client: &Client, state: &Arc<State>, changed: Changed) {
     let support = state.support();
-    let keys = match changed {
-        Changed::Nothing => return,
-        Changed::Everything => {
-            let guard = state.project.read_lock();
-            match guard.as_ref() {
-                Some(p) => all_keys(p),
-                None => return,
-            }
-        }
-        Changed::Documents(keys) => keys,
-    };
     if support.pull_diagnostics {
-        // The client re-pulls the document it changed by itself; others need a refresh.
-        if keys.len() > 1 && support.diagnostic_refresh {
+        // The client re-pulls the document it edited by itself; others need a refresh.
+        let others_changed = match &changed {
+            Changed::Nothing => false,
+            Changed::Documents { others, .. } => !others.is_empty(),
+            Changed::Everything => true,
+        };
+        if others_changed && support.diagnostic_refresh {
             let _ = client.workspace_diagnostic_refresh().await;
         }
         return;
     }
-    let computed: Vec<(Uri, Vec<Diagnostic>, Option<i32>, String)> = {
-        let guard = state.project.read_lock();
-        let Some(project) = guard.as_ref() else {
-            return;
-        };
-        keys.iter()
-            .filter_map(|k| {
-                compute(state, project, k)
-                    .and_then(|(items, v)| Some((state.uri_of(k)?, items, v, k.clone())))
-            })
-            .collect()
+    let (keys, publish_empty) = match changed {
+        Changed::Nothing => return,
+        // Only documents with findings: the client has nothing to clear for the rest.
+        Changed::Everything => (None, false),
+        Changed::Documents { edited, mut others } => {
+            others.extend(edited);
+            (Some(others), true)
+        }
     };
+    let worker = state.clone();
+    let computed = tokio::task::spawn_blocking(move || {
+        let state = &worker;
+        let guard = state.project.read_lock();
+        let Some(project) = guard.as_ref() else { return Vec::new() };
+        let keys = keys.unwrap_or_else(|| all_keys(project));
+        let results = crate::project::parallel_map(&keys, |k| {
+            let uri = state.uri_of(k)?;
+            match compute(state, project, k) {
+                Some((items, version)) => Some((uri, items, version, k.clone())),
+                // No longer a document (deleted, or excluded now): clear what was shown.
+                None => Some((uri, Vec::new(), None, k.clone())),
+            }
+        });
+        results.into_iter().flatten().filter(|(_, items, _, _)| publish_empty || !items.is_empty()).collect::<Vec<_>>()
+    })
+    .await
+    .unwrap_or_default();
     for (uri, items, version, key) in computed {
         // Drop results for a version the editor has already replaced.
         let current = state.open.get(&key).map(|o| o.version);

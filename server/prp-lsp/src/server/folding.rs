@@ -9,7 +9,7 @@ use crate::convert::TextPositions;
 pub fn folding_ranges(state: &State, uri: &Uri) -> Option<Vec<FoldingRange>> {
     let key = state.key_of(uri)?;
     let guard = state.project.read_lock();
-    let a = guard.as_ref()?.docs.get(&key)?;
+    let a = guard.as_ref()?.analyzed(&key)?;
     let positions = TextPositions::new(&a.text, state.encoding());
     let mut out = Vec::new();
     let mut push = |start: usize, end: usize| {

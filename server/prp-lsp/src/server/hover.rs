@@ -88,8 +88,8 @@ fn reference_hover(project: &Project, a: &Analyzed, target: &str, kind: Referenc
         return format!("URL `{target}` (not checked)");
     }
     match project.ws.resolve(&a.doc.path, target) {
-        Resolution::Found(path) => match (project.ws.facts(&path), project.docs.get(&path)) {
-            (Some(f), Some(d)) if f.kind == DocKind::Prp => {
+        Resolution::Found(path) => match project.ws.facts(&path) {
+            Some(f) if f.kind == DocKind::Prp => {
                 let title = f.title.clone().unwrap_or_else(|| path.clone());
                 let status = f
                     .status
@@ -100,7 +100,7 @@ fn reference_hover(project: &Project, a: &Analyzed, target: &str, kind: Referenc
                     .as_ref()
                     .map(|n| format!(" · PRP {n}"))
                     .unwrap_or_default();
-                let tasks = d.doc.tasks.len();
+                let tasks = f.tasks.len();
                 format!("**{title}**{number}\n\n`{path}`\n\nStatus: {status} · {} of {} checklist items ticked · {tasks} task(s)", f.checked, f.total)
             }
             _ => format!("`{path}` exists"),
@@ -136,17 +136,20 @@ fn agent_hover(project: &Project, name: &str) -> String {
                 .join(", "),
         );
     }
-    let open: usize = project
-        .docs
-        .values()
-        .flat_map(|d| d.doc.tasks.iter())
-        .filter(|t| {
-            t.assignee
-                .as_ref()
-                .is_some_and(|x| project.ws.agent(&x.value).is_some_and(|f| f.id == agent.id))
-        })
-        .count();
-    out.push_str(&format!("\n\nAssigned tasks in the workspace: {open}"));
+    let id = prp_analysis::workspace::normalize_agent_id(&agent.id);
+    let (mut open, mut done) = (0, 0);
+    for (_, facts) in project.ws.documents() {
+        for t in facts.tasks.iter().filter(|t| t.assignee.as_deref() == Some(id.as_str())) {
+            if t.done {
+                done += 1;
+            } else {
+                open += 1;
+            }
+        }
+    }
+    out.push_str(&format!("
+
+Tasks assigned in the workspace: {open} open, {done} done"));
     out
 }
 
@@ -154,7 +157,7 @@ pub fn hover(state: &State, params: &TextDocumentPositionParams) -> Option<Hover
     let key = state.key_of(&params.text_document.uri)?;
     let guard = state.project.read_lock();
     let project = guard.as_ref()?;
-    let a = project.docs.get(&key)?;
+    let a = &project.analyzed(&key)?;
     let positions = TextPositions::new(&a.text, state.encoding());
     let offset = positions.offset(params.position);
     let (value, span) = match at_cursor(a, offset) {

@@ -17,7 +17,12 @@ use crate::project::{relative_path, Project, CONFIG_FILES};
 /// Documents whose diagnostics must be recomputed after a change.
 pub enum Changed {
     Nothing,
-    Documents(Vec<String>),
+    Documents {
+        /// The document the editor changed (its client re-pulls it by itself).
+        edited: Option<String>,
+        /// Other documents whose findings may have changed with it.
+        others: Vec<String>,
+    },
     Everything,
 }
 
@@ -88,7 +93,7 @@ pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
     }
 }
 
-pub async fn initialized(client: &Client, state: &State) {
+pub async fn initialized(client: &Client, state: &std::sync::Arc<State>) {
     let support = state.support();
     if support.watched_files_registration {
         let watchers = vec![FileSystemWatcher {
@@ -161,14 +166,9 @@ pub async fn initialized(client: &Client, state: &State) {
     }
     // Documents opened while indexing: the editor's text wins over the disk's.
     for entry in state.open.iter() {
-        project.set_text(
-            entry.key(),
-            entry.rope.to_string(),
-            Some(entry.version),
-            None,
-        );
+        project.open_document(entry.key(), entry.rope.to_string(), entry.version);
     }
-    let count = project.docs.len();
+    let count = project.document_count();
     *state.project.write_lock() = Some(project);
     state.ready.send_replace(true);
     if let Some(p) = progress {
@@ -227,14 +227,13 @@ pub async fn did_change_configuration(
 }
 
 /// Stores text for `key` in the project; returns it and its dependents.
-fn store(state: &State, key: &str, text: String, version: Option<i32>) -> Changed {
+fn store(state: &State, key: &str, text: String, version: i32) -> Changed {
     let mut guard = state.project.write_lock();
     let Some(project) = guard.as_mut() else {
         return Changed::Nothing;
     };
-    let mut deps = project.set_text(key, text, version, None);
-    deps.push(key.to_string());
-    Changed::Documents(deps)
+    let others = project.open_document(key, text, version);
+    Changed::Documents { edited: Some(key.to_string()), others }
 }
 
 pub fn did_open(state: &State, params: DidOpenTextDocumentParams) -> Changed {
@@ -251,7 +250,7 @@ pub fn did_open(state: &State, params: DidOpenTextDocumentParams) -> Changed {
             version: doc.version,
         },
     );
-    store(state, &key, text, Some(doc.version))
+    store(state, &key, text, doc.version)
 }
 
 pub fn did_change(state: &State, params: DidChangeTextDocumentParams) -> Changed {
@@ -267,7 +266,7 @@ pub fn did_change(state: &State, params: DidChangeTextDocumentParams) -> Changed
         open.version = params.text_document.version;
         open.rope.to_string()
     };
-    store(state, &key, text, Some(params.text_document.version))
+    store(state, &key, text, params.text_document.version)
 }
 
 pub fn did_close(state: &State, params: DidCloseTextDocumentParams) -> Changed {
@@ -280,17 +279,8 @@ pub fn did_close(state: &State, params: DidCloseTextDocumentParams) -> Changed {
     let Some(project) = guard.as_mut() else {
         return Changed::Nothing;
     };
-    let path = project.absolute(&key);
-    let deps = match std::fs::read(&path) {
-        Ok(bytes) => {
-            let (text, bad) = crate::project::decode(bytes);
-            let mut deps = project.set_text(&key, text, None, bad);
-            deps.push(key.clone());
-            deps
-        }
-        Err(_) => project.remove_file(&key),
-    };
-    Changed::Documents(deps)
+    let others = project.close_document(&key);
+    Changed::Documents { edited: Some(key), others }
 }
 
 pub fn did_change_watched_files(state: &State, params: DidChangeWatchedFilesParams) -> Changed {
@@ -323,9 +313,8 @@ pub fn did_change_watched_files(state: &State, params: DidChangeWatchedFilesPara
                 if path.is_dir() {
                     continue;
                 }
-                let existed = project.ws.exists(&rel);
-                deps.extend(project.add_file_from_disk(&rel));
-                if existed || project.docs.contains_key(&rel) {
+                deps.extend(project.refresh_from_disk(&rel));
+                if project.is_document(&rel) {
                     deps.push(rel);
                 }
             }
@@ -338,5 +327,5 @@ pub fn did_change_watched_files(state: &State, params: DidChangeWatchedFilesPara
     }
     deps.sort();
     deps.dedup();
-    Changed::Documents(deps)
+    Changed::Documents { edited: None, others: deps }
 }

@@ -62,7 +62,7 @@ fn task_symbols(
 pub fn document_symbols(state: &State, uri: &Uri) -> Option<DocumentSymbolResponse> {
     let key = state.key_of(uri)?;
     let guard = state.project.read_lock();
-    let a = guard.as_ref()?.docs.get(&key)?;
+    let a = guard.as_ref()?.analyzed(&key)?;
     let doc = &a.doc;
     let positions = TextPositions::new(&a.text, state.encoding());
     // Build the tree bottom-up: children are attached to their parent in reverse order.
@@ -150,102 +150,63 @@ fn flatten(symbols: Vec<DocumentSymbol>, uri: &Uri) -> Vec<SymbolInformation> {
 }
 
 /// PRPs by title and number, their tasks, and agents, matching `query` case-insensitively.
+/// Answered from the index alone, so no document is read.
 pub fn workspace_symbols(state: &State, query: &str) -> Option<WorkspaceSymbolResponse> {
+    const LIMIT: usize = 1000;
     let guard = state.project.read_lock();
     let project = guard.as_ref()?;
     let query = query.to_lowercase();
     let matches = |s: &str| query.is_empty() || s.to_lowercase().contains(&query);
-    let encoding = state.encoding();
     let mut out: Vec<WorkspaceSymbol> = Vec::new();
-    let mut keys: Vec<&String> = project.docs.keys().collect();
-    keys.sort();
-    for key in keys {
-        let a = &project.docs[key];
-        let doc = &a.doc;
-        let Some(uri) = state.uri_of(key) else {
-            continue;
+    for key in project.document_paths() {
+        let Some(facts) = project.ws.facts(&key) else { continue };
+        let Some(uri) = state.uri_of(&key) else { continue };
+        let at_line = |line: u32| {
+            let position = Position { line, character: 0 };
+            OneOf::Left(Location { uri: uri.clone(), range: Range { start: position, end: position } })
         };
-        let positions = TextPositions::new(&a.text, encoding);
-        let location = |span: &std::ops::Range<usize>| {
-            OneOf::Left(Location {
-                uri: uri.clone(),
-                range: positions.range(span),
-            })
+        let symbol = |name: String, kind: SymbolKind, container: String, line: u32| WorkspaceSymbol {
+            name,
+            kind,
+            tags: None,
+            container_name: Some(container),
+            location: at_line(line),
+            data: None,
         };
-        match doc.kind {
+        let file_name = key.rsplit('/').next().unwrap_or(&key).to_string();
+        let title = facts.title.clone().unwrap_or(file_name);
+        match facts.kind {
             DocKind::Prp => {
-                let title = doc
-                    .metadata
-                    .title
-                    .as_ref()
-                    .map(|t| t.value.clone())
-                    .unwrap_or_else(|| doc.file_name().to_string());
-                let name = match &doc.metadata.number {
+                let name = match &facts.number {
                     Some(n) => format!("PRP {n}: {title}"),
                     None => title.clone(),
                 };
-                if matches(&name) || matches(key) {
-                    out.push(WorkspaceSymbol {
-                        name,
-                        kind: SymbolKind::FILE,
-                        tags: None,
-                        container_name: Some(key.clone()),
-                        location: location(&(0..0)),
-                        data: None,
-                    });
-                }
-                for t in &doc.tasks {
-                    let name = match t.number {
-                        Some(n) => format!("Task {n}: {}", t.title),
-                        None => t.title.clone(),
-                    };
-                    if matches(&name) {
-                        out.push(WorkspaceSymbol {
-                            name,
-                            kind: SymbolKind::EVENT,
-                            tags: None,
-                            container_name: Some(title.clone()),
-                            location: location(&t.span),
-                            data: None,
-                        });
-                    }
-                }
-            }
-            DocKind::TaskBoard => {
-                for t in &doc.tasks {
-                    if matches(&t.title) {
-                        out.push(WorkspaceSymbol {
-                            name: t.title.clone(),
-                            kind: SymbolKind::EVENT,
-                            tags: None,
-                            container_name: Some(key.clone()),
-                            location: location(&t.span),
-                            data: None,
-                        });
-                    }
+                if matches(&name) || matches(&key) {
+                    out.push(symbol(name, SymbolKind::FILE, key.clone(), 0));
                 }
             }
             DocKind::Agent => {
-                if let Some(agent) = &doc.agent {
-                    let name = format!(
-                        "Agent {}",
-                        agent.name.clone().unwrap_or_else(|| agent.id.clone())
-                    );
+                if let Some(agent) = &facts.agent {
+                    let name = format!("Agent {}", agent.name.clone().unwrap_or_else(|| agent.id.clone()));
                     if matches(&name) || matches(&agent.id) {
-                        out.push(WorkspaceSymbol {
-                            name,
-                            kind: SymbolKind::CLASS,
-                            tags: None,
-                            container_name: Some(key.clone()),
-                            location: location(&(0..0)),
-                            data: None,
-                        });
+                        out.push(symbol(name, SymbolKind::CLASS, key.clone(), 0));
                     }
                 }
             }
-            DocKind::Other => {}
+            DocKind::TaskBoard | DocKind::Other => {}
         }
-        if out.len() >= 1000 {
+        let container = if facts.kind == DocKind::Prp { title } else { key.clone() };
+        for t in &facts.tasks {
+            let name = match t.number {
+                Some(n) => format!("Task {n}: {}", t.title),
+                None => t.title.clone(),
+            };
+            if matches(&name) {
+                out.push(symbol(name, SymbolKind::EVENT, container.clone(), t.line));
+            }
+        }
+        if out.len() >= LIMIT {
+            out.truncate(LIMIT);
             break;
         }
     }
