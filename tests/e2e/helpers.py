@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Iterable, TypeVar
@@ -24,6 +25,24 @@ TIMEOUT = 10.0
 INDEXING_TOKEN = "prp-lsp/indexing"
 
 T = TypeVar("T")
+
+
+# --- the sample workspace ---
+
+Triple = tuple[str, int, str]  # (workspace-relative path, 1-based line, rule code)
+
+def expected_findings() -> list[Triple]:
+    """The table of EXPECTED.md: `| # | `code` | `file` | line | what |`."""
+    rows = []
+    row = re.compile(r"^\|\s*[0-9]+[a-z]?\s*\|\s*`([a-z-]+)`\s*\|\s*`([^`]+)`\s*\|\s*(\d+)\s*\|")
+    for line in (EXAMPLE / "EXPECTED.md").read_text(encoding="utf-8").splitlines():
+        m = row.match(line)
+        if m:
+            rows.append((m.group(2), int(m.group(3)), m.group(1)))
+    return rows
+
+EXPECTED = expected_findings()
+"""(path, line, code) of every finding the sample workspace must report."""
 
 
 # --- capabilities -----------------------------------------------------------------------

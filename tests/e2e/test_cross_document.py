@@ -139,12 +139,6 @@ async def test_creating_a_referenced_file_clears_unresolved_reference(vscode: La
     assert report[prp] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: a watched-file event that changes the findings of one document only "
-    "(diagnostics.rs after_change: refresh only when keys.len() > 1) sends no "
-    "workspace/diagnostic/refresh, so a pull client keeps showing the stale diagnostic",
-)
 @pytest.mark.files({"PRPs/active/03_sessions.md": SESSIONS})
 async def test_creating_a_referenced_file_asks_the_editor_to_refresh(vscode: LanguageClient):
     """The PRP is open in the editor; the file it names is created from a terminal. The
