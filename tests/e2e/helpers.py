@@ -283,6 +283,7 @@ async def wait_published(
     predicate: Callable[[list[types.Diagnostic]], bool] | None = None,
     after: int = 0,
     what: str = "",
+    timeout: float = TIMEOUT,
 ) -> types.PublishDiagnosticsParams:
     """The first `textDocument/publishDiagnostics` for `doc` (at index >= `after` of the
     ones received) with `version` and satisfying `predicate`."""
@@ -296,5 +297,5 @@ async def wait_published(
         return None
 
     return await wait_until(
-        found, what or f"publishDiagnostics for {doc} version {version}"
+        found, what or f"publishDiagnostics for {doc} version {version}", timeout
     )
