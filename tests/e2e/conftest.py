@@ -29,9 +29,6 @@ from helpers import (
 
 
 def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "workspace(name): 'mini' (default) or 'example' (examples/workspace)"
-    )
     if not Path(BIN).is_file():
         raise pytest.UsageError(
             f"prp-lsp binary not found at {BIN}: run `cargo build -p prp-lsp` "
