@@ -40,7 +40,11 @@ pub fn plain_key(line: &str, key: &str) -> Option<Range<usize>> {
         .trim_start_matches([' ', '\t', '>', '-', '*'])
         .trim_start();
     let offset = line.len() - trimmed.len();
-    if trimmed.len() <= key.len() || !trimmed[..key.len()].eq_ignore_ascii_case(key) {
+    // `get` because the line may start with multi-byte text (`🚀🚀 Ship it`).
+    let head = trimmed
+        .get(..key.len())
+        .filter(|_| trimmed.len() > key.len())?;
+    if !head.eq_ignore_ascii_case(key) {
         return None;
     }
     let rest = trimmed[key.len()..].strip_prefix(':')?;
@@ -397,6 +401,12 @@ mod tests {
             assert_eq!((key.as_str(), &line[range]), ("status", "Ready"), "{line}");
         }
         assert!(bold_key("**Important** text").is_none());
+    }
+
+    #[test]
+    fn plain_keys_after_multibyte_text() {
+        assert_eq!(plain_key("🚀🚀 Ship it", "status"), None);
+        assert_eq!(plain_key("Status: ✅ Done", "status"), Some(8..16));
     }
 
     #[test]

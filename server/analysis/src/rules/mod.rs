@@ -66,6 +66,7 @@ rules! {
     AgentMissingSection = "agent-missing-section", Warning, "an agent context file lacks Identity, Scope, Capabilities or Restrictions";
     InvalidEncoding = "invalid-encoding", Error, "the file is not valid UTF-8";
     InvalidConfig = "invalid-config", Error, "the configuration file cannot be used";
+    InternalError = "internal-error", Error, "prp-lsp failed on this file (a bug in prp-lsp, not in the document)";
 }
 
 /// Everything a rule may read.
@@ -173,6 +174,18 @@ pub fn invalid_encoding(valid_up_to: usize) -> Diagnostic {
         severity: Rule::InvalidEncoding.default_severity(),
         span: valid_up_to..valid_up_to,
         message: format!("this file is not valid UTF-8 (first bad byte at offset {valid_up_to}); save it as UTF-8 so it can be checked reliably"),
+        related: Vec::new(),
+    }
+}
+
+/// The finding for a document whose analysis failed: the rest of the workspace is still
+/// checked, and the user learns which file to report.
+pub fn internal_error(detail: &str) -> Diagnostic {
+    Diagnostic {
+        rule: Rule::InternalError,
+        severity: Rule::InternalError.default_severity(),
+        span: 0..0,
+        message: format!("prp-lsp could not analyse this file ({detail}); the other files were checked. Please report this with the file attached"),
         related: Vec::new(),
     }
 }
