@@ -20,6 +20,7 @@ pub const BUILTIN_SYNONYMS: &[(&str, &[&str])] = &[
             "motivation",
             "rationale",
             "problem",
+            "business logic",
         ],
     ),
     (
@@ -40,6 +41,7 @@ pub const BUILTIN_SYNONYMS: &[(&str, &[&str])] = &[
             "acceptance criteria",
             "exit criteria",
             "definition of done",
+            "success definition",
         ],
     ),
     (
@@ -300,6 +302,14 @@ pub const AGENT_SECTIONS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Criteria headings that keep their meaning behind a qualifier.
+const CRITERIA_SUFFIXES: [&str; 4] = [
+    "acceptance criteria",
+    "success criteria",
+    "exit criteria",
+    "definition of done",
+];
+
 /// Looks up the canonical section of a normalized heading key.
 #[derive(Debug, Clone, Default)]
 pub struct SynonymTable {
@@ -361,7 +371,12 @@ impl SynonymTable {
         if key.starts_with("list of tasks") {
             return self.by_key.get("list of tasks").map(String::as_str);
         }
-        None
+        // `Task-Specific Acceptance Criteria`, `Functional Success Criteria`: a qualified
+        // criteria heading is still the criteria section.
+        CRITERIA_SUFFIXES
+            .iter()
+            .find(|suffix| key.ends_with(&format!(" {suffix}")))
+            .and_then(|suffix| self.by_key.get(*suffix).map(String::as_str))
     }
 
     /// Accepted names of a canonical section, canonical first.
@@ -411,6 +426,15 @@ mod tests {
             Some("Anti-Patterns to Avoid")
         );
         assert_eq!(t.canonical("anything else"), None);
+        assert_eq!(
+            t.canonical("task-specific acceptance criteria"),
+            Some("Success Criteria")
+        );
+        assert_eq!(t.canonical("success definition"), Some("Success Criteria"));
+        assert_eq!(
+            t.canonical("business logic (why this matters)"),
+            Some("Why")
+        );
         assert!(t.names_of("Goal").contains(&"Objective".to_string()));
     }
 }

@@ -30,7 +30,8 @@ impl Lifecycle {
     }
 }
 
-/// A PRP's number, its identity. `phase4.5-prp2-x.md` is numbered within its phase.
+/// A PRP's number, its identity. `phase4.5-prp2-x.md` is numbered within its phase;
+/// `P0-016-x.md` and `S-001.md` within a lettered series (priority or kind), kept in `phase`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PrpNumber {
     pub phase: Option<String>,
@@ -40,6 +41,9 @@ pub struct PrpNumber {
 impl std::fmt::Display for PrpNumber {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.phase {
+            Some(series) if series.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                write!(f, "{series}-{:03}", self.number)
+            }
             Some(p) => write!(f, "phase {p} PRP {}", self.number),
             None => write!(f, "{}", self.number),
         }
@@ -250,12 +254,47 @@ pub fn prp_number(file_name: &str) -> Option<PrpNumber> {
         .strip_prefix("prp")
         .map(|r| r.trim_start_matches(['_', '-', ' ']))
         .unwrap_or(&lower);
-    let (number, len) = digits_at(rest)?;
+    let Some((number, len)) = digits_at(rest) else {
+        return series_number(rest);
+    };
     // `2fa_setup.md` is a slug, not PRP 2: a number is followed by a separator or the end.
     match rest[len..].chars().next() {
         None | Some('_' | '-' | '.' | ' ') => Some(PrpNumber {
             phase: None,
             number,
+        }),
+        _ => None,
+    }
+}
+
+/// `p0-016-slug`, `p-002`, `s-001`: one or two letters and an optional digit naming a
+/// series, a dash, then the number.
+fn series_number(rest: &str) -> Option<PrpNumber> {
+    let letters = rest
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(rest.len());
+    if !(1..=2).contains(&letters) {
+        return None;
+    }
+    let after_letters = &rest[letters..];
+    let digit_len = after_letters
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(after_letters.len());
+    if digit_len > 1 {
+        return None;
+    }
+    let series_len = letters + digit_len;
+    let tail = rest[series_len..].strip_prefix('-')?;
+    let len = tail
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(tail.len());
+    if !(1..=6).contains(&len) {
+        return None;
+    }
+    match tail[len..].chars().next() {
+        None | Some('_' | '-' | '.' | ' ') => Some(PrpNumber {
+            phase: Some(rest[..series_len].to_ascii_uppercase()),
+            number: tail[..len].parse().ok()?,
         }),
         _ => None,
     }
@@ -309,6 +348,13 @@ mod tests {
         assert_eq!(n("slug.md"), None);
         assert_eq!(n("2fa_setup.md"), None);
         assert_eq!(n("2025-01-12-release.md"), None);
+        let series = |f: &str| prp_number(f).map(|n| n.to_string());
+        assert_eq!(series("PRP-P0-016-suite.md").as_deref(), Some("P0-016"));
+        assert_eq!(series("P-002.md").as_deref(), Some("P-002"));
+        assert_eq!(series("S-001.md").as_deref(), Some("S-001"));
+        assert_eq!(n("PRP-1001_P0-001_fix.md"), Some(1001));
+        assert_eq!(n("v2-api.md"), None);
+        assert_eq!(n("ab-cd.md"), None);
         let phased = prp_number("phase4.5-prp2-sync.md").unwrap();
         assert_eq!((phased.phase.as_deref(), phased.number), (Some("4.5"), 2));
     }

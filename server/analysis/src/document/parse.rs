@@ -26,8 +26,10 @@ const EXAMPLE_WORDS: [&str; 10] = [
 ];
 
 /// Keys that describe the document; read from bold key/value lines in the header region.
-const METADATA_SECTIONS: [&str; 5] = [
+const METADATA_SECTIONS: [&str; 7] = [
     "metadata",
+    "overview",
+    "feature metadata",
     "status",
     "document info",
     "story metadata",
@@ -533,7 +535,10 @@ fn read_tasks(text: &str, doc: &mut Document) {
     // One pass over the text gives every task its line number.
     let (mut line, mut counted) = (0u32, 0usize);
     for t in &mut tasks {
-        line += text.as_bytes()[counted..t.span.start].iter().filter(|b| **b == b'\n').count() as u32;
+        line += text.as_bytes()[counted..t.span.start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u32;
         counted = t.span.start;
         t.line = line;
     }

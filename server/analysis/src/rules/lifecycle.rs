@@ -32,6 +32,19 @@ pub(super) fn check(cx: &mut Context) {
             if doc.in_example(Some(i)) {
                 continue;
             }
+            // `### Success Criteria` › `#### Definition of Done`: the outer section already
+            // counts the inner one's items; report them once.
+            let nested_in_criteria = doc.sections[i].parent.is_some_and(|p| {
+                doc.sections.iter().enumerate().any(|(j, s)| {
+                    s.canonical
+                        .as_deref()
+                        .is_some_and(|c| CRITERIA.contains(&c))
+                        && doc.is_within(Some(p), j)
+                })
+            });
+            if nested_in_criteria {
+                continue;
+            }
             let items: Vec<_> = doc
                 .checklist
                 .iter()

@@ -13,6 +13,9 @@ use crate::profile::{Profile, Requirement, AGENT_SECTIONS};
 pub struct ProfileChoice<'a> {
     pub profile: &'a Profile,
     pub reason: String,
+    /// Named explicitly, or more than half of its required sections are present. Only then
+    /// are missing sections news: a document of a team's own family is not a broken template.
+    pub followed: bool,
 }
 
 /// Metadata that stands in for a section (`**Priority**: High`, a front matter `title:`).
@@ -22,7 +25,12 @@ fn satisfied_by_metadata(doc: &Document, canonical: &str) -> bool {
         "Title" => m.title.is_some(),
         "Description" => m.description.is_some(),
         "Priority" => m.priority.is_some(),
-        "Complexity" => m.complexity.is_some(),
+        "Complexity" => {
+            m.complexity.is_some() || m.key("estimated effort").is_some_and(|v| is_size(&v.value))
+        }
+        "Modules Affected" => {
+            m.key("modules affected").is_some() || m.key("affected modules").is_some()
+        }
         "Goal" => {
             m.key("feature goal").is_some()
                 || m.key("goal").is_some()
@@ -36,6 +44,22 @@ fn satisfied_by_metadata(doc: &Document, canonical: &str) -> bool {
         _ => false,
     }
 }
+
+/// `S`, `M`, `L`, `XL` (the orchestrator's complexity scale), possibly followed by words.
+fn is_size(value: &str) -> bool {
+    let first = value
+        .trim()
+        .trim_matches(['*', '`', '[', ']'])
+        .split(|c: char| c.is_whitespace() || c == '(' || c == '-')
+        .next()
+        .unwrap_or("");
+    matches!(first, "S" | "M" | "L" | "XL" | "XS" | "XXL")
+}
+
+/// Sections that stand in for a required one when it is absent: an `Overview` or `Summary`
+/// states what the PRP is for, which is what a `Goal` section does.
+const STAND_INS: &[(&str, &[&str])] =
+    &[("Goal", &["Description", "Summary", "High-Level Objective"])];
 
 /// The section satisfying one canonical name, if any.
 fn find_section<'d>(doc: &'d Document, config: &Config, canonical: &str) -> Option<&'d Section> {
@@ -58,6 +82,17 @@ fn satisfied<'d>(
             return Some(Some(s));
         }
     }
+    for name in &req.0 {
+        let stand_ins = STAND_INS
+            .iter()
+            .filter(|(c, _)| c == name)
+            .flat_map(|(_, s)| s.iter());
+        for stand_in in stand_ins {
+            if let Some(s) = find_section(doc, config, stand_in) {
+                return Some(Some(s));
+            }
+        }
+    }
     req.0
         .iter()
         .any(|n| satisfied_by_metadata(doc, n))
@@ -68,6 +103,47 @@ fn satisfied<'d>(
 /// that family and is checked against the default (first) profile.
 const MIN_MATCH: f64 = 0.5;
 
+/// Whether a best-matching document follows the profile closely enough that an absent
+/// section is a defect: all but one (or a quarter) of its sections are there, or the document starts as
+/// the profile does and either stops early (every absent section comes after the last
+/// present one) or writes every present section under the template's own name. A team's
+/// own family misses sections in the middle instead (no `What`
+/// between `Goal` and `Tasks`), and is not a broken template.
+fn follows(doc: &Document, config: &Config, profile: &Profile, hits: usize) -> bool {
+    let required = profile.required.len();
+    // One absent section in small profiles, a quarter in the long orchestrator one.
+    let allowed_absent = (required / 4).max(1);
+    if hits + allowed_absent >= required {
+        return true;
+    }
+    let present: Vec<bool> = profile
+        .required
+        .iter()
+        .map(|r| satisfied(doc, config, r).is_some())
+        .collect();
+    let last_present = present.iter().rposition(|p| *p).unwrap_or(0);
+    let stops_early = present[..=last_present].iter().all(|p| *p);
+    // The template itself with sections deleted: every present one under its own name.
+    let literal = profile.required.iter().zip(&present).all(|(r, p)| {
+        !*p || r.0.iter().any(|name| {
+            let key = crate::document::heading::normalize_key(name);
+            doc.sections
+                .iter()
+                .any(|s| (2..=4).contains(&s.level) && s.name.key == key)
+        })
+    });
+    hits * 2 >= required && ((stops_early && has_signature(doc, config, profile)) || literal)
+}
+
+/// Whether the profile's first required section (its signature: `Goal`, `Summary`,
+/// `Original Story`…) is present as a heading of its own.
+fn has_signature(doc: &Document, config: &Config, profile: &Profile) -> bool {
+    profile
+        .required
+        .first()
+        .is_some_and(|r| r.0.iter().any(|n| find_section(doc, config, n).is_some()))
+}
+
 /// Front matter `profile:`, then `[[profile-rules]]`, then the best match.
 pub fn choose_profile<'c>(doc: &Document, config: &'c Config) -> ProfileChoice<'c> {
     let mut unknown_name = String::new();
@@ -77,6 +153,7 @@ pub fn choose_profile<'c>(doc: &Document, config: &'c Config) -> ProfileChoice<'
             return ProfileChoice {
                 profile,
                 reason: "named by the document's `profile:` key".into(),
+                followed: true,
             };
         }
         let known: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
@@ -87,6 +164,7 @@ pub fn choose_profile<'c>(doc: &Document, config: &'c Config) -> ProfileChoice<'
             return ProfileChoice {
                 profile,
                 reason: "chosen by a [[profile-rules]] glob in prp-lsp.toml".into(),
+                followed: true,
             };
         }
     }
@@ -121,6 +199,7 @@ pub fn choose_profile<'c>(doc: &Document, config: &'c Config) -> ProfileChoice<'
                     "{unknown_name}best match: {hits} of its {} required sections are present",
                     profile.required.len()
                 ),
+                followed: follows(doc, config, profile, hits),
             };
         }
         _ => format!("{unknown_name}no profile matches well, so the default applies"),
@@ -128,6 +207,7 @@ pub fn choose_profile<'c>(doc: &Document, config: &'c Config) -> ProfileChoice<'
     ProfileChoice {
         profile: default,
         reason,
+        followed: false,
     }
 }
 
@@ -205,6 +285,10 @@ pub(super) fn check_prp(cx: &mut Context) {
             }
             Some(_) => {}
         }
+    }
+    if !choice.followed {
+        // No family is followed closely enough for an absent section to be a defect.
+        missing.clear();
     }
     for req in missing {
         // A few names of every alternative, so `Tasks` is not crowded out by its sibling.
@@ -347,6 +431,11 @@ fn is_placeholder(inner: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
 }
 
+fn is_markdown_fence(info: &str) -> bool {
+    let lang = info.split_whitespace().next().unwrap_or("");
+    lang.eq_ignore_ascii_case("markdown") || lang.eq_ignore_ascii_case("md")
+}
+
 fn check_placeholders(cx: &mut Context) {
     let doc = cx.doc;
     let text = cx.text;
@@ -363,7 +452,9 @@ fn check_placeholders(cx: &mut Context) {
             let line_end = span.end;
             let block_end = text[..f.span.end].trim_end_matches(['\n', '\r']).len();
             let is_fence_line = base == f.opening.start || (f.closed && line_end >= block_end);
-            if !is_plain_fence(&f.info) || is_fence_line {
+            // A `markdown` fence quotes a whole document (a template, an example agent
+            // file); its brackets are the quoted document's, not this one's.
+            if !is_plain_fence(&f.info) || is_fence_line || is_markdown_fence(&f.info) {
                 continue;
             }
         }
