@@ -160,11 +160,6 @@ def test_unknown_format_is_a_usage_error(example: Path):
     assert "xml" in out.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: `check` panics (exit 101, no report) on a PRP with a line like "
-    "`🚀🚀 …` in its metadata region (scan.rs plain_key slices inside a multi-byte char)",
-)
 def test_emoji_line_does_not_abort_the_check(example: Path):
     (example / "PRPs/active/10_rocket.md").write_text(
         "# PRP-10: Rocket\n\n🚀🚀 Ship it\n\n**Status**: Ready\n", encoding="utf-8"

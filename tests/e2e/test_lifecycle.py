@@ -53,12 +53,6 @@ async def test_shutdown_after_indexing_exits_cleanly(vscode: LanguageClient):
     assert server.returncode == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: `exit` while the `initialized` handler still awaits an answer from "
-    "the client (registerCapability / configuration / workDoneProgress/create) never ends "
-    "the process, even after stdin closes",
-)
 async def test_exit_while_initialized_waits_for_the_client(
     slow_editor: LanguageClient, workspace: Path
 ):

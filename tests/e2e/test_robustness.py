@@ -225,12 +225,6 @@ async def test_half_typed_and_garbage_never_crash(vscode: LanguageClient):
     await still_answers(vscode)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: analysis panics on some non-ASCII lines (scan.rs plain_key slices "
-    "`trimmed[..key.len()]` inside a multi-byte char, e.g. a line `🎯🎯…`); the edit is "
-    "dropped and `prp-lsp failed while computing did_change` is logged",
-)
 async def test_half_typed_input_causes_no_internal_error(vscode: LanguageClient):
     path = vscode.root / PRP
     original = path.read_text(encoding="utf-8")
@@ -274,11 +268,6 @@ pytest
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: a PRP line starting with two 4-byte emoji in the metadata region "
-    "panics in scan.rs plain_key; the opened buffer is never analysed (no diagnostics)",
-)
 async def test_buffer_with_emoji_line_is_analysed(vscode: LanguageClient):
     path = vscode.root / "PRPs" / "active" / "05_rocket_launch.md"
     doc = open_doc(vscode, path, ROCKET)  # lacks `## Why`
@@ -287,11 +276,6 @@ async def test_buffer_with_emoji_line_is_analysed(vscode: LanguageClient):
     assert internal_errors(vscode) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: one file on disk with a line `🚀🚀 …` near its top panics the "
-    "indexer (scan.rs plain_key); the whole workspace index is silently empty",
-)
 @pytest.mark.files({"PRPs/active/05_rocket_launch.md": ROCKET})
 async def test_indexing_survives_a_file_with_emoji_line(nvim: LanguageClient):
     found = await req(

@@ -46,15 +46,6 @@ async def test_invalid_editor_settings_are_ignored_with_a_message(vscode: Langua
     assert codes(await pull(vscode, doc)) == ["missing-section"]
 
 
-EVERYTHING_BUG = (
-    "server bug: after a change that re-analyses everything (editor settings, prp-lsp.toml), "
-    "the push path publishes only documents that still have findings (diagnostics.rs "
-    "after_change: Changed::Everything => publish_empty = false), so a document whose "
-    "findings all went away keeps showing stale diagnostics in a push client"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=EVERYTHING_BUG)
 async def test_push_client_gets_republished_after_settings_change(nvim: LanguageClient):
     doc = open_doc(nvim, nvim.root / PRP, without_why(nvim))
     await wait_published(nvim, doc, version=1, predicate=lambda ds: codes(ds) == ["missing-section"])
@@ -65,7 +56,6 @@ async def test_push_client_gets_republished_after_settings_change(nvim: Language
     await wait_published(nvim, doc, after=after, predicate=lambda ds: ds == [], timeout=3)
 
 
-@pytest.mark.xfail(strict=True, reason=EVERYTHING_BUG)
 @pytest.mark.files({"prp-lsp.toml": '[rules\ntemplate-placeholder = "warning"\n'})
 async def test_push_client_sees_fixed_config_cleared(nvim: LanguageClient):
     path = nvim.root / "prp-lsp.toml"

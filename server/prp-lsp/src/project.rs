@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use prp_analysis::config::ConfigError;
 use prp_analysis::orchestrator::OrchestratorConfig;
-use prp_analysis::rules::{invalid_config, invalid_encoding};
+use prp_analysis::rules::{internal_error, invalid_config, invalid_encoding};
 use prp_analysis::{check, parse, Config, DocFacts, DocKind, Document, RawConfig, Workspace};
 
 pub const CONFIG_FILES: [&str; 2] = ["prp-lsp.toml", ".prp-lsp.toml"];
@@ -34,6 +34,28 @@ pub struct Analyzed {
     pub version: Option<i32>,
     /// Offset of the first invalid byte when the file was not UTF-8.
     pub invalid_utf8_at: Option<usize>,
+    /// Why the analysis failed, when it did (a bug in prp-lsp); the model is then empty.
+    pub failure: Option<String>,
+}
+
+/// Runs a piece of analysis, turning a panic into an error message so that one bad file
+/// never takes down a whole check or the server.
+fn contained<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "internal error".into())
+    })
+}
+
+/// Parses a document; a failure leaves an empty model and says why.
+fn parse_contained(path: &str, text: &str, config: &Config) -> (Document, Option<String>) {
+    match contained(|| parse(path, text, config)) {
+        Ok(doc) => (doc, None),
+        Err(why) => (parse(path, "", config), Some(why)),
+    }
 }
 
 /// A problem with the configuration, reported on the file that caused it.
@@ -173,7 +195,10 @@ impl Project {
         for f in &files {
             project.ws.add_file(f);
         }
-        let documents: Vec<String> = files.into_iter().filter(|f| project.is_candidate(f)).collect();
+        let documents: Vec<String> = files
+            .into_iter()
+            .filter(|f| project.is_candidate(f))
+            .collect();
         project.index_from_disk(&documents);
         Ok(project)
     }
@@ -287,7 +312,7 @@ impl Project {
         let facts = parallel_map(paths, |path| {
             let bytes = std::fs::read(root.join(path)).ok()?;
             let (text, _) = decode(bytes);
-            Some(DocFacts::of(&parse(path, &text, &config)))
+            Some(DocFacts::of(&parse_contained(path, &text, &config).0))
         });
         for (path, facts) in paths.iter().zip(facts) {
             match facts {
@@ -331,12 +356,19 @@ impl Project {
     /// Re-classifies and re-indexes every document after a configuration change.
     pub fn reanalyze_all(&mut self) {
         let root = self.root.clone();
-        let on_disk: Vec<String> = if root.as_os_str().is_empty() { Vec::new() } else { walk(&root) };
+        let on_disk: Vec<String> = if root.as_os_str().is_empty() {
+            Vec::new()
+        } else {
+            walk(&root)
+        };
         let stale: Vec<String> = self.document_paths();
         for path in stale {
             self.ws.remove_document(&path);
         }
-        let documents: Vec<String> = on_disk.into_iter().filter(|f| self.is_candidate(f) && !self.open.contains_key(f)).collect();
+        let documents: Vec<String> = on_disk
+            .into_iter()
+            .filter(|f| self.is_candidate(f) && !self.open.contains_key(f))
+            .collect();
         self.index_from_disk(&documents);
         let open: Vec<(String, Analyzed)> = self.open.drain().collect();
         for (path, a) in open {
@@ -346,9 +378,13 @@ impl Project {
 
     /// Re-parses `path` from `text` and updates the index; returns the other documents whose
     /// findings may change.
-    fn update(&mut self, path: &str, text: &str) -> (Option<Document>, Vec<String>) {
+    fn update(
+        &mut self,
+        path: &str,
+        text: &str,
+    ) -> (Option<(Document, Option<String>)>, Vec<String>) {
         self.ws.add_file(path);
-        let doc = parse(path, text, &self.config);
+        let (doc, failure) = parse_contained(path, text, &self.config);
         let old = self.ws.facts(path).cloned();
         if doc.kind == DocKind::Other {
             self.ws.remove_document(path);
@@ -357,15 +393,22 @@ impl Project {
         let facts = DocFacts::of(&doc);
         self.ws.update_document(path, facts.clone());
         let deps = self.ws.dependents(path, old.as_ref(), Some(&facts));
-        (Some(doc), deps)
+        (Some((doc, failure)), deps)
     }
 
     /// The editor opened or changed a document: its buffer is now the truth.
     pub fn open_document(&mut self, path: &str, text: String, version: i32) -> Vec<String> {
         let (doc, deps) = self.update(path, &text);
         match doc {
-            Some(doc) => {
-                self.open.insert(path.to_string(), Analyzed { text: text.into(), doc: Arc::new(doc), version: Some(version), invalid_utf8_at: None });
+            Some((doc, failure)) => {
+                let analyzed = Analyzed {
+                    text: text.into(),
+                    doc: Arc::new(doc),
+                    version: Some(version),
+                    invalid_utf8_at: None,
+                    failure,
+                };
+                self.open.insert(path.to_string(), analyzed);
             }
             None => {
                 self.open.remove(path);
@@ -386,7 +429,11 @@ impl Project {
     /// A file appeared or changed on disk (any file: it may satisfy a reference).
     pub fn refresh_from_disk(&mut self, path: &str) -> Vec<String> {
         let existed = self.ws.exists(path);
-        let mut deps = if existed { Vec::new() } else { self.referrers_of(path) };
+        let mut deps = if existed {
+            Vec::new()
+        } else {
+            self.referrers_of(path)
+        };
         if is_markdown(path) && !self.open.contains_key(path) {
             if let Ok(bytes) = std::fs::read(self.root.join(path)) {
                 let (text, _) = decode(bytes);
@@ -415,12 +462,20 @@ impl Project {
     /// Documents that name a file in a reference.
     fn referrers_of(&self, path: &str) -> Vec<String> {
         let name = path.rsplit('/').next().unwrap_or(path);
-        self.ws.documents().filter(|(p, f)| p.as_str() != path && f.referenced_names.contains(name)).map(|(p, _)| p.clone()).collect()
+        self.ws
+            .documents()
+            .filter(|(p, f)| p.as_str() != path && f.referenced_names.contains(name))
+            .map(|(p, _)| p.clone())
+            .collect()
     }
 
     /// Findings for one analysed document.
     pub fn diagnostics_of(&self, a: &Analyzed) -> Vec<prp_analysis::Diagnostic> {
-        let mut out = check(&a.doc, &a.text, &self.ws, &self.config);
+        let checked = match &a.failure {
+            Some(why) => Err(why.clone()),
+            None => contained(|| check(&a.doc, &a.text, &self.ws, &self.config)),
+        };
+        let mut out = checked.unwrap_or_else(|why| vec![internal_error(&why)]);
         if let Some(at) = a.invalid_utf8_at {
             out.insert(0, invalid_encoding(at));
         }
@@ -429,12 +484,24 @@ impl Project {
 
     /// Findings on configuration files, keyed by workspace-relative path.
     pub fn config_diagnostics(&self) -> Vec<(String, prp_analysis::Diagnostic)> {
-        self.config_problems.iter().map(|p| (p.path.clone(), invalid_config(&p.error.message, p.error.span.clone()))).collect()
+        self.config_problems
+            .iter()
+            .map(|p| {
+                (
+                    p.path.clone(),
+                    invalid_config(&p.error.message, p.error.span.clone()),
+                )
+            })
+            .collect()
     }
 
     /// Checks every document on all cores, a batch at a time so that only one batch of
     /// texts is in memory; `report` receives each batch in path order.
-    pub fn check_all<R: Send>(&self, convert: impl Fn(&str, &Analyzed, Vec<prp_analysis::Diagnostic>) -> R + Sync, mut report: impl FnMut(Vec<R>)) {
+    pub fn check_all<R: Send>(
+        &self,
+        convert: impl Fn(&str, &Analyzed, Vec<prp_analysis::Diagnostic>) -> R + Sync,
+        mut report: impl FnMut(Vec<R>),
+    ) {
         const BATCH: usize = 512;
         for batch in self.document_paths().chunks(BATCH) {
             let results = parallel_map(batch, |path| {
@@ -453,11 +520,12 @@ impl Project {
 
 pub fn analyze(path: &str, bytes: Vec<u8>, config: &Config) -> Analyzed {
     let (text, invalid_utf8_at) = decode(bytes);
-    let doc = parse(path, &text, config);
+    let (doc, failure) = parse_contained(path, &text, config);
     Analyzed {
         text: text.into(),
         doc: Arc::new(doc),
         version: None,
         invalid_utf8_at,
+        failure,
     }
 }

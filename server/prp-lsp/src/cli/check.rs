@@ -32,7 +32,13 @@ pub struct FileReport {
 }
 
 /// Converts a document's findings while its text is at hand.
-fn report_for(name: String, absolute: &Path, root: &Path, text: &str, diagnostics: Vec<Diagnostic>) -> FileReport {
+fn report_for(
+    name: String,
+    absolute: &Path,
+    root: &Path,
+    text: &str,
+    diagnostics: Vec<Diagnostic>,
+) -> FileReport {
     let positions = TextPositions::new(text, Encoding::Utf16);
     let uri = convert::file_uri(absolute);
     let other = |rel: &str| convert::file_uri(&root.join(rel));
@@ -43,7 +49,10 @@ fn report_for(name: String, absolute: &Path, root: &Path, text: &str, diagnostic
             Finding { diagnostic: d, lsp }
         })
         .collect();
-    FileReport { path: name, findings }
+    FileReport {
+        path: name,
+        findings,
+    }
 }
 
 #[derive(Default)]
@@ -95,7 +104,13 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn Write) -> i32 {
                 return 2;
             }
         };
-        let only: Option<String> = if arg.is_file() { arg.canonicalize().ok().and_then(|a| crate::project::relative_path(&project.root, &a)) } else { None };
+        let only: Option<String> = if arg.is_file() {
+            arg.canonicalize()
+                .ok()
+                .and_then(|a| crate::project::relative_path(&project.root, &a))
+        } else {
+            None
+        };
         let display_prefix = (paths.len() > 1).then(|| root.clone());
         let name = |rel: &str| match &display_prefix {
             Some(prefix) => prefix.join(rel).to_string_lossy().into_owned(),
@@ -105,11 +120,25 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn Write) -> i32 {
             Some(rel) => {
                 if let Some(a) = project.analyzed(rel) {
                     let diagnostics = project.diagnostics_of(&a);
-                    reports.push(report_for(name(rel), &project.absolute(rel), &project.root, &a.text, diagnostics));
+                    reports.push(report_for(
+                        name(rel),
+                        &project.absolute(rel),
+                        &project.root,
+                        &a.text,
+                        diagnostics,
+                    ));
                 }
             }
             None => project.check_all(
-                |rel, a, diagnostics| report_for(name(rel), &project.absolute(rel), &project.root, &a.text, diagnostics),
+                |rel, a, diagnostics| {
+                    report_for(
+                        name(rel),
+                        &project.absolute(rel),
+                        &project.root,
+                        &a.text,
+                        diagnostics,
+                    )
+                },
                 |batch| reports.extend(batch),
             ),
         }
@@ -121,8 +150,16 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn Write) -> i32 {
             }
         }
         for (rel, diagnostics) in config_findings {
-            let text = std::fs::read(project.absolute(&rel)).map(|b| decode(b).0).unwrap_or_default();
-            reports.push(report_for(name(&rel), &project.absolute(&rel), &project.root, &text, diagnostics));
+            let text = std::fs::read(project.absolute(&rel))
+                .map(|b| decode(b).0)
+                .unwrap_or_default();
+            reports.push(report_for(
+                name(&rel),
+                &project.absolute(&rel),
+                &project.root,
+                &text,
+                diagnostics,
+            ));
         }
     }
     let mut summary = Summary {
@@ -156,12 +193,25 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn Write) -> i32 {
     }
 }
 
-fn write_human(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) -> std::io::Result<()> {
+fn write_human(
+    reports: &[FileReport],
+    summary: &Summary,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     for r in reports {
         for f in &r.findings {
             let start = f.lsp.range.start;
             let d = &f.diagnostic;
-            writeln!(out, "{}:{}:{}: {}[{}]: {}", r.path, start.line + 1, start.character + 1, d.severity.label(), d.rule.code(), d.message)?;
+            writeln!(
+                out,
+                "{}:{}:{}: {}[{}]: {}",
+                r.path,
+                start.line + 1,
+                start.character + 1,
+                d.severity.label(),
+                d.rule.code(),
+                d.message
+            )?;
         }
     }
     let findings = summary.errors + summary.warnings + summary.infos + summary.hints;
@@ -172,7 +222,11 @@ fn write_human(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) -
     )
 }
 
-fn write_json(reports: &[FileReport], summary: &Summary, out: &mut dyn Write) -> std::io::Result<()> {
+fn write_json(
+    reports: &[FileReport],
+    summary: &Summary,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let files: Vec<serde_json::Value> = reports
         .iter()
         .map(|r| {
@@ -198,7 +252,16 @@ fn write_sarif(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<(
     use serde_sarif::sarif;
     let rules: Vec<sarif::ReportingDescriptor> = Rule::ALL
         .iter()
-        .map(|r| sarif::ReportingDescriptor::builder().id(r.code()).short_description(sarif::MultiformatMessageString::builder().text(r.summary()).build()).build())
+        .map(|r| {
+            sarif::ReportingDescriptor::builder()
+                .id(r.code())
+                .short_description(
+                    sarif::MultiformatMessageString::builder()
+                        .text(r.summary())
+                        .build(),
+                )
+                .build()
+        })
         .collect();
     let mut results = Vec::new();
     for r in reports {
@@ -211,7 +274,16 @@ fn write_sarif(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<(
                 .end_column(range.end.character as i64 + 1)
                 .build();
             let location = sarif::Location::builder()
-                .physical_location(sarif::PhysicalLocation::builder().artifact_location(sarif::ArtifactLocation::builder().uri(r.path.clone()).build()).region(region).build())
+                .physical_location(
+                    sarif::PhysicalLocation::builder()
+                        .artifact_location(
+                            sarif::ArtifactLocation::builder()
+                                .uri(r.path.clone())
+                                .build(),
+                        )
+                        .region(region)
+                        .build(),
+                )
                 .build();
             let level = match f.diagnostic.severity {
                 Severity::Error => sarif::ResultLevel::Error,
@@ -222,15 +294,30 @@ fn write_sarif(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<(
                 sarif::Result::builder()
                     .rule_id(f.diagnostic.rule.code())
                     .level(level)
-                    .message(sarif::Message::builder().text(f.diagnostic.message.clone()).build())
+                    .message(
+                        sarif::Message::builder()
+                            .text(f.diagnostic.message.clone())
+                            .build(),
+                    )
                     .locations(vec![location])
                     .build(),
             );
         }
     }
-    let driver = sarif::ToolComponent::builder().name("prp-lsp").version(env!("CARGO_PKG_VERSION")).rules(rules).build();
-    let run = sarif::Run::builder().tool(sarif::Tool::builder().driver(driver).build()).results(results).build();
-    let log = sarif::Sarif::builder().version(json!("2.1.0")).schema(sarif::SCHEMA_URL).runs(vec![run]).build();
+    let driver = sarif::ToolComponent::builder()
+        .name("prp-lsp")
+        .version(env!("CARGO_PKG_VERSION"))
+        .rules(rules)
+        .build();
+    let run = sarif::Run::builder()
+        .tool(sarif::Tool::builder().driver(driver).build())
+        .results(results)
+        .build();
+    let log = sarif::Sarif::builder()
+        .version(json!("2.1.0"))
+        .schema(sarif::SCHEMA_URL)
+        .runs(vec![run])
+        .build();
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }
@@ -238,7 +325,10 @@ fn write_sarif(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<(
 /// GitHub workflow commands escape `%`, CR and LF in messages, and also `:` and `,` in
 /// properties.
 fn escape(s: &str, property: bool) -> String {
-    let s = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let s = s
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
     if property {
         s.replace(':', "%3A").replace(',', "%2C")
     } else {

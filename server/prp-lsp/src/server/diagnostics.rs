@@ -123,7 +123,8 @@ pub async fn after_change(client: &Client, state: &Arc<State>, changed: Changed)
     }
     let (keys, publish_empty) = match changed {
         Changed::Nothing => return,
-        // Only documents with findings: the client has nothing to clear for the rest.
+        // Documents with findings, and those whose earlier findings must be cleared; the
+        // client has nothing to clear for the rest.
         Changed::Everything => (None, false),
         Changed::Documents { edited, mut others } => {
             others.extend(edited);
@@ -134,8 +135,16 @@ pub async fn after_change(client: &Client, state: &Arc<State>, changed: Changed)
     let computed = tokio::task::spawn_blocking(move || {
         let state = &worker;
         let guard = state.project.read_lock();
-        let Some(project) = guard.as_ref() else { return Vec::new() };
-        let keys = keys.unwrap_or_else(|| all_keys(project));
+        let Some(project) = guard.as_ref() else {
+            return Vec::new();
+        };
+        let keys = keys.unwrap_or_else(|| {
+            let mut keys = all_keys(project);
+            keys.extend(state.published.iter().map(|e| e.key().clone()));
+            keys.sort();
+            keys.dedup();
+            keys
+        });
         let results = crate::project::parallel_map(&keys, |k| {
             let uri = state.uri_of(k)?;
             match compute(state, project, k) {
@@ -144,7 +153,13 @@ pub async fn after_change(client: &Client, state: &Arc<State>, changed: Changed)
                 None => Some((uri, Vec::new(), None, k.clone())),
             }
         });
-        results.into_iter().flatten().filter(|(_, items, _, _)| publish_empty || !items.is_empty()).collect::<Vec<_>>()
+        results
+            .into_iter()
+            .flatten()
+            .filter(|(_, items, _, key)| {
+                publish_empty || !items.is_empty() || state.published.contains_key(key)
+            })
+            .collect::<Vec<_>>()
     })
     .await
     .unwrap_or_default();
@@ -153,6 +168,11 @@ pub async fn after_change(client: &Client, state: &Arc<State>, changed: Changed)
         let current = state.open.get(&key).map(|o| o.version);
         if current.is_some() && current != version {
             continue;
+        }
+        if items.is_empty() {
+            state.published.remove(&key);
+        } else {
+            state.published.insert(key, ());
         }
         client.publish_diagnostics(uri, items, version).await;
     }

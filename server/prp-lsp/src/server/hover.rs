@@ -139,7 +139,11 @@ fn agent_hover(project: &Project, name: &str) -> String {
     let id = prp_analysis::workspace::normalize_agent_id(&agent.id);
     let (mut open, mut done) = (0, 0);
     for (_, facts) in project.ws.documents() {
-        for t in facts.tasks.iter().filter(|t| t.assignee.as_deref() == Some(id.as_str())) {
+        for t in facts
+            .tasks
+            .iter()
+            .filter(|t| t.assignee.as_deref() == Some(id.as_str()))
+        {
             if t.done {
                 done += 1;
             } else {
@@ -147,9 +151,11 @@ fn agent_hover(project: &Project, name: &str) -> String {
             }
         }
     }
-    out.push_str(&format!("
+    out.push_str(&format!(
+        "
 
-Tasks assigned in the workspace: {open} open, {done} done"));
+Tasks assigned in the workspace: {open} open, {done} done"
+    ));
     out
 }
 

@@ -233,7 +233,10 @@ fn store(state: &State, key: &str, text: String, version: i32) -> Changed {
         return Changed::Nothing;
     };
     let others = project.open_document(key, text, version);
-    Changed::Documents { edited: Some(key.to_string()), others }
+    Changed::Documents {
+        edited: Some(key.to_string()),
+        others,
+    }
 }
 
 pub fn did_open(state: &State, params: DidOpenTextDocumentParams) -> Changed {
@@ -280,7 +283,10 @@ pub fn did_close(state: &State, params: DidCloseTextDocumentParams) -> Changed {
         return Changed::Nothing;
     };
     let others = project.close_document(&key);
-    Changed::Documents { edited: Some(key), others }
+    Changed::Documents {
+        edited: Some(key),
+        others,
+    }
 }
 
 pub fn did_change_watched_files(state: &State, params: DidChangeWatchedFilesParams) -> Changed {
@@ -327,5 +333,8 @@ pub fn did_change_watched_files(state: &State, params: DidChangeWatchedFilesPara
     }
     deps.sort();
     deps.dedup();
-    Changed::Documents { edited: None, others: deps }
+    Changed::Documents {
+        edited: None,
+        others: deps,
+    }
 }

@@ -62,7 +62,10 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        lifecycle::initialized(&self.client, &self.state).await;
+        // Registration, settings and indexing wait on the client: run them apart so that an
+        // `exit` arriving meanwhile is not held up behind this handler.
+        let (client, state) = (self.client.clone(), self.state.clone());
+        tokio::spawn(async move { lifecycle::initialized(&client, &state).await });
     }
 
     async fn shutdown(&self) -> Result<()> {

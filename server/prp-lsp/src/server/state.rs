@@ -103,6 +103,9 @@ pub struct State {
     pub encoding: RwLock<Encoding>,
     pub support: RwLock<ClientSupport>,
     pub ready: tokio::sync::watch::Sender<bool>,
+    /// Documents the client was last sent non-empty diagnostics for (push mode), so that
+    /// they can be cleared when their findings go away.
+    pub published: DashMap<String, ()>,
     /// Editor settings received before the workspace was indexed.
     pub pending_settings: RwLock<Option<prp_analysis::RawConfig>>,
 }
@@ -116,6 +119,7 @@ impl State {
             encoding: RwLock::new(Encoding::Utf16),
             support: RwLock::new(ClientSupport::default()),
             ready: tokio::sync::watch::channel(false).0,
+            published: DashMap::new(),
             pending_settings: RwLock::new(None),
         }
     }

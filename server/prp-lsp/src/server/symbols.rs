@@ -92,8 +92,13 @@ pub fn document_symbols(state: &State, uri: &Uri) -> Option<DocumentSymbolRespon
                     .clone()
                     .filter(|c| !c.eq_ignore_ascii_case(&s.name.display)),
             };
+            // `Task 3: Create the API` keeps its number, which normalization strips.
+            let name = match s.name.task_number {
+                Some(n) => format!("Task {n}: {}", s.name.display),
+                None => s.name.display.clone(),
+            };
             let mut sym = symbol(
-                s.name.display.clone(),
+                name,
                 detail,
                 kind,
                 positions.range(&(s.heading.start..s.end)),
@@ -159,27 +164,41 @@ pub fn workspace_symbols(state: &State, query: &str) -> Option<WorkspaceSymbolRe
     let matches = |s: &str| query.is_empty() || s.to_lowercase().contains(&query);
     let mut out: Vec<WorkspaceSymbol> = Vec::new();
     for key in project.document_paths() {
-        let Some(facts) = project.ws.facts(&key) else { continue };
-        let Some(uri) = state.uri_of(&key) else { continue };
+        let Some(facts) = project.ws.facts(&key) else {
+            continue;
+        };
+        let Some(uri) = state.uri_of(&key) else {
+            continue;
+        };
         let at_line = |line: u32| {
             let position = Position { line, character: 0 };
-            OneOf::Left(Location { uri: uri.clone(), range: Range { start: position, end: position } })
+            OneOf::Left(Location {
+                uri: uri.clone(),
+                range: Range {
+                    start: position,
+                    end: position,
+                },
+            })
         };
-        let symbol = |name: String, kind: SymbolKind, container: String, line: u32| WorkspaceSymbol {
-            name,
-            kind,
-            tags: None,
-            container_name: Some(container),
-            location: at_line(line),
-            data: None,
-        };
+        let symbol =
+            |name: String, kind: SymbolKind, container: String, line: u32| WorkspaceSymbol {
+                name,
+                kind,
+                tags: None,
+                container_name: Some(container),
+                location: at_line(line),
+                data: None,
+            };
         let file_name = key.rsplit('/').next().unwrap_or(&key).to_string();
         let title = facts.title.clone().unwrap_or(file_name);
         match facts.kind {
             DocKind::Prp => {
+                // Titles often carry the number already (`PRP-01: User Login`).
                 let name = match &facts.number {
-                    Some(n) => format!("PRP {n}: {title}"),
-                    None => title.clone(),
+                    Some(n) if !title.to_ascii_lowercase().starts_with("prp") => {
+                        format!("PRP {n}: {title}")
+                    }
+                    _ => title.clone(),
                 };
                 if matches(&name) || matches(&key) {
                     out.push(symbol(name, SymbolKind::FILE, key.clone(), 0));
@@ -187,7 +206,10 @@ pub fn workspace_symbols(state: &State, query: &str) -> Option<WorkspaceSymbolRe
             }
             DocKind::Agent => {
                 if let Some(agent) = &facts.agent {
-                    let name = format!("Agent {}", agent.name.clone().unwrap_or_else(|| agent.id.clone()));
+                    let name = format!(
+                        "Agent {}",
+                        agent.name.clone().unwrap_or_else(|| agent.id.clone())
+                    );
                     if matches(&name) || matches(&agent.id) {
                         out.push(symbol(name, SymbolKind::CLASS, key.clone(), 0));
                     }
@@ -195,7 +217,11 @@ pub fn workspace_symbols(state: &State, query: &str) -> Option<WorkspaceSymbolRe
             }
             DocKind::TaskBoard | DocKind::Other => {}
         }
-        let container = if facts.kind == DocKind::Prp { title } else { key.clone() };
+        let container = if facts.kind == DocKind::Prp {
+            title
+        } else {
+            key.clone()
+        };
         for t in &facts.tasks {
             let name = match t.number {
                 Some(n) => format!("Task {n}: {}", t.title),
