@@ -67,7 +67,9 @@ impl DocFacts {
                 title: t.title.clone(),
                 line: t.line,
                 assignee: t.assignee.as_ref().map(|a| normalize_agent_id(&a.value)),
-                done: t.state.is_some_and(|s| s == crate::document::MarkerState::Done),
+                done: t
+                    .state
+                    .is_some_and(|s| s == crate::document::MarkerState::Done),
             })
             .collect();
         DocFacts {
