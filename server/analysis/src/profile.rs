@@ -360,7 +360,15 @@ impl SynonymTable {
             return Some(c);
         }
         // `Step by Step Tasks` is `Step-by-Step Tasks`.
-        if let Some(c) = self.by_hyphenless_key.get(&key.replace('-', " ")) {
+        let hyphenless = if key.contains('-') {
+            Some(key.replace('-', " "))
+        } else {
+            None
+        };
+        if let Some(c) = self
+            .by_hyphenless_key
+            .get(hyphenless.as_deref().unwrap_or(key))
+        {
             return Some(c);
         }
         if let Some(open) = key.rfind(" (") {
@@ -375,7 +383,10 @@ impl SynonymTable {
         // criteria heading is still the criteria section.
         CRITERIA_SUFFIXES
             .iter()
-            .find(|suffix| key.ends_with(&format!(" {suffix}")))
+            .find(|suffix| {
+                key.strip_suffix(**suffix)
+                    .is_some_and(|head| head.ends_with(' '))
+            })
             .and_then(|suffix| self.by_key.get(*suffix).map(String::as_str))
     }
 

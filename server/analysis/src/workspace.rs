@@ -127,6 +127,8 @@ pub struct Workspace {
     files: HashSet<String>,
     dirs: HashSet<String>,
     by_name: HashMap<String, Vec<String>>,
+    /// Folders by their last component, for tail matches of folder references.
+    dir_names: HashMap<String, Vec<String>>,
     docs: HashMap<String, DocFacts>,
     numbers: HashMap<(String, PrpNumber), BTreeSet<String>>,
     /// Agents defined by context files, keyed by normalized id, then by defining path.
@@ -160,6 +162,11 @@ impl Workspace {
             if !self.dirs.insert(parent.to_string()) {
                 break;
             }
+            let name = parent.rsplit('/').next().unwrap_or(parent);
+            self.dir_names
+                .entry(name.to_string())
+                .or_default()
+                .push(parent.to_string());
             dir = parent;
         }
         let name = path.rsplit('/').next().unwrap_or(path).to_string();
@@ -358,8 +365,14 @@ impl Workspace {
             {
                 return Resolution::Found(p.clone());
             }
-            if self.dirs.iter().any(|d| d.ends_with(&suffix)) && target.ends_with('/') {
-                return Resolution::Found(tail.to_string());
+            if let Some(d) = self
+                .dir_names
+                .get(name)
+                .into_iter()
+                .flatten()
+                .find(|d| d.ends_with(&suffix))
+            {
+                return Resolution::Found(d.clone());
             }
         }
         Resolution::Missing

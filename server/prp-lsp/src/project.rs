@@ -58,6 +58,18 @@ fn parse_contained(path: &str, text: &str, config: &Config) -> (Document, Option
     }
 }
 
+/// How much of each document the index reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IndexDepth {
+    /// Every fact (the server: hovers and symbols show titles, status and tasks).
+    Full,
+    /// What other documents' rules read (see [`Project::load_for_check`]).
+    ForCheck,
+}
+
+/// The head of a file that holds its front matter or pseudo-header and title.
+const HEAD_BYTES: usize = 4096;
+
 /// A problem with the configuration, reported on the file that caused it.
 #[derive(Debug, Clone)]
 pub struct ConfigProblem {
@@ -149,23 +161,35 @@ pub fn available_threads() -> usize {
         .min(8)
 }
 
-/// Runs `f` over `items` on all cores, keeping the order.
+/// Runs `f` over `items` on all cores, keeping the order. Workers take the next item as
+/// they finish one, so a few large documents do not leave a core idle.
 pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = available_threads();
-    if threads <= 1 || items.len() < 64 {
+    let threads = available_threads().min(items.len());
+    if threads <= 1 || items.len() < 16 {
         return items.iter().map(f).collect();
     }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut indexed: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        done.push((i, f(item)));
+                    }
+                    done
+                })
+            })
             .collect();
-        handles
+        workers
             .into_iter()
-            .flat_map(|h| h.join().expect("analysis worker panicked"))
+            .flat_map(|w| w.join().expect("analysis worker panicked"))
             .collect()
-    })
+    });
+    indexed.sort_unstable_by_key(|(i, _)| *i);
+    indexed.into_iter().map(|(_, r)| r).collect()
 }
 
 impl Project {
@@ -184,6 +208,18 @@ impl Project {
 
     /// Reads the configuration and every document under `root`.
     pub fn load(root: &Path) -> std::io::Result<Project> {
+        Project::load_with(root, IndexDepth::Full)
+    }
+
+    /// Reads the configuration and indexes what `check` needs: the rules read only the kind,
+    /// number and agent definition of other documents, so PRPs and task boards are indexed
+    /// from the head of the file (where numbers and ids are) and only agent files in full.
+    /// Each document is then parsed once more, in full, when it is checked.
+    pub fn load_for_check(root: &Path) -> std::io::Result<Project> {
+        Project::load_with(root, IndexDepth::ForCheck)
+    }
+
+    fn load_with(root: &Path, depth: IndexDepth) -> std::io::Result<Project> {
         let root = root.canonicalize()?;
         let mut project = Project {
             root: root.clone(),
@@ -199,7 +235,7 @@ impl Project {
             .into_iter()
             .filter(|f| project.is_candidate(f))
             .collect();
-        project.index_from_disk(&documents);
+        project.index_from_disk(&documents, depth);
         Ok(project)
     }
 
@@ -306,12 +342,17 @@ impl Project {
     }
 
     /// Reads, parses and indexes documents from disk on all cores, keeping only their facts.
-    fn index_from_disk(&mut self, paths: &[String]) {
+    fn index_from_disk(&mut self, paths: &[String], depth: IndexDepth) {
         let config = self.config.clone();
         let root = self.root.clone();
         let facts = parallel_map(paths, |path| {
             let bytes = std::fs::read(root.join(path)).ok()?;
-            let (text, _) = decode(bytes);
+            let (mut text, _) = decode(bytes);
+            let whole_file = depth == IndexDepth::Full
+                || prp_analysis::document::classify(path, &config) == DocKind::Agent;
+            if !whole_file && text.len() > HEAD_BYTES {
+                text.truncate(prp_analysis::text::floor_char_boundary(&text, HEAD_BYTES));
+            }
             Some(DocFacts::of(&parse_contained(path, &text, &config).0))
         });
         for (path, facts) in paths.iter().zip(facts) {
@@ -369,7 +410,7 @@ impl Project {
             .into_iter()
             .filter(|f| self.is_candidate(f) && !self.open.contains_key(f))
             .collect();
-        self.index_from_disk(&documents);
+        self.index_from_disk(&documents, IndexDepth::Full);
         let open: Vec<(String, Analyzed)> = self.open.drain().collect();
         for (path, a) in open {
             self.open_document(&path, a.text.to_string(), a.version.unwrap_or(0));
@@ -502,7 +543,7 @@ impl Project {
         convert: impl Fn(&str, &Analyzed, Vec<prp_analysis::Diagnostic>) -> R + Sync,
         mut report: impl FnMut(Vec<R>),
     ) {
-        const BATCH: usize = 512;
+        const BATCH: usize = 2048;
         for batch in self.document_paths().chunks(BATCH) {
             let results = parallel_map(batch, |path| {
                 let a = self.analyzed(path)?;
@@ -527,5 +568,28 @@ pub fn analyze(path: &str, bytes: Vec<u8>, config: &Config) -> Analyzed {
         version: None,
         invalid_utf8_at,
         failure,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `load_for_check` indexes less; the findings must not change.
+    #[test]
+    fn check_index_finds_what_the_full_index_finds() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/workspace");
+        let findings = |project: &Project| {
+            let mut all = Vec::new();
+            project.check_all(
+                |path, _, diagnostics| (path.to_string(), diagnostics),
+                |batch| all.extend(batch),
+            );
+            all
+        };
+        let full = findings(&Project::load(&root).unwrap());
+        let for_check = findings(&Project::load_for_check(&root).unwrap());
+        assert!(full.iter().map(|(_, d)| d.len()).sum::<usize>() >= 20);
+        assert_eq!(full, for_check);
     }
 }

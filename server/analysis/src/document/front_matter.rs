@@ -14,11 +14,14 @@ pub struct Header {
 
 /// Lines of `text` with their byte ranges (line ending excluded).
 pub fn lines_with_spans(text: &str) -> impl Iterator<Item = (Span, &str)> {
+    // SIMD newline search: every rule pass walks the lines, so this is the core's hot loop.
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1);
+    let last = (!text.is_empty() && !text.ends_with('\n')).then_some(text.len());
     let mut start = 0;
-    text.split_inclusive('\n').map(move |raw| {
-        let line = raw.trim_end_matches(['\n', '\r']);
+    ends.chain(last).map(move |end| {
+        let line = text[start..end].trim_end_matches(['\n', '\r']);
         let span = start..start + line.len();
-        start += raw.len();
+        start = end;
         (span, line)
     })
 }

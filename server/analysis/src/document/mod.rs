@@ -197,17 +197,19 @@ pub struct AgentDefinition {
 
 impl Document {
     /// Innermost section containing `offset`.
+    /// Sections nest, so it is the last section starting at or before `offset`, or the
+    /// nearest of its ancestors that has not ended yet.
     pub fn section_at(&self, offset: usize) -> Option<usize> {
-        let mut found = None;
-        for (i, s) in self.sections.iter().enumerate() {
-            if s.heading.start > offset {
-                break;
-            }
+        let last_started = self.sections.partition_point(|s| s.heading.start <= offset);
+        let mut current = last_started.checked_sub(1);
+        while let Some(i) = current {
+            let s = &self.sections[i];
             if offset < s.end || (offset == s.end && s.end == self.text_len) {
-                found = Some(i);
+                return Some(i);
             }
+            current = s.parent;
         }
-        found
+        None
     }
 
     /// Whether `offset` lies in a fenced block (fence lines included).

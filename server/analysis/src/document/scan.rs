@@ -198,6 +198,9 @@ fn is_path_char(c: char) -> bool {
 /// `PRPs/…/x.md` paths written anywhere in a line.
 pub fn prp_paths(line: &str) -> Vec<Range<usize>> {
     let mut found = Vec::new();
+    if !line.contains('/') {
+        return found;
+    }
     let mut from = 0;
     while let Some(rel) = line[from..].find("PRPs/") {
         let at = from + rel;
@@ -260,6 +263,10 @@ pub fn agent_mentions(line: &str) -> Vec<(Range<usize>, String)> {
 
 /// `**Assigned to**: agent`, `Assigned to: agent`, `Assignee: agent`, `Agent: agent`.
 pub fn assigned_to(line: &str) -> Option<Range<usize>> {
+    // Most lines say nothing of assignment: reject them before allocating.
+    if !(line.contains("ssign") || line.contains("SSIGN")) {
+        return None;
+    }
     let lower = line.to_ascii_lowercase();
     let at = ["assigned to", "assignee", "assigned agent", "assigned"]
         .iter()
@@ -355,6 +362,9 @@ pub fn dates(line: &str) -> Vec<(Range<usize>, Date, String)> {
 
 /// `<!-- prp-lsp: disable[-line|-next-line] [rules] -->`.
 pub fn suppression(line: &str) -> Option<(&'static str, Vec<String>)> {
+    if !line.contains('<') {
+        return None;
+    }
     let start = line.find("<!--")?;
     let inner = line[start + 4..].split("-->").next()?.trim();
     let inner = inner.strip_prefix("prp-lsp:")?.trim();

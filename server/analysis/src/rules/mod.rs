@@ -75,7 +75,8 @@ pub(crate) struct Context<'a> {
     pub text: &'a str,
     pub ws: &'a Workspace,
     pub config: &'a Config,
-    pub lines: LineIndex,
+    /// Built on first use: most documents need no line numbers.
+    lines: std::cell::OnceCell<LineIndex>,
     out: Vec<Diagnostic>,
 }
 
@@ -96,19 +97,19 @@ impl Context<'_> {
         self.out.last_mut().unwrap()
     }
 
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(self.text))
+    }
+
     /// 1-based line number of an offset, for messages.
     pub fn line_no(&self, offset: usize) -> usize {
-        self.lines.line_of(offset) + 1
+        self.lines().line_of(offset) + 1
     }
 
     /// The first line of the document: where whole-document findings go.
     pub fn document_anchor(&self) -> Span {
-        let range = self.lines.line_range(self.text, 0);
-        if range.is_empty() {
-            0..0
-        } else {
-            range
-        }
+        let end = self.text.find(['\n', '\r']).unwrap_or(self.text.len());
+        0..end
     }
 
     pub fn related_here(span: Span, message: impl Into<String>) -> Related {
@@ -127,7 +128,7 @@ pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec
         text,
         ws,
         config,
-        lines: LineIndex::new(text),
+        lines: std::cell::OnceCell::new(),
         out: Vec::new(),
     };
     match doc.kind {
@@ -147,17 +148,17 @@ pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec
         DocKind::Other => return Vec::new(),
     }
     structure::check_fences(&mut cx);
-    let Context { out, lines, .. } = cx;
-    let mut out: Vec<Diagnostic> = out
+    let found = std::mem::take(&mut cx.out);
+    let line_of = |offset: usize| cx.lines().line_of(offset);
+    let mut out: Vec<Diagnostic> = found
         .into_iter()
         .filter_map(|mut d| {
             d.severity = config.severity(d.rule)?;
-            let line = lines.line_of(d.span.start);
             let suppressed = doc.suppressions.iter().any(|s| {
                 (s.rules.is_empty() || s.rules.iter().any(|r| r == d.rule.code()))
                     && match s.scope {
                         SuppressionScope::File => true,
-                        SuppressionScope::Line(l) => l == line,
+                        SuppressionScope::Line(l) => l == line_of(d.span.start),
                     }
             });
             (!suppressed).then_some(d)

@@ -61,24 +61,20 @@ fn is_size(value: &str) -> bool {
 const STAND_INS: &[(&str, &[&str])] =
     &[("Goal", &["Description", "Summary", "High-Level Objective"])];
 
-/// The section satisfying one canonical name, if any.
-fn find_section<'d>(doc: &'d Document, config: &Config, canonical: &str) -> Option<&'d Section> {
-    let key = crate::document::heading::normalize_key(canonical);
+/// The section satisfying one canonical name, if any. Headings were mapped to canonical
+/// names when the document was parsed; a profile may also name a section the synonym
+/// table does not know, which then matches its heading as written.
+fn find_section<'d>(doc: &'d Document, canonical: &str) -> Option<&'d Section> {
     doc.sections.iter().find(|s| {
         (2..=4).contains(&s.level)
             && (s.canonical.as_deref() == Some(canonical)
-                || s.name.key == key
-                || config.synonyms.canonical(&s.name.key) == Some(canonical))
+                || s.name.key.eq_ignore_ascii_case(canonical))
     })
 }
 
-fn satisfied<'d>(
-    doc: &'d Document,
-    config: &Config,
-    req: &Requirement,
-) -> Option<Option<&'d Section>> {
+fn satisfied<'d>(doc: &'d Document, req: &Requirement) -> Option<Option<&'d Section>> {
     for name in &req.0 {
-        if let Some(s) = find_section(doc, config, name) {
+        if let Some(s) = find_section(doc, name) {
             return Some(Some(s));
         }
     }
@@ -88,7 +84,7 @@ fn satisfied<'d>(
             .filter(|(c, _)| c == name)
             .flat_map(|(_, s)| s.iter());
         for stand_in in stand_ins {
-            if let Some(s) = find_section(doc, config, stand_in) {
+            if let Some(s) = find_section(doc, stand_in) {
                 return Some(Some(s));
             }
         }
@@ -109,7 +105,7 @@ const MIN_MATCH: f64 = 0.5;
 /// present one) or writes every present section under the template's own name. A team's
 /// own family misses sections in the middle instead (no `What`
 /// between `Goal` and `Tasks`), and is not a broken template.
-fn follows(doc: &Document, config: &Config, profile: &Profile, hits: usize) -> bool {
+fn follows(doc: &Document, profile: &Profile, hits: usize) -> bool {
     let required = profile.required.len();
     // One absent section in small profiles, a quarter in the long orchestrator one.
     let allowed_absent = (required / 4).max(1);
@@ -119,7 +115,7 @@ fn follows(doc: &Document, config: &Config, profile: &Profile, hits: usize) -> b
     let present: Vec<bool> = profile
         .required
         .iter()
-        .map(|r| satisfied(doc, config, r).is_some())
+        .map(|r| satisfied(doc, r).is_some())
         .collect();
     let last_present = present.iter().rposition(|p| *p).unwrap_or(0);
     let stops_early = present[..=last_present].iter().all(|p| *p);
@@ -132,16 +128,16 @@ fn follows(doc: &Document, config: &Config, profile: &Profile, hits: usize) -> b
                 .any(|s| (2..=4).contains(&s.level) && s.name.key == key)
         })
     });
-    hits * 2 >= required && ((stops_early && has_signature(doc, config, profile)) || literal)
+    hits * 2 >= required && ((stops_early && has_signature(doc, profile)) || literal)
 }
 
 /// Whether the profile's first required section (its signature: `Goal`, `Summary`,
 /// `Original Story`…) is present as a heading of its own.
-fn has_signature(doc: &Document, config: &Config, profile: &Profile) -> bool {
+fn has_signature(doc: &Document, profile: &Profile) -> bool {
     profile
         .required
         .first()
-        .is_some_and(|r| r.0.iter().any(|n| find_section(doc, config, n).is_some()))
+        .is_some_and(|r| r.0.iter().any(|n| find_section(doc, n).is_some()))
 }
 
 /// Front matter `profile:`, then `[[profile-rules]]`, then the best match.
@@ -176,7 +172,7 @@ pub fn choose_profile<'c>(doc: &Document, config: &'c Config) -> ProfileChoice<'
         let hits = profile
             .required
             .iter()
-            .filter(|r| satisfied(doc, config, r).is_some())
+            .filter(|r| satisfied(doc, r).is_some())
             .count();
         let score = hits as f64 / profile.required.len() as f64;
         // Ties go to the profile listed first; more matched sections break near-ties.
@@ -199,7 +195,7 @@ pub fn choose_profile<'c>(doc: &Document, config: &'c Config) -> ProfileChoice<'
                     "{unknown_name}best match: {hits} of its {} required sections are present",
                     profile.required.len()
                 ),
-                followed: follows(doc, config, profile, hits),
+                followed: follows(doc, profile, hits),
             };
         }
         _ => format!("{unknown_name}no profile matches well, so the default applies"),
@@ -273,7 +269,7 @@ pub(super) fn check_prp(cx: &mut Context) {
     let anchor = cx.document_anchor();
     let mut missing = Vec::new();
     for req in &profile.required {
-        match satisfied(doc, cx.config, req) {
+        match satisfied(doc, req) {
             None => missing.push(req),
             Some(Some(section)) if !has_content(text, section) => {
                 let names = req.label();
@@ -354,9 +350,9 @@ pub(super) fn check_fences(cx: &mut Context) {
         if !f.closed {
             // Lines after the opening fence, not counting the empty one after a final newline.
             let last_line = cx
-                .lines
+                .lines()
                 .line_of(cx.text.trim_end_matches(['\n', '\r']).len());
-            let swallowed = last_line - cx.lines.line_of(f.opening.start);
+            let swallowed = last_line - cx.lines().line_of(f.opening.start);
             let fence = cx.text[f.opening.clone()]
                 .trim_start()
                 .chars()

@@ -97,7 +97,7 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn Write) -> i32 {
             return 2;
         }
         let root = root_for(arg);
-        let project = match Project::load(&root) {
+        let project = match Project::load_for_check(&root) {
             Ok(p) => p,
             Err(e) => {
                 eprintln!("prp-lsp: cannot read {}: {e}", root.display());
