@@ -51,6 +51,14 @@ pub struct AgentFacts {
 }
 
 impl DocFacts {
+    /// The facts other documents' rules read: whether it is a PRP (stale paths, unknown
+    /// PRPs), its number (duplicates) and the agent it defines (unknown agents). Nothing
+    /// else of one document changes another's findings; `dependents` and the check-only
+    /// index rely on this.
+    pub fn seen_by_others(&self) -> (DocKind, Option<&PrpNumber>, Option<&AgentFacts>) {
+        (self.kind, self.number.as_ref(), self.agent.as_ref())
+    }
+
     pub fn of(doc: &Document) -> DocFacts {
         let referenced_names = doc
             .references
@@ -385,7 +393,10 @@ impl Workspace {
         old: Option<&DocFacts>,
         new: Option<&DocFacts>,
     ) -> Vec<String> {
-        if old == new {
+        // Other documents' rules see only a document's existence, kind, number and agent
+        // definition; edits to anything else (every keystroke in a PRP's body) concern
+        // that document alone.
+        if old.map(DocFacts::seen_by_others) == new.map(DocFacts::seen_by_others) {
             return Vec::new();
         }
         let name = path.rsplit('/').next().unwrap_or(path);
@@ -482,6 +493,36 @@ mod tests {
         assert_eq!(
             w.resolve("agent_contexts/a.md", "/band-platform/frontend/"),
             Resolution::Found("frontend".into())
+        );
+    }
+
+    #[test]
+    fn only_facts_other_documents_read_make_dependents() {
+        let config = Config::default();
+        let mut w = ws(&["TASK.md"]);
+        let board = crate::parse("TASK.md", "- [ ] see PRPs/active/03_a.md\n", &config);
+        w.update_document("TASK.md", DocFacts::of(&board));
+        let other = crate::parse("PRPs/planning/03_b.md", "# B\n", &config);
+        w.update_document("PRPs/planning/03_b.md", DocFacts::of(&other));
+        let before = DocFacts::of(&crate::parse(
+            "PRPs/active/03_a.md",
+            "# A\n- [ ] x\n",
+            &config,
+        ));
+        w.update_document("PRPs/active/03_a.md", before.clone());
+        // Ticking a box or retitling changes nothing for other documents.
+        let edited = DocFacts::of(&crate::parse(
+            "PRPs/active/03_a.md",
+            "# A2\n- [x] x\n",
+            &config,
+        ));
+        assert!(w
+            .dependents("PRPs/active/03_a.md", Some(&before), Some(&edited))
+            .is_empty());
+        // Disappearing touches the PRP sharing its number and the board naming it.
+        assert_eq!(
+            w.dependents("PRPs/active/03_a.md", Some(&before), None),
+            ["PRPs/planning/03_b.md", "TASK.md"]
         );
     }
 
