@@ -51,6 +51,8 @@ pub struct RawConfig {
     /// Path (workspace-relative) of an orchestrator's JSON configuration to import.
     #[serde(rename = "orchestrator-config", alias = "orchestrator_config")]
     pub orchestrator_config: Option<String>,
+    pub routing: crate::assign::RawRouting,
+    pub generate: crate::generate::RawGenerate,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -118,6 +120,8 @@ impl RawConfig {
         self.documents.exclude = d.exclude.or(self.documents.exclude);
         self.agents.directories = overlay.agents.directories.or(self.agents.directories);
         self.orchestrator_config = overlay.orchestrator_config.or(self.orchestrator_config);
+        self.routing = self.routing.merge(overlay.routing);
+        self.generate = self.generate.merge(overlay.generate);
         self
     }
 }
@@ -146,6 +150,8 @@ pub struct Config {
     pub orchestrator_path: Option<String>,
     /// The imported orchestrator configuration, once the caller has read and parsed it.
     pub orchestrator: Option<OrchestratorConfig>,
+    pub routing: crate::assign::RawRouting,
+    pub generate: crate::generate::RawGenerate,
 }
 
 impl Default for Config {
@@ -246,6 +252,8 @@ impl Config {
                 .unwrap_or_else(|| vec!["agent_contexts".to_string()]),
             orchestrator_path: raw.orchestrator_config.clone(),
             orchestrator: None,
+            routing: raw.routing.clone(),
+            generate: raw.generate.clone(),
         })
     }
 

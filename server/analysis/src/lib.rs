@@ -1,9 +1,13 @@
 //! prp-analysis: the pure core of prp-lsp. Text and workspace facts in; document model and
 //! diagnostics out. No protocol types, no async runtime, no file system.
 
+pub mod assign;
 pub mod config;
 pub mod diagnostic;
 pub mod document;
+pub mod edit;
+pub mod fixes;
+pub mod generate;
 pub mod orchestrator;
 pub mod profile;
 pub mod rules;
