@@ -2,6 +2,7 @@
 //! the folder or the checkboxes.
 
 use super::{Context, Rule};
+use crate::diagnostic::FixHint;
 use crate::document::{lifecycle_from_folder, lifecycle_from_status, Lifecycle};
 
 const CRITERIA: [&str; 2] = ["Success Criteria", "Final Validation Checklist"];
@@ -69,12 +70,15 @@ pub(super) fn check(cx: &mut Context) {
                 .iter()
                 .map(|c| Context::related_here(c.line.clone(), "open item"))
                 .collect();
-            cx.report(
+            let d = cx.report(
                 Rule::OpenCriteriaInFinished,
                 section.heading.clone(),
                 message,
-            )
-            .related = related;
+            );
+            d.related = related;
+            d.hint = Some(FixHint::OpenCriteria {
+                markers: open.iter().map(|c| c.marker.clone()).collect(),
+            });
         }
     }
 
@@ -100,6 +104,7 @@ pub(super) fn check(cx: &mut Context) {
         _ => None,
     };
     if let Some(message) = message {
-        cx.report(Rule::StatusMismatch, status.span.clone(), message);
+        cx.report(Rule::StatusMismatch, status.span.clone(), message)
+            .hint = Some(FixHint::StatusMismatch { folder, stated });
     }
 }

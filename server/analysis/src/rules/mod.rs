@@ -93,6 +93,7 @@ impl Context<'_> {
             span,
             message: message.into(),
             related: Vec::new(),
+            hint: None,
         });
         self.out.last_mut().unwrap()
     }
@@ -176,6 +177,7 @@ pub fn invalid_encoding(valid_up_to: usize) -> Diagnostic {
         span: valid_up_to..valid_up_to,
         message: format!("this file is not valid UTF-8 (first bad byte at offset {valid_up_to}); save it as UTF-8 so it can be checked reliably"),
         related: Vec::new(),
+        hint: None,
     }
 }
 
@@ -188,6 +190,7 @@ pub fn internal_error(detail: &str) -> Diagnostic {
         span: 0..0,
         message: format!("prp-lsp could not analyse this file ({detail}); the other files were checked. Please report this with the file attached"),
         related: Vec::new(),
+        hint: None,
     }
 }
 
@@ -199,5 +202,6 @@ pub fn invalid_config(message: &str, span: Option<Span>) -> Diagnostic {
         span: span.unwrap_or(0..0),
         message: format!("{message} (the previous valid configuration stays in effect)"),
         related: Vec::new(),
+        hint: None,
     }
 }

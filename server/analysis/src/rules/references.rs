@@ -2,7 +2,7 @@
 //! moved or never existed, duplicate numbers, agents and their scope folders.
 
 use super::{Context, Rule};
-use crate::diagnostic::Related;
+use crate::diagnostic::{FixHint, Related};
 use crate::document::{scan, DocKind, Lifecycle, ReferenceKind};
 use crate::workspace::Resolution;
 
@@ -118,6 +118,10 @@ fn check_references(cx: &mut Context) {
                     message: "the PRP's current place".into(),
                 })
                 .collect();
+            d.hint = Some(FixHint::MovedPrp {
+                written: r.target.clone(),
+                now: moved_to.iter().map(|p| p.to_string()).collect(),
+            });
             continue;
         }
         // A PRP path inside a fence is usually a command example; only a moved PRP is news.
@@ -188,6 +192,10 @@ fn check_duplicate_number(cx: &mut Context) {
             message: format!("also PRP {number}"),
         })
         .collect();
+    d.hint = Some(FixHint::DuplicateNumber {
+        number: number.clone(),
+        others: others.iter().map(|p| p.to_string()).collect(),
+    });
 }
 
 fn check_agents(cx: &mut Context) {

@@ -4,6 +4,7 @@
 use super::references::is_plain_fence;
 use super::{Context, Rule};
 use crate::config::Config;
+use crate::diagnostic::FixHint;
 use crate::document::front_matter::lines_with_spans;
 use crate::document::{Document, Section};
 use crate::profile::{Profile, Requirement, AGENT_SECTIONS};
@@ -311,7 +312,11 @@ pub(super) fn check_prp(cx: &mut Context) {
                 profile.name,
                 choice.reason
             ),
-        );
+        )
+        .hint = Some(FixHint::MissingSection {
+            names: req.0.clone(),
+            profile: profile.name.clone(),
+        });
     }
     check_placeholders(cx);
 }
