@@ -150,7 +150,7 @@ pub struct Config {
     pub orchestrator_path: Option<String>,
     /// The imported orchestrator configuration, once the caller has read and parsed it.
     pub orchestrator: Option<OrchestratorConfig>,
-    pub routing: crate::assign::RawRouting,
+    pub routing: crate::assign::Routing,
     pub generate: crate::generate::RawGenerate,
 }
 
@@ -252,7 +252,7 @@ impl Config {
                 .unwrap_or_else(|| vec!["agent_contexts".to_string()]),
             orchestrator_path: raw.orchestrator_config.clone(),
             orchestrator: None,
-            routing: raw.routing.clone(),
+            routing: crate::assign::Routing::compile(&raw.routing)?,
             generate: raw.generate.clone(),
         })
     }

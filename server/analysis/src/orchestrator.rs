@@ -1,11 +1,15 @@
-//! An orchestrator's JSON configuration, imported for its agent list (and, later, routing
-//! rules and gate thresholds). Read leniently: agents may be a map keyed by id or a list.
+//! An orchestrator's JSON configuration, imported for its agent list and routing rules
+//! (and, later, gate thresholds). Read leniently: agents may be a map keyed by id or a list.
 
 use serde_json::Value;
+
+use crate::assign::RoutingRule;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OrchestratorConfig {
     pub agents: Vec<OrchestratorAgent>,
+    /// `task_routing.rules[]`, matched case-insensitively as orchestrators do.
+    pub rules: Vec<RoutingRule>,
     pub default_agent: Option<String>,
 }
 
@@ -56,16 +60,39 @@ impl OrchestratorConfig {
             Some(_) => return Err("`agents` must be an object or a list".into()),
             None => {}
         }
-        let default_agent = root
-            .get("task_routing")
+        let routing = root.get("task_routing");
+        let default_agent = routing
             .and_then(|r| r.get("default_agent"))
             .and_then(Value::as_str)
             .map(str::to_string);
+        let rules = match routing.and_then(|r| r.get("rules")) {
+            Some(Value::Array(list)) => list.iter().map(read_rule).collect::<Result<_, _>>()?,
+            Some(_) => return Err("`task_routing.rules` must be a list".into()),
+            None => Vec::new(),
+        };
         Ok(OrchestratorConfig {
             agents,
+            rules,
             default_agent,
         })
     }
+}
+
+/// `{"pattern": "frontend|ui", "agent": "frontend"}` or with `"agents": [..]`.
+fn read_rule(v: &Value) -> Result<RoutingRule, String> {
+    let pattern = v
+        .get("pattern")
+        .and_then(Value::as_str)
+        .ok_or("every entry of `task_routing.rules` needs a `pattern`")?;
+    let named = v.get("agent").and_then(Value::as_str).map(str::to_string);
+    let listed = v
+        .get("agents")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string);
+    RoutingRule::new(pattern, named.into_iter().chain(listed).collect(), true)
 }
 
 #[cfg(test)]
@@ -84,5 +111,26 @@ mod tests {
         assert!(OrchestratorConfig::from_json(r#"{"agents":[{}]}"#)
             .unwrap_err()
             .contains("id"));
+    }
+
+    #[test]
+    fn routing_rules_with_one_or_several_agents() {
+        let config = OrchestratorConfig::from_json(
+            r#"{"task_routing":{"rules":[{"pattern":"calendar|google","agent":"integration"},{"pattern":"report","agents":["backend","frontend"]}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(config.rules.len(), 2);
+        assert!(config.rules[0].pattern.is_match("Sync Google Calendar"));
+        assert_eq!(config.rules[1].agents, ["backend", "frontend"]);
+        let bad = OrchestratorConfig::from_json(
+            r#"{"task_routing":{"rules":[{"pattern":"(?<=x)y","agent":"a"}]}}"#,
+        )
+        .unwrap_err();
+        assert!(bad.contains("not a valid regex"), "{bad}");
+        assert!(
+            OrchestratorConfig::from_json(r#"{"task_routing":{"rules":[{"agent":"a"}]}}"#)
+                .unwrap_err()
+                .contains("pattern")
+        );
     }
 }

@@ -49,6 +49,16 @@ glob = "PRPs/rfc/**"
 profile = "rfc"
 [agents]
 directories = ["agent_contexts"]
+[routing]
+default-agent = "planning"
+rules = [
+  { pattern = "(?i)stripe|payment", agent = "backend" },
+  { pattern = "chart", agents = ["frontend", "design"] },
+]
+[routing.keywords]
+database = ["prisma"]
+[routing.modules]
+billing = "backend"
 "#;
     RawConfig::from_toml(toml).expect("every documented key parses");
     let schema = schema();
@@ -66,6 +76,7 @@ directories = ["agent_contexts"]
         "synonyms",
         "profile-rules",
         "agents",
+        "routing",
     ]
     .into();
     assert_eq!(
@@ -79,4 +90,14 @@ directories = ["agent_contexts"]
         .map(String::as_str)
         .collect();
     assert_eq!(docs, ["agents", "exclude", "prp", "task-board"].into());
+    let routing: BTreeSet<&str> = schema["properties"]["routing"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        routing,
+        ["default-agent", "keywords", "modules", "rules"].into()
+    );
 }
