@@ -56,7 +56,13 @@ pub enum FixHint {
     OpenCriteria { markers: Vec<Span> },
     /// The Status line contradicts the folder or the checkboxes: the lifecycle the folder
     /// implies and the one the Status states.
-    StatusMismatch { folder: Lifecycle, stated: Lifecycle },
+    StatusMismatch {
+        folder: Lifecycle,
+        stated: Lifecycle,
+    },
     /// Another PRP in the same `PRPs` folder has this number.
-    DuplicateNumber { number: PrpNumber, others: Vec<String> },
+    DuplicateNumber {
+        number: PrpNumber,
+        others: Vec<String>,
+    },
 }

@@ -1,2 +1,238 @@
 //! Quick fixes for the validator's findings, and document actions that are not tied to a
 //! finding (move a finished PRP to the archive, mark a task done).
+//!
+//! Everything here is pure: the document, its text, the workspace index and the texts of
+//! other documents (through [`TextSource`]) in; [`Change`]s out. Nothing is written, and the
+//! date is a parameter. Every change keeps the edits of one document apart (no overlaps),
+//! and a rename is only offered when its target does not exist.
+
+mod board;
+mod disable;
+mod lifecycle;
+mod number;
+mod paths;
+mod sections;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, FixHint};
+use crate::document::scan::Date;
+use crate::document::{DocKind, Document, Span};
+use crate::edit::{Change, ChangeKind, FileChange, TextEdit, TextSource};
+use crate::workspace::Workspace;
+
+/// What every fix reads.
+pub(crate) struct Input<'a> {
+    pub doc: &'a Document,
+    pub text: &'a str,
+    pub ws: &'a Workspace,
+    pub config: &'a Config,
+    pub texts: &'a dyn TextSource,
+}
+
+impl Input<'_> {
+    /// The text of a document: the one being fixed from `text`, others from the source.
+    pub fn text_of(&self, path: &str) -> Option<String> {
+        if path == self.doc.path {
+            Some(self.text.to_string())
+        } else {
+            self.texts.text(path)
+        }
+    }
+
+    /// The line ending the document uses.
+    pub fn eol(&self) -> &'static str {
+        eol(self.text)
+    }
+
+    /// A change made of edits to this document only.
+    pub fn edit(&self, title: impl Into<String>, edits: Vec<TextEdit>) -> Change {
+        Change::new(
+            title,
+            ChangeKind::QuickFix,
+            vec![FileChange::Edit {
+                path: self.doc.path.clone(),
+                edits,
+            }],
+        )
+    }
+}
+
+/// The fixes offered for one finding of `doc`: the rule's own fixes (separate choices where
+/// the right one cannot be known), then "Disable <rule> for this line".
+pub fn fixes_for(
+    doc: &Document,
+    text: &str,
+    ws: &Workspace,
+    config: &Config,
+    diagnostic: &Diagnostic,
+    texts: &dyn TextSource,
+    // Part of the signature for fixes that date things; none of today's fixes does.
+    _today: Date,
+) -> Vec<Change> {
+    if doc.kind == DocKind::Other || diagnostic.span.end > text.len() {
+        return Vec::new();
+    }
+    let input = Input {
+        doc,
+        text,
+        ws,
+        config,
+        texts,
+    };
+    let mut out = match &diagnostic.hint {
+        Some(FixHint::MissingSection { names, profile }) => {
+            sections::insert_missing(&input, names, profile)
+                .into_iter()
+                .collect()
+        }
+        Some(FixHint::MovedPrp { written, now }) => {
+            paths::replace_moved(&input, &diagnostic.span, written, now)
+        }
+        Some(FixHint::OpenCriteria { markers }) => lifecycle::open_criteria(&input, markers),
+        Some(FixHint::StatusMismatch { folder, stated }) => {
+            lifecycle::status_mismatch(&input, &diagnostic.span, *folder, *stated)
+        }
+        Some(FixHint::DuplicateNumber { number, .. }) => {
+            number::renumber(&input, number).into_iter().collect()
+        }
+        None => Vec::new(),
+    };
+    out.extend(disable::disable(&input, diagnostic));
+    out
+}
+
+/// Actions on `doc` that no finding asks for: "Move to archive" for a finished PRP still in
+/// `active/`, "Mark done" for the open TASK.md items under `range`.
+pub fn document_actions(
+    doc: &Document,
+    text: &str,
+    ws: &Workspace,
+    config: &Config,
+    range: Span,
+    texts: &dyn TextSource,
+    today: Date,
+) -> Vec<Change> {
+    let input = Input {
+        doc,
+        text,
+        ws,
+        config,
+        texts,
+    };
+    match doc.kind {
+        DocKind::Prp => lifecycle::move_to_archive(&input).into_iter().collect(),
+        DocKind::TaskBoard => board::mark_done(&input, range, today).into_iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The safe fixes of `diagnostics` (path replacements, section insertions) as one change to
+/// `doc`; a fix whose edits would overlap one already taken is left for another round.
+pub fn fix_all(
+    doc: &Document,
+    text: &str,
+    ws: &Workspace,
+    config: &Config,
+    diagnostics: &[Diagnostic],
+    texts: &dyn TextSource,
+    today: Date,
+) -> Option<Change> {
+    let mut taken: Vec<TextEdit> = Vec::new();
+    for d in diagnostics {
+        for change in fixes_for(doc, text, ws, config, d, texts, today) {
+            if !change.safe {
+                continue;
+            }
+            let Some(edits) = own_edits(&change, &doc.path) else {
+                continue;
+            };
+            if edits
+                .iter()
+                .any(|e| taken.iter().any(|t| overlaps(&e.span, &t.span)))
+            {
+                continue;
+            }
+            taken.extend(edits.iter().cloned());
+        }
+    }
+    if taken.is_empty() {
+        return None;
+    }
+    let mut change = Change::new(
+        "Fix all prp-lsp findings",
+        ChangeKind::QuickFix,
+        vec![FileChange::Edit {
+            path: doc.path.clone(),
+            edits: taken,
+        }],
+    );
+    change.safe = true;
+    Some(change)
+}
+
+/// The edits of a change that only edits `path`.
+fn own_edits<'c>(change: &'c Change, path: &str) -> Option<&'c [TextEdit]> {
+    match change.changes.as_slice() {
+        [FileChange::Edit { path: p, edits }] if p == path => Some(edits),
+        _ => None,
+    }
+}
+
+/// Whether two edit spans touch the same text. Insertions at one point do not overlap each
+/// other (they apply in order); an insertion strictly inside a replaced span does.
+pub(crate) fn overlaps(a: &Span, b: &Span) -> bool {
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => false,
+        (true, false) => b.start < a.start && a.start < b.end,
+        (false, true) => a.start < b.start && b.start < a.end,
+        (false, false) => a.start < b.end && b.start < a.end,
+    }
+}
+
+pub(crate) fn eol(text: &str) -> &'static str {
+    if text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// Start of the line holding `offset`.
+pub(crate) fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0)
+}
+
+/// End of the line holding `offset`, line ending excluded.
+pub(crate) fn line_end(text: &str, offset: usize) -> usize {
+    let end = text[offset..]
+        .find('\n')
+        .map(|i| offset + i)
+        .unwrap_or(text.len());
+    if end > offset && text.as_bytes()[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlap_rules() {
+        assert!(!overlaps(&(3..3), &(3..3)));
+        assert!(!overlaps(&(3..3), &(3..5)));
+        assert!(overlaps(&(4..4), &(3..5)));
+        assert!(overlaps(&(1..4), &(3..5)));
+        assert!(!overlaps(&(1..3), &(3..5)));
+    }
+
+    #[test]
+    fn line_bounds_with_crlf() {
+        let text = "a\r\nbc\r\nd";
+        assert_eq!(line_start(text, 4), 3);
+        assert_eq!(line_end(text, 3), 5);
+        assert_eq!(line_end(text, 7), 8);
+    }
+}
