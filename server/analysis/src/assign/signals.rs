@@ -1,0 +1,207 @@
+//! What a task says about who should do it: its text, the files it names, the modules its
+//! PRP affects.
+
+use crate::document::front_matter::lines_with_spans;
+use crate::document::{scan, DocKind, Document, ReferenceKind, Task};
+use crate::workspace::normalize_agent_id;
+
+/// The task's title and text, with its current assignment blanked out so that a task
+/// assigned to `backend` does not keyword-match `backend` by that alone.
+pub fn task_text(text: &str, task: &Task) -> String {
+    let start = task.span.start.min(text.len());
+    let end = task.end.clamp(start, text.len());
+    let mut own = text.get(start..end).unwrap_or_default().to_string();
+    if let Some(a) = &task.assignee {
+        if a.span.start >= start && a.span.end <= end {
+            let blank = " ".repeat(a.span.len());
+            own.replace_range(a.span.start - start..a.span.end - start, &blank);
+        }
+    }
+    own
+}
+
+/// Paths the task names (`CREATE`/`MODIFY` targets); for a PRP task naming none, the paths
+/// of the PRP's `Files to Modify` section.
+pub fn task_files(doc: &Document, text: &str, task: &Task) -> Vec<String> {
+    let own: Vec<String> = doc
+        .references
+        .iter()
+        .filter(|r| matches!(r.kind, ReferenceKind::Create | ReferenceKind::Modify))
+        .filter(|r| r.span.start >= task.span.start && r.span.end <= task.end)
+        .map(|r| r.target.clone())
+        .collect();
+    if !own.is_empty() || doc.kind != DocKind::Prp {
+        return dedup(own);
+    }
+    let mut listed = Vec::new();
+    for s in doc.sections.iter().filter(|s| is_files_section(s)) {
+        listed.extend(
+            doc.references
+                .iter()
+                .filter(|r| !matches!(r.kind, ReferenceKind::Url | ReferenceKind::PrpPath))
+                .filter(|r| r.span.start >= s.body.start && r.span.end <= s.end)
+                .map(|r| r.target.clone()),
+        );
+        let body = text.get(s.body.start..s.end).unwrap_or_default();
+        for (_, line) in lines_with_spans(body) {
+            listed.extend(paths_in_line(line));
+        }
+    }
+    dedup(listed)
+}
+
+fn is_files_section(s: &crate::document::Section) -> bool {
+    s.canonical.as_deref() == Some("Files to Change") || s.name.key.starts_with("files to ")
+}
+
+/// Backticked paths, or the first word of a bullet when it is a path.
+fn paths_in_line(line: &str) -> Vec<String> {
+    let mut found: Vec<String> = line
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|t| scan::looks_like_path(t))
+        .map(scan::clean_target)
+        .collect();
+    if found.is_empty() {
+        let item = line.trim_start();
+        if let Some(rest) = item.strip_prefix("- ").or_else(|| item.strip_prefix("* ")) {
+            let word = rest.split_whitespace().next().unwrap_or_default();
+            let word = word.trim_matches(['*', ':', ',']);
+            if scan::looks_like_path(word) {
+                found.push(scan::clean_target(word));
+            }
+        }
+    }
+    found
+}
+
+fn dedup(mut paths: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    paths.retain(|p| !p.is_empty() && seen.insert(p.clone()));
+    paths
+}
+
+/// Normalized module names of the document's `Modules Affected` (header key or section).
+pub fn modules_affected(doc: &Document, text: &str) -> Vec<String> {
+    const KEYS: [&str; 4] = [
+        "modules affected",
+        "modules_affected",
+        "affected modules",
+        "modules",
+    ];
+    let mut raw = Vec::new();
+    if let Some(v) = KEYS.iter().find_map(|k| doc.metadata.key(k)) {
+        raw.extend(split_list(&v.value));
+    }
+    for s in doc.sections.iter().filter(|s| {
+        s.canonical.as_deref() == Some("Modules Affected") || KEYS.contains(&s.name.key.as_str())
+    }) {
+        if let Some(v) = &s.name.value {
+            raw.extend(split_list(v));
+        }
+        let body = text.get(s.body.clone()).unwrap_or_default();
+        for (_, line) in lines_with_spans(body) {
+            let line = line.trim();
+            if let Some(item) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) {
+                raw.push(item.to_string());
+            } else if !line.is_empty() && !line.starts_with('#') {
+                raw.extend(split_list(line));
+            }
+        }
+    }
+    let mut modules: Vec<String> = raw.iter().filter_map(|item| module_name(item)).collect();
+    modules.dedup();
+    modules
+}
+
+/// `[frontend, backend]`, `frontend, backend`, `- frontend - backend` (a folded YAML list).
+fn split_list(value: &str) -> Vec<String> {
+    let value = value.trim().trim_start_matches('[').trim_end_matches(']');
+    let value = value.strip_prefix("- ").unwrap_or(value);
+    value
+        .split([',', ';'])
+        .flat_map(|piece| piece.split(" - "))
+        .map(str::to_string)
+        .collect()
+}
+
+/// `**Frontend** (React UI)` → `frontend`; descriptions after the name are dropped.
+fn module_name(item: &str) -> Option<String> {
+    let name = item
+        .split(['(', ':', '—', '–'])
+        .next()
+        .unwrap_or_default()
+        .split(" - ")
+        .next()
+        .unwrap_or_default();
+    let name = name.trim().trim_matches(['*', '`', '"', '\'', '_']).trim();
+    let name = name.strip_suffix(" module").unwrap_or(name);
+    (!name.is_empty() && name.split_whitespace().count() <= 3).then(|| normalize_agent_id(name))
+}
+
+/// How often `keyword` (lowercase) occurs in `haystack` (lowercase) as a whole word; plural,
+/// `-ing` and `-ed` forms count.
+pub fn keyword_hits(haystack: &str, keyword: &str) -> usize {
+    const SUFFIXES: [&str; 5] = ["", "s", "es", "ing", "ed"];
+    let is_word = |c: char| c.is_alphanumeric();
+    haystack
+        .match_indices(keyword)
+        .filter(|(at, _)| {
+            let before = haystack[..*at].chars().next_back();
+            let rest = &haystack[at + keyword.len()..];
+            before.is_none_or(|c| !is_word(c))
+                && SUFFIXES.iter().any(|s| {
+                    rest.strip_prefix(s)
+                        .is_some_and(|after| after.chars().next().is_none_or(|c| !is_word(c)))
+                })
+        })
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{parse, Config};
+
+    #[test]
+    fn keywords_match_whole_words_and_their_forms() {
+        assert_eq!(keyword_hits("add migrations for the db", "migration"), 1);
+        assert_eq!(keyword_hits("testing the tests; latest", "test"), 2);
+        assert_eq!(keyword_hits("build a guide", "ui"), 0);
+        assert_eq!(keyword_hits("set up ci/cd.", "ci/cd"), 1);
+    }
+
+    #[test]
+    fn modules_from_header_and_section() {
+        let config = Config::default();
+        let header = parse(
+            "PRPs/active/01_x.md",
+            "---\nmodules_affected: [Frontend, backend]\n---\n# X\n",
+            &config,
+        );
+        assert_eq!(
+            modules_affected(
+                &header,
+                "---\nmodules_affected: [Frontend, backend]\n---\n# X\n"
+            ),
+            ["frontend", "backend"]
+        );
+        let text =
+            "# X\n## Modules Affected\n- **Billing** (invoices)\n- Frontend module\n## Next\n";
+        let doc = parse("PRPs/active/01_x.md", text, &config);
+        assert_eq!(modules_affected(&doc, text), ["billing", "frontend"]);
+    }
+
+    #[test]
+    fn files_of_a_task_or_of_the_prp() {
+        let config = Config::default();
+        let text = "# X\n## Files to Modify\n- `web/src/App.tsx` - the shell\n- api/routes.py\n## Tasks\n### Task 1: Shell\nDo it.\n### Task 2: Model\n- CREATE db/models.py\n";
+        let doc = parse("PRPs/active/01_x.md", text, &config);
+        assert_eq!(
+            task_files(&doc, text, &doc.tasks[0]),
+            ["web/src/App.tsx", "api/routes.py"]
+        );
+        assert_eq!(task_files(&doc, text, &doc.tasks[1]), ["db/models.py"]);
+    }
+}
