@@ -196,6 +196,11 @@ impl Workspace {
         self.files.len()
     }
 
+    /// Every known file, in no particular order.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(String::as_str)
+    }
+
     pub fn exists(&self, path: &str) -> bool {
         let path = path.trim_end_matches('/');
         path.is_empty() || self.files.contains(path) || self.dirs.contains(path)
