@@ -59,6 +59,16 @@ rules = [
 database = ["prisma"]
 [routing.modules]
 billing = "backend"
+[generate]
+template = "PRPs/templates/prp_base.md"
+profile = "orchestrator"
+folder = "PRPs/active"
+[generate.modules]
+mobile = ["ios", "android"]
+[generate.complexity]
+m = 2
+l = 3
+xl = 5
 "#;
     RawConfig::from_toml(toml).expect("every documented key parses");
     let schema = schema();
@@ -77,6 +87,7 @@ billing = "backend"
         "profile-rules",
         "agents",
         "routing",
+        "generate",
     ]
     .into();
     assert_eq!(

@@ -1,17 +1,296 @@
 //! Generating a PRP from a requirement: the requirement's sources, its analysis, the next
 //! free number, the file name in the workspace's style, and the body from a template.
 
+mod analysis;
+mod block;
+mod naming;
+mod requirement;
+mod template;
+mod words;
+
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
+
+pub use analysis::{analyze, Analysis, DEFAULT_MODULES};
+pub use naming::{next_number, slug, NamingStyle};
+pub use requirement::{
+    requirement_blocks, requirement_from_task_item, requirement_from_text, Priority, Requirement,
+    RequirementError, RequirementKind,
+};
+
+use crate::config::Config;
+use crate::document::scan::Date;
+use crate::document::Document;
+use crate::edit::{Change, ChangeKind, FileChange, TextEdit, TextSource};
+use crate::rules::{Context, Rule};
+use crate::workspace::{prp_namespace, Workspace};
+
+const DEFAULT_TEMPLATE: &str = "PRPs/templates/prp_base.md";
+const DEFAULT_PROFILE: &str = "base";
+const DEFAULT_FOLDER: &str = "PRPs/active";
 
 /// `[generate]` in prp-lsp.toml.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawGenerate {
+    /// The workspace's PRP template (default `PRPs/templates/prp_base.md`).
+    pub template: Option<String>,
+    /// Profile of the built-in template used when there is no workspace template.
+    pub profile: Option<String>,
+    /// Where new PRPs go (default `PRPs/active`).
+    pub folder: Option<String>,
+    /// Module → the words that point at it; adds to or replaces [`DEFAULT_MODULES`].
+    pub modules: BTreeMap<String, Vec<String>>,
+    pub complexity: RawComplexity,
+}
+
+/// `[generate.complexity]`: the score (modules + one per three acceptance criteria) at
+/// which each size begins.
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct RawGenerate {}
+pub struct RawComplexity {
+    pub m: Option<u32>,
+    pub l: Option<u32>,
+    pub xl: Option<u32>,
+}
 
 impl RawGenerate {
     /// Layers editor settings (`overlay`) over the file's values.
-    pub fn merge(self, overlay: RawGenerate) -> RawGenerate {
-        let _ = overlay;
+    pub fn merge(mut self, overlay: RawGenerate) -> RawGenerate {
+        self.template = overlay.template.or(self.template);
+        self.profile = overlay.profile.or(self.profile);
+        self.folder = overlay.folder.or(self.folder);
+        self.modules.extend(overlay.modules);
+        self.complexity = RawComplexity {
+            m: overlay.complexity.m.or(self.complexity.m),
+            l: overlay.complexity.l.or(self.complexity.l),
+            xl: overlay.complexity.xl.or(self.complexity.xl),
+        };
         self
     }
+
+    pub fn template(&self) -> &str {
+        self.template.as_deref().unwrap_or(DEFAULT_TEMPLATE)
+    }
+
+    pub fn profile(&self) -> &str {
+        self.profile.as_deref().unwrap_or(DEFAULT_PROFILE)
+    }
+
+    /// The configured folder, else `PRPs/active` beside the workspace's PRPs (which some
+    /// teams keep under `.claude/PRPs/`).
+    pub fn folder(&self, ws: &Workspace) -> String {
+        if let Some(folder) = &self.folder {
+            return folder.trim_end_matches('/').to_string();
+        }
+        if !ws.is_dir("PRPs") && ws.is_dir(".claude/PRPs") {
+            return format!(".claude/{DEFAULT_FOLDER}");
+        }
+        DEFAULT_FOLDER.to_string()
+    }
+
+    /// The built-in modules with the configured ones layered on top, in that order.
+    pub fn module_keywords(&self) -> Vec<(String, Vec<String>)> {
+        let mut modules: Vec<(String, Vec<String>)> = DEFAULT_MODULES
+            .iter()
+            .map(|(m, kws)| (m.to_string(), kws.iter().map(|k| k.to_string()).collect()))
+            .collect();
+        for (module, keywords) in &self.modules {
+            match modules.iter_mut().find(|(m, _)| m == module) {
+                Some((_, existing)) => existing.clone_from(keywords),
+                None => modules.push((module.clone(), keywords.clone())),
+            }
+        }
+        modules
+    }
+
+    /// Scores at which M, L and XL begin.
+    pub fn complexity_thresholds(&self) -> (u32, u32, u32) {
+        let c = &self.complexity;
+        (c.m.unwrap_or(2), c.l.unwrap_or(3), c.xl.unwrap_or(5))
+    }
 }
+
+/// Where the source document gets its link to the new PRP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkBack {
+    /// Workspace-relative path of the source document.
+    pub path: String,
+    /// Byte offset of the insertion: the end of the TASK.md item's first line.
+    pub at: usize,
+}
+
+impl LinkBack {
+    /// The end of a checklist item's first line (before a `\r`), in `doc`.
+    pub fn after_item(doc: &Document, item: usize) -> LinkBack {
+        LinkBack {
+            path: doc.path.clone(),
+            at: doc.checklist[item].line.end,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// Creates the PRP, then links it from the source.
+    pub change: Change,
+    /// Workspace-relative path of the new PRP.
+    pub path: String,
+    /// What did not go as configured (a template that is missing or unusable…).
+    pub warnings: Vec<String>,
+}
+
+/// A new PRP for a requirement: the next free number, a name in the workspace's style, a
+/// body from the workspace's template (else the profile's built-in one) filled with the
+/// requirement and its analysis, and a link from the source document.
+pub fn generate(
+    req: &Requirement,
+    link_back: Option<&LinkBack>,
+    ws: &Workspace,
+    config: &Config,
+    texts: &dyn TextSource,
+    today: Date,
+) -> Generated {
+    let settings = &config.generate;
+    let analysis = analyze(req, ws, config);
+    let folder = settings.folder(ws);
+    let namespace = prp_namespace(&format!("{folder}/new.md"));
+    // Outside any `PRPs` folder the numbers are the folder's own.
+    let scope = if namespace.is_empty() {
+        folder.as_str()
+    } else {
+        namespace.as_str()
+    };
+    let style = NamingStyle::of_workspace(ws, scope);
+    let mut number = next_number(ws, scope);
+    let mut path = format!("{folder}/{}", style.file_name(number, &req.title));
+    while ws.exists(&path) {
+        number += 1;
+        path = format!("{folder}/{}", style.file_name(number, &req.title));
+    }
+    let label = style.label(number);
+    let fill = template::Fill {
+        req,
+        analysis: &analysis,
+        ws,
+        label: label.clone(),
+        today,
+    };
+    let mut warnings = Vec::new();
+    let template_path = settings.template();
+    let (from_workspace, fallback_reason) = match texts.text(template_path) {
+        Some(text) => match template::fill_workspace_template(&text, &fill, config, &path) {
+            Some(content) => (Some(content), None),
+            None => (
+                None,
+                Some(format!(
+                    "the template {template_path} has no PRP sections (Goal, What, Tasks…)"
+                )),
+            ),
+        },
+        None if settings.template.is_some() => (
+            None,
+            Some(format!(
+                "the configured template {template_path} cannot be read"
+            )),
+        ),
+        None => (None, None),
+    };
+    let content = match from_workspace {
+        Some(content) => content,
+        None => {
+            let profile = builtin_profile(settings, &mut warnings);
+            if let Some(reason) = fallback_reason {
+                warnings.push(format!(
+                    "{reason}, so the built-in {profile} template was used"
+                ));
+            }
+            fill.builtin(profile)
+        }
+    };
+    warnings.extend(leftover_placeholders(&path, &content, ws, config));
+    let mut changes = vec![FileChange::Create {
+        path: path.clone(),
+        content,
+    }];
+    if let Some(link) = link_back {
+        let source_dir = link.path.rsplit_once('/').map_or("", |(d, _)| d);
+        changes.push(FileChange::Edit {
+            path: link.path.clone(),
+            edits: vec![TextEdit::insert(
+                link.at,
+                format!(" → [{label}]({})", relative_path(source_dir, &path)),
+            )],
+        });
+    }
+    let title = format!("Generate {label}: {}", req.title);
+    Generated {
+        change: Change::new(title, ChangeKind::Refactor, changes),
+        path,
+        warnings,
+    }
+}
+
+/// The configured profile when it has a built-in template, else `base` (with a warning).
+fn builtin_profile(settings: &RawGenerate, warnings: &mut Vec<String>) -> &'static str {
+    let wanted = settings.profile();
+    template::BUILTIN_PROFILES
+        .into_iter()
+        .find(|p| *p == wanted)
+        .unwrap_or_else(|| {
+            warnings.push(format!(
+                "profile `{wanted}` has no built-in template ({} do), so `base` was used",
+                template::BUILTIN_PROFILES.join(", ")
+            ));
+            DEFAULT_PROFILE
+        })
+}
+
+/// What the workspace template left for the author to fill, as the validator will report it.
+fn leftover_placeholders(
+    path: &str,
+    content: &str,
+    ws: &Workspace,
+    config: &Config,
+) -> Option<String> {
+    let doc = crate::parse(path, content, config);
+    let count = crate::check(&doc, content, ws, config)
+        .iter()
+        .filter(|d| d.rule == Rule::TemplatePlaceholder)
+        .count();
+    (count > 0).then(|| format!("{count} template placeholder(s) are left to fill in {path}"))
+}
+
+/// `to` as a link from a document in folder `from_dir` (both workspace-relative).
+fn relative_path(from_dir: &str, to: &str) -> String {
+    let from: Vec<&str> = from_dir.split('/').filter(|c| !c.is_empty()).collect();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(&to_parts[common..]);
+    parts.join("/")
+}
+
+/// `invalid-requirement`: a requirement block that does not parse, on the field at fault.
+pub(crate) fn check_requirement_blocks(cx: &mut Context) {
+    if !cx.doc.fences.iter().any(requirement::is_requirement_fence) {
+        return;
+    }
+    for (_, parsed) in requirement_blocks(cx.doc, cx.text) {
+        if let Err(e) = parsed {
+            cx.report(
+                Rule::InvalidRequirement,
+                e.span,
+                format!("requirement block: {}", e.message),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

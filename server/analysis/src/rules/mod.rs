@@ -67,6 +67,7 @@ rules! {
     InvalidEncoding = "invalid-encoding", Error, "the file is not valid UTF-8";
     InvalidConfig = "invalid-config", Error, "the configuration file cannot be used";
     InternalError = "internal-error", Error, "prp-lsp failed on this file (a bug in prp-lsp, not in the document)";
+    InvalidRequirement = "invalid-requirement", Error, "a requirement block does not parse; the message names the field at fault";
 }
 
 /// Everything a rule may read.
@@ -149,6 +150,7 @@ pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec
         DocKind::Other => return Vec::new(),
     }
     structure::check_fences(&mut cx);
+    crate::generate::check_requirement_blocks(&mut cx);
     let found = std::mem::take(&mut cx.out);
     let line_of = |offset: usize| cx.lines().line_of(offset);
     let mut out: Vec<Diagnostic> = found

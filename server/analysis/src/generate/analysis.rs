@@ -1,0 +1,392 @@
+//! Requirement analysis as orchestrators do it: modules from keywords, a size, the agents
+//! the modules need, open PRPs touching the same modules, risks and a timeline.
+
+use super::requirement::{Requirement, RequirementKind};
+use super::words::Words;
+use super::RawGenerate;
+use crate::config::Config;
+use crate::document::{DocKind, Lifecycle};
+use crate::workspace::Workspace;
+
+/// Modules and the words that point at them; `[generate.modules]` adds or replaces entries.
+pub const DEFAULT_MODULES: &[(&str, &[&str])] = &[
+    (
+        "frontend",
+        &[
+            "frontend",
+            "front end",
+            "ui",
+            "ux",
+            "page",
+            "component",
+            "screen",
+            "view",
+            "button",
+            "form",
+            "dashboard",
+            "layout",
+            "modal",
+            "css",
+            "react",
+            "vue",
+        ],
+    ),
+    (
+        "backend",
+        &[
+            "backend", "back end", "api", "endpoint", "server", "service", "rest", "graphql",
+            "route", "handler",
+        ],
+    ),
+    (
+        "database",
+        &[
+            "database",
+            "db",
+            "schema",
+            "migrat*",
+            "table",
+            "sql",
+            "postgres*",
+            "mysql",
+            "sqlite",
+            "query",
+            "index",
+        ],
+    ),
+    (
+        "integration",
+        &[
+            "integrat*",
+            "google",
+            "calendar",
+            "slack",
+            "third party",
+            "external",
+            "webhook",
+            "sync",
+            "import",
+            "export",
+        ],
+    ),
+    (
+        "auth",
+        &[
+            "auth",
+            "authentication",
+            "authori*",
+            "login",
+            "logout",
+            "sign in",
+            "sign up",
+            "signup",
+            "password",
+            "session",
+            "jwt",
+            "oauth",
+            "sso",
+            "permission",
+            "role",
+            "2fa",
+            "mfa",
+        ],
+    ),
+    (
+        "payments",
+        &[
+            "payment",
+            "billing",
+            "invoice",
+            "stripe",
+            "subscription",
+            "checkout",
+            "refund",
+            "paypal",
+            "pricing",
+        ],
+    ),
+    (
+        "notifications",
+        &["notif*", "email", "sms", "push", "alert", "reminder"],
+    ),
+    (
+        "infrastructure",
+        &[
+            "infrastructure",
+            "deploy*",
+            "docker",
+            "kubernetes",
+            "ci",
+            "ci/cd",
+            "pipeline",
+            "terraform",
+            "monitoring",
+            "logging",
+        ],
+    ),
+    (
+        "docs",
+        &[
+            "docs",
+            "documentation",
+            "readme",
+            "guide",
+            "tutorial",
+            "changelog",
+        ],
+    ),
+];
+
+/// Agent ids that may own a module, best first (orchestrators name them differently).
+const MODULE_AGENTS: &[(&str, &[&str])] = &[
+    ("frontend", &["frontend", "ui", "web"]),
+    ("backend", &["backend", "api"]),
+    ("database", &["database", "db", "data", "backend"]),
+    ("integration", &["integration", "integrations", "backend"]),
+    ("auth", &["auth", "security", "backend"]),
+    ("payments", &["payments", "billing", "backend"]),
+    (
+        "notifications",
+        &["notifications", "notification", "backend"],
+    ),
+    ("infrastructure", &["devops", "infrastructure", "infra"]),
+    ("docs", &["documentation", "docs", "technical_writer"]),
+];
+
+/// Generalists that take work no module names.
+const DEFAULT_AGENTS: [&str; 4] = ["planning", "general", "generalist", "orchestrator"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Analysis {
+    pub modules: Vec<String>,
+    /// `S`, `M`, `L` or `XL`.
+    pub complexity: &'static str,
+    /// Ids of the agents the work needs, in module order.
+    pub agents: Vec<String>,
+    /// Open PRPs (by path) whose titles touch the same modules.
+    pub dependencies: Vec<String>,
+    pub risks: Vec<String>,
+    pub timeline: String,
+}
+
+pub fn analyze(req: &Requirement, ws: &Workspace, config: &Config) -> Analysis {
+    let settings = &config.generate;
+    let keywords = settings.module_keywords();
+    let words = Words::of(&format!("{}\n{}", req.title, req.description));
+    let modules: Vec<String> = if req.modules.is_empty() {
+        keywords
+            .iter()
+            .filter(|(_, kws)| kws.iter().any(|k| words.mentions(k)))
+            .map(|(m, _)| m.clone())
+            .collect()
+    } else {
+        req.modules.clone()
+    };
+    let complexity = complexity(req, modules.len(), settings);
+    let agents = agents_for(&modules, req.kind, ws);
+    let dependencies = dependencies(&modules, &keywords, ws);
+    let risks = risks(req, &modules, &dependencies);
+    let timeline = match complexity {
+        "S" => "1–2 days",
+        "M" => "3–5 days",
+        "L" => "1–2 weeks",
+        _ => "more than 2 weeks; consider splitting it into smaller PRPs",
+    }
+    .to_string();
+    Analysis {
+        modules,
+        complexity,
+        agents,
+        dependencies,
+        risks,
+        timeline,
+    }
+}
+
+/// Size from the breadth of the work: one point per module, one per three acceptance criteria.
+fn complexity(req: &Requirement, modules: usize, settings: &RawGenerate) -> &'static str {
+    let score = (modules + req.acceptance_criteria.len() / 3) as u32;
+    let (m, l, xl) = settings.complexity_thresholds();
+    if score >= xl {
+        "XL"
+    } else if score >= l {
+        "L"
+    } else if score >= m {
+        "M"
+    } else {
+        "S"
+    }
+}
+
+fn agents_for(modules: &[String], kind: RequirementKind, ws: &Workspace) -> Vec<String> {
+    let mut agents: Vec<String> = Vec::new();
+    let mut wanted: Vec<&str> = modules.iter().map(String::as_str).collect();
+    match kind {
+        RequirementKind::Security => wanted.push("auth"),
+        RequirementKind::Documentation => wanted.push("docs"),
+        _ => {}
+    }
+    for module in wanted {
+        if let Some(id) = module_agent(module, ws) {
+            if !agents.contains(&id) {
+                agents.push(id);
+            }
+        }
+    }
+    if agents.is_empty() {
+        agents.extend(
+            DEFAULT_AGENTS
+                .into_iter()
+                .find_map(|id| enabled_agent(id, ws)),
+        );
+    }
+    agents
+}
+
+/// The enabled agent that owns a module, if the workspace defines one.
+pub(super) fn module_agent(module: &str, ws: &Workspace) -> Option<String> {
+    MODULE_AGENTS
+        .iter()
+        .find(|(m, _)| *m == module)
+        .map(|(_, ids)| ids.to_vec())
+        .unwrap_or_else(|| vec![module])
+        .into_iter()
+        .find_map(|id| enabled_agent(id, ws))
+}
+
+/// An enabled agent by any spelling of its id.
+pub(super) fn enabled_agent(id: &str, ws: &Workspace) -> Option<String> {
+    ws.agent(id).filter(|a| a.enabled).map(|a| a.id.clone())
+}
+
+fn dependencies(
+    modules: &[String],
+    keywords: &[(String, Vec<String>)],
+    ws: &Workspace,
+) -> Vec<String> {
+    let module_words: Vec<&String> = keywords
+        .iter()
+        .filter(|(m, _)| modules.contains(m))
+        .flat_map(|(m, kws)| std::iter::once(m).chain(kws))
+        .collect();
+    if module_words.is_empty() {
+        return Vec::new();
+    }
+    let mut found: Vec<String> = ws
+        .documents()
+        .filter(|(_, f)| f.kind == DocKind::Prp && f.lifecycle != Lifecycle::Finished)
+        .filter(|(_, f)| {
+            f.title.as_deref().is_some_and(|t| {
+                let words = Words::of(t);
+                module_words.iter().any(|k| words.mentions(k))
+            })
+        })
+        .map(|(p, _)| p.clone())
+        .collect();
+    found.sort();
+    found
+}
+
+fn risks(req: &Requirement, modules: &[String], dependencies: &[String]) -> Vec<String> {
+    let mut risks = Vec::new();
+    let touches = |m: &str| modules.iter().any(|x| x == m);
+    if touches("database") {
+        risks.push("schema changes need a migration that can be rolled back".to_string());
+    }
+    if touches("auth") || req.kind == RequirementKind::Security {
+        risks.push("security-sensitive: needs a security review".to_string());
+    }
+    if touches("payments") {
+        risks.push("moves money: test against the provider's sandbox first".to_string());
+    }
+    if touches("integration") {
+        risks.push("depends on a third-party API: rate limits, outages, credentials".to_string());
+    }
+    if modules.len() >= 3 {
+        risks.push(format!(
+            "spans {} modules: agents must coordinate the interfaces",
+            modules.len()
+        ));
+    }
+    if !dependencies.is_empty() {
+        risks.push(format!(
+            "overlaps with {} open PRP(s) on the same modules",
+            dependencies.len()
+        ));
+    }
+    if req.acceptance_criteria.is_empty() {
+        risks.push("no acceptance criteria were given: agree on them before starting".to_string());
+    }
+    risks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::requirement::requirement_from_text;
+    use crate::DocFacts;
+
+    fn workspace(files: &[(&str, &str)]) -> Workspace {
+        let config = Config::default();
+        let mut ws = Workspace::new();
+        for (path, text) in files {
+            ws.add_file(path);
+            let doc = crate::parse(path, text, &config);
+            if doc.kind != DocKind::Other {
+                ws.update_document(path, DocFacts::of(&doc));
+            }
+        }
+        ws
+    }
+
+    #[test]
+    fn modules_agents_dependencies_and_risks() {
+        let ws = workspace(&[
+            ("agent_contexts/frontend_agent.md", "# Agent: Frontend\n"),
+            ("agent_contexts/backend_agent.md", "# Agent: Backend\n"),
+            ("agent_contexts/devops_agent.md", "# Agent: DevOps\n"),
+            (
+                "PRPs/active/01_calendar_page.md",
+                "# Calendar page redesign\n",
+            ),
+            ("PRPs/archive/00_old_page.md", "# Old page\n"),
+            ("PRPs/active/02_billing.md", "# Billing\n"),
+        ]);
+        let req = requirement_from_text(
+            "Show Google Calendar events on the dashboard page and store them in a new table",
+        );
+        let a = analyze(&req, &ws, &Config::default());
+        assert_eq!(a.modules, ["frontend", "database", "integration"]);
+        assert_eq!(a.complexity, "L");
+        assert_eq!(a.agents, ["frontend", "backend"]);
+        assert_eq!(a.dependencies, ["PRPs/active/01_calendar_page.md"]);
+        assert!(a.risks.iter().any(|r| r.contains("migration")));
+        assert!(a.risks.iter().any(|r| r.contains("acceptance criteria")));
+        assert_eq!(a.timeline, "1–2 weeks");
+    }
+
+    #[test]
+    fn configured_modules_and_thresholds() {
+        let raw = crate::RawConfig::from_toml(
+            "[generate.modules]\nmobile = [\"ios\", \"android\"]\n[generate.complexity]\nm = 1\n",
+        )
+        .unwrap();
+        let config = Config::from_raw(&raw).unwrap();
+        let req = requirement_from_text("Ship the Android widget");
+        let a = analyze(&req, &Workspace::new(), &config);
+        assert_eq!(a.modules, ["mobile"]);
+        assert_eq!(a.complexity, "M");
+        assert!(a.agents.is_empty());
+    }
+
+    #[test]
+    fn given_modules_win_and_generalists_take_the_rest() {
+        let ws = workspace(&[("agent_contexts/planning_agent.md", "# Agent: Planner\n")]);
+        let mut req = requirement_from_text("Something vague");
+        req.modules = vec!["reporting".into()];
+        let a = analyze(&req, &ws, &Config::default());
+        assert_eq!(a.modules, ["reporting"]);
+        assert_eq!(a.agents, ["planning"]);
+        assert_eq!(a.complexity, "S");
+    }
+}
