@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::{line_end, Input};
 use crate::document::scan::{self, Date};
-use crate::document::Span;
+use crate::document::{Span, TaskSource};
 use crate::edit::{Change, TextEdit};
 
 const DONE_LABELS: [&str; 4] = ["completed", "done", "finished", "complete"];
@@ -83,11 +83,20 @@ fn board_style(input: &Input) -> (DateStyle, &'static str) {
 
 pub(super) fn mark_done(input: &Input, range: Span, today: Date) -> Option<Change> {
     let doc = input.doc;
+    // An item reaches over its notes (`  - User: "…"`): the cursor may be on one of them.
+    let item_end = |line: &Span| {
+        doc.tasks
+            .iter()
+            .find(|t| t.source == TaskSource::BoardItem && t.span.start == line.start)
+            .map_or(line.end, |t| t.end.max(line.end))
+    };
     let open: Vec<_> = doc
         .checklist
         .iter()
         .filter(|c| c.is_open() && !doc.in_example(c.section))
-        .filter(|c| c.line.start <= range.end && range.start <= c.line.end)
+        .filter(|c| {
+            c.line.start <= range.end && range.start < item_end(&c.line).max(c.line.end + 1)
+        })
         .collect();
     if open.is_empty() {
         return None;

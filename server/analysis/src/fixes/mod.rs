@@ -138,7 +138,14 @@ pub fn fix_all(
     today: Date,
 ) -> Option<Change> {
     let mut taken: Vec<TextEdit> = Vec::new();
-    for d in diagnostics {
+    // Only these findings have safe fixes; the others' choices read the whole workspace.
+    let fixable = diagnostics.iter().filter(|d| {
+        matches!(
+            d.hint,
+            Some(FixHint::MissingSection { .. } | FixHint::MovedPrp { .. })
+        )
+    });
+    for d in fixable {
         for change in fixes_for(doc, text, ws, config, d, texts, today) {
             if !change.safe {
                 continue;

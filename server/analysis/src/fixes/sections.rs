@@ -93,14 +93,16 @@ pub(super) fn insert_missing(input: &Input, names: &[String], profile: &str) -> 
         |at: usize| TextEdit::insert(at, format!("{heading}{eol}{eol}{body}{eol}{eol}"));
     let at_end = || {
         let blank_before = text.is_empty() || text.ends_with("\n\n") || text.ends_with("\n\r\n");
-        let lead = if blank_before {
-            String::new()
+        // A text without a final newline keeps none, and sections appended one after the
+        // other (fix-all) stay one blank line apart.
+        let (lead, tail) = if blank_before {
+            (String::new(), eol)
         } else if text.ends_with('\n') {
-            eol.to_string()
+            (eol.to_string(), eol)
         } else {
-            format!("{eol}{eol}")
+            (format!("{eol}{eol}"), "")
         };
-        TextEdit::insert(text.len(), format!("{lead}{heading}{eol}{eol}{body}{eol}"))
+        TextEdit::insert(text.len(), format!("{lead}{heading}{eol}{eol}{body}{tail}"))
     };
     let preceding = order[..index].iter().rev().find_map(present);
     let following = order[index + 1..].iter().find_map(present);
