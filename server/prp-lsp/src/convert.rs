@@ -107,6 +107,147 @@ pub fn diagnostic(
     }
 }
 
+/// What the client can apply, from `workspace.workspaceEdit`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EditSupport {
+    /// Versioned `documentChanges` (so a stale edit is refused by the client).
+    pub document_changes: bool,
+    pub create: bool,
+    pub rename: bool,
+}
+
+/// Where a change's documents are and what their text is now: the open buffer (with its
+/// version) or the file on disk.
+pub trait DocumentLookup {
+    fn uri(&self, path: &str) -> Option<Uri>;
+    /// Current text and, for open documents, the editor's version.
+    fn current(&self, path: &str) -> Option<(String, Option<i32>)>;
+    fn encoding(&self) -> Encoding;
+}
+
+/// A core [`Change`](prp_analysis::edit::Change) as a `WorkspaceEdit`, or why this client
+/// cannot apply it. Edits are positioned against the text they were computed from and carry
+/// its version, so the client refuses them if the document changed since.
+pub fn workspace_edit(
+    change: &prp_analysis::edit::Change,
+    docs: &dyn DocumentLookup,
+    support: EditSupport,
+) -> Result<lsp::WorkspaceEdit, String> {
+    use prp_analysis::edit::FileChange;
+    use std::collections::HashMap;
+    let needs_create = change
+        .changes
+        .iter()
+        .any(|c| matches!(c, FileChange::Create { .. }));
+    let needs_rename = change
+        .changes
+        .iter()
+        .any(|c| matches!(c, FileChange::Rename { .. }));
+    if (needs_create || needs_rename) && !support.document_changes {
+        return Err("this editor cannot create or rename files through the language server (no `documentChanges` support); use `prp-lsp new` / `prp-lsp assign --write` from a terminal instead".into());
+    }
+    if needs_create && !support.create {
+        return Err("this editor does not let the language server create files (no `create` resource operation); use `prp-lsp new` from a terminal instead".into());
+    }
+    if needs_rename && !support.rename {
+        return Err("this editor does not let the language server rename files (no `rename` resource operation)".into());
+    }
+    let uri = |path: &str| {
+        docs.uri(path)
+            .ok_or_else(|| format!("`{path}` has no file URI"))
+    };
+    let text_edits = |text: &str, edits: &[prp_analysis::edit::TextEdit]| -> Vec<lsp::TextEdit> {
+        let positions = TextPositions::new(text, docs.encoding());
+        edits
+            .iter()
+            .map(|e| lsp::TextEdit {
+                range: positions.range(&e.span),
+                new_text: e.new_text.clone(),
+            })
+            .collect()
+    };
+    if !support.document_changes {
+        let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
+        for c in &change.changes {
+            if let FileChange::Edit { path, edits } = c {
+                let (text, _) = docs
+                    .current(path)
+                    .ok_or_else(|| format!("cannot read `{path}`"))?;
+                changes
+                    .entry(uri(path)?)
+                    .or_default()
+                    .extend(text_edits(&text, edits));
+            }
+        }
+        return Ok(lsp::WorkspaceEdit {
+            changes: Some(changes),
+            ..lsp::WorkspaceEdit::default()
+        });
+    }
+    let mut operations = Vec::new();
+    for c in &change.changes {
+        match c {
+            FileChange::Edit { path, edits } => {
+                let (text, version) = docs
+                    .current(path)
+                    .ok_or_else(|| format!("cannot read `{path}`"))?;
+                operations.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                        uri: uri(path)?,
+                        version,
+                    },
+                    edits: text_edits(&text, edits)
+                        .into_iter()
+                        .map(lsp::OneOf::Left)
+                        .collect(),
+                }));
+            }
+            FileChange::Create { path, content } => {
+                let target = uri(path)?;
+                let options = lsp::CreateFileOptions {
+                    overwrite: Some(false),
+                    ignore_if_exists: Some(false),
+                };
+                operations.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(
+                    lsp::CreateFile {
+                        uri: target.clone(),
+                        options: Some(options),
+                        annotation_id: None,
+                    },
+                )));
+                operations.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                        uri: target,
+                        version: None,
+                    },
+                    edits: vec![lsp::OneOf::Left(lsp::TextEdit {
+                        range: Range::default(),
+                        new_text: content.clone(),
+                    })],
+                }));
+            }
+            FileChange::Rename { from, to } => {
+                let options = lsp::RenameFileOptions {
+                    overwrite: Some(false),
+                    ignore_if_exists: Some(false),
+                };
+                operations.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Rename(
+                    lsp::RenameFile {
+                        old_uri: uri(from)?,
+                        new_uri: uri(to)?,
+                        options: Some(options),
+                        annotation_id: None,
+                    },
+                )));
+            }
+        }
+    }
+    Ok(lsp::WorkspaceEdit {
+        document_changes: Some(lsp::DocumentChanges::Operations(operations)),
+        ..lsp::WorkspaceEdit::default()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,6 +32,22 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: cli::check::Format,
     },
+    /// Generate a PRP from a requirement in the current workspace; prints its path.
+    New {
+        /// The requirement, in words.
+        requirement: String,
+        /// The workspace folder (default: the current directory).
+        #[arg(long, default_value = ".")]
+        workspace: PathBuf,
+    },
+    /// Assign every unassigned task to the agent routing picks; shows a diff.
+    Assign {
+        /// Workspace folders or single documents (default: the current directory).
+        paths: Vec<PathBuf>,
+        /// Apply the assignments instead of showing them.
+        #[arg(long)]
+        write: bool,
+    },
 }
 
 fn main() {
@@ -44,6 +60,13 @@ fn main() {
             let code = cli::check::run(&paths, format, &mut out);
             drop(out);
             std::process::exit(code);
+        }
+        Some(Command::New {
+            requirement,
+            workspace,
+        }) => std::process::exit(cli::new::run(&workspace, &requirement)),
+        Some(Command::Assign { paths, write }) => {
+            std::process::exit(cli::assign::run(&paths, write))
         }
     }
 }

@@ -571,9 +571,60 @@ pub fn analyze(path: &str, bytes: Vec<u8>, config: &Config) -> Analyzed {
     }
 }
 
+/// Today's date (UTC) for completion dates; the core takes it as a parameter.
+pub fn today() -> prp_analysis::document::scan::Date {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0) as i64;
+    // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    prp_analysis::document::scan::Date((year * 10_000 + month * 100 + day) as u32)
+}
+
+/// Other documents' text for changes that reach across the workspace: the editor's buffer
+/// for open documents, else the file (only inside the workspace).
+impl prp_analysis::edit::TextSource for Project {
+    fn text(&self, path: &str) -> Option<String> {
+        if let Some(a) = self.open.get(path) {
+            return Some(a.text.to_string());
+        }
+        if Path::new(path).is_absolute() || path.split('/').any(|c| c == "..") {
+            return None;
+        }
+        std::fs::read(self.root.join(path))
+            .ok()
+            .map(|b| decode(b).0)
+    }
+}
+
+impl Project {
+    /// The editor's version of an open document.
+    pub fn open_version(&self, path: &str) -> Option<i32> {
+        self.open.get(path).and_then(|a| a.version)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn today_is_a_plausible_date() {
+        let today = today().to_string();
+        assert!(
+            today.as_str() > "2025-01-01" && today.len() == 10,
+            "{today}"
+        );
+    }
 
     /// `load_for_check` indexes less; the findings must not change.
     #[test]

@@ -66,7 +66,7 @@ struct Summary {
 
 /// The workspace root for a path argument: a folder is its own root; a file belongs to the
 /// nearest folder above it holding a configuration, `PRPs/`, `TASK.md` or `.git`.
-fn root_for(path: &Path) -> PathBuf {
+pub fn root_for(path: &Path) -> PathBuf {
     if path.is_dir() {
         return path.to_path_buf();
     }

@@ -175,7 +175,21 @@ pub fn hover(state: &State, params: &TextDocumentPositionParams) -> Option<Hover
             reference_hover(project, a, &r.target, r.kind),
             r.span.clone(),
         ),
-        AtCursor::Agent { name, span } => (agent_hover(project, &name), span),
+        AtCursor::Agent { name, span } => {
+            let mut value = agent_hover(project, &name);
+            // On an assignment: which routing signal chose this agent.
+            let task = a
+                .doc
+                .tasks
+                .iter()
+                .position(|t| t.assignee.as_ref().is_some_and(|x| x.span == span));
+            if let Some(why) = task.and_then(|t| {
+                prp_analysis::assign::explain(&a.doc, &a.text, t, &project.ws, &project.config)
+            }) {
+                value.push_str(&format!("\n\n**Routing**: {why}"));
+            }
+            (value, span)
+        }
         AtCursor::Nothing => return None,
     };
     Some(hover_text(

@@ -83,6 +83,18 @@ pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
             workspace_symbol_provider: Some(OneOf::Left(true)),
             definition_provider: Some(OneOf::Left(true)),
             folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![
+                    CodeActionKind::QUICKFIX,
+                    CodeActionKind::REFACTOR_REWRITE,
+                    super::code_action::FIX_ALL,
+                ]),
+                ..CodeActionOptions::default()
+            })),
+            execute_command_provider: Some(ExecuteCommandOptions {
+                commands: super::commands::ALL.iter().map(|c| c.to_string()).collect(),
+                ..ExecuteCommandOptions::default()
+            }),
             completion_provider: Some(CompletionOptions {
                 trigger_characters: Some(vec!["#".into(), "@".into(), "/".into(), " ".into()]),
                 ..CompletionOptions::default()

@@ -2,9 +2,12 @@
 //! reads the shared [`State`]; the analysis itself is the core crate's.
 
 mod at_cursor;
+mod code_action;
+mod commands;
 mod completion;
 mod definition;
 mod diagnostics;
+mod edits;
 mod folding;
 mod hover;
 mod lifecycle;
@@ -172,6 +175,21 @@ impl LanguageServer for Backend {
         guarded("completion", || {
             completion::completion(&self.state, &params.text_document_position)
         })
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        self.state.wait_ready().await;
+        guarded("code actions", || {
+            code_action::code_actions(&self.state, &params)
+        })
+    }
+
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
+        self.state.wait_ready().await;
+        commands::execute(&self.client, &self.state, params).await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {

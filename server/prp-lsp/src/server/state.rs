@@ -8,7 +8,7 @@ use dashmap::DashMap;
 use prp_analysis::text::Encoding;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{
-    ClientCapabilities, Position, TextDocumentContentChangeEvent, Uri,
+    ClientCapabilities, Position, ResourceOperationKind, TextDocumentContentChangeEvent, Uri,
 };
 
 use crate::project::{relative_path, Project};
@@ -61,6 +61,11 @@ pub struct ClientSupport {
     pub configuration: bool,
     pub hierarchical_symbols: bool,
     pub markdown_hover: bool,
+    /// `workspace/applyEdit` (commands that change files).
+    pub apply_edit: bool,
+    pub edits: crate::convert::EditSupport,
+    /// Code actions shown but disabled, with the reason (instead of hidden).
+    pub disabled_code_actions: bool,
 }
 
 impl ClientSupport {
@@ -91,6 +96,21 @@ impl ClientSupport {
                 .and_then(|t| t.hover.as_ref())
                 .and_then(|h| h.content_format.as_ref())
                 .is_none_or(|f| f.contains(&tower_lsp_server::ls_types::MarkupKind::Markdown)),
+            apply_edit: workspace.and_then(|w| w.apply_edit).unwrap_or(false),
+            edits: {
+                let edit = workspace.and_then(|w| w.workspace_edit.as_ref());
+                let ops = edit.and_then(|e| e.resource_operations.as_ref());
+                let has = |k: ResourceOperationKind| ops.is_some_and(|o| o.contains(&k));
+                crate::convert::EditSupport {
+                    document_changes: edit.and_then(|e| e.document_changes).unwrap_or(false),
+                    create: has(ResourceOperationKind::Create),
+                    rename: has(ResourceOperationKind::Rename),
+                }
+            },
+            disabled_code_actions: text
+                .and_then(|t| t.code_action.as_ref())
+                .and_then(|c| c.disabled_support)
+                .unwrap_or(false),
         }
     }
 }
@@ -139,14 +159,15 @@ impl State {
     }
 
     /// The key a document is stored under: workspace-relative when inside the root, else
-    /// its absolute path (so it is still analysed on its own).
+    /// its absolute path (so it is still analysed on its own). Only absolute keys start
+    /// with `/`.
     pub fn key_of(&self, uri: &Uri) -> Option<String> {
         let path = uri.to_file_path()?;
         let root = self.root.read_lock();
         Some(
             match root.as_deref().and_then(|r| relative_path(r, &path)) {
                 Some(rel) => rel,
-                None => path.to_string_lossy().trim_start_matches('/').to_string(),
+                None => path.to_string_lossy().into_owned(),
             },
         )
     }
@@ -156,9 +177,10 @@ impl State {
             return Some(open.uri.clone());
         }
         let root = self.root.read_lock();
+        // A relative key names a file in the workspace, existing or about to be created.
         let path: PathBuf = match root.as_deref() {
-            Some(r) if !Path::new(key).is_absolute() && r.join(key).exists() => r.join(key),
-            _ => PathBuf::from(format!("/{key}")),
+            Some(r) if !Path::new(key).is_absolute() => r.join(key),
+            _ => PathBuf::from(key),
         };
         crate::convert::file_uri(&path)
     }

@@ -1,0 +1,212 @@
+//! Code actions: quick fixes for findings, fix-all, moving finished PRPs, marking tasks done,
+//! assigning tasks to agents and generating a PRP from a requirement. Every action carries a
+//! versioned edit computed from the text the editor has now.
+
+use prp_analysis::document::{Document, MarkerState, TaskSource};
+use prp_analysis::edit::{Change, ChangeKind};
+use prp_analysis::{assign, fixes, generate};
+use tower_lsp_server::ls_types::*;
+
+use super::state::{LockExt, State};
+use crate::convert::{self, TextPositions};
+use crate::project::{today, Analyzed, Project};
+
+/// The fix-all kind editors request on save (`source.fixAll.prp-lsp`).
+pub const FIX_ALL: CodeActionKind = CodeActionKind::new("source.fixAll.prp-lsp");
+
+/// How many agents to offer for one task.
+const MAX_CANDIDATES: usize = 4;
+
+fn wanted(only: &Option<Vec<CodeActionKind>>, kind: &CodeActionKind) -> bool {
+    match only {
+        None => kind != &FIX_ALL,
+        Some(kinds) => kinds.iter().any(|k| {
+            kind.as_str() == k.as_str() || kind.as_str().starts_with(&format!("{}.", k.as_str()))
+        }),
+    }
+}
+
+fn lsp_kind(change: &Change) -> CodeActionKind {
+    match change.kind {
+        ChangeKind::QuickFix => CodeActionKind::QUICKFIX,
+        ChangeKind::Refactor => CodeActionKind::REFACTOR_REWRITE,
+    }
+}
+
+/// The task (index into `doc.tasks`) the cursor is in: its heading or line, or the notes
+/// and assignment lines below it. Tasks nest (a fence task inside a task section), so the
+/// one that starts last wins.
+fn task_at(doc: &Document, offset: usize) -> Option<usize> {
+    doc.tasks
+        .iter()
+        .rposition(|t| t.span.start <= offset && (offset <= t.span.end || offset < t.end))
+}
+
+struct Collected {
+    change: Change,
+    kind: CodeActionKind,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn collect(
+    state: &State,
+    project: &Project,
+    key: &str,
+    a: &Analyzed,
+    params: &CodeActionParams,
+) -> Vec<Collected> {
+    let doc = &a.doc;
+    let text: &str = &a.text;
+    let (ws, config) = (&project.ws, &*project.config);
+    let positions = TextPositions::new(text, state.encoding());
+    let span = positions.offset(params.range.start)..positions.offset(params.range.end);
+    let today = today();
+    let only = &params.context.only;
+    let uri = state.uri_of(key);
+    let other = |rel: &str| state.uri_of(rel);
+    let mut out = Vec::new();
+
+    let findings = project.diagnostics_of(a);
+    let touching: Vec<&prp_analysis::Diagnostic> = findings
+        .iter()
+        .filter(|d| {
+            let line = |o: usize| positions.position(o).line;
+            line(d.span.start) <= line(span.end) && line(span.start) <= line(d.span.end)
+        })
+        .collect();
+    if wanted(only, &CodeActionKind::QUICKFIX) || wanted(only, &CodeActionKind::REFACTOR) {
+        for d in &touching {
+            let lsp_diagnostic = convert::diagnostic(d, &positions, uri.as_ref(), &other);
+            for change in fixes::fixes_for(doc, text, ws, config, d, project, today) {
+                let kind = lsp_kind(&change);
+                out.push(Collected {
+                    change,
+                    kind,
+                    diagnostics: vec![lsp_diagnostic.clone()],
+                });
+            }
+        }
+        for change in fixes::document_actions(doc, text, ws, config, span.clone(), project, today) {
+            let kind = lsp_kind(&change);
+            out.push(Collected {
+                change,
+                kind,
+                diagnostics: Vec::new(),
+            });
+        }
+    }
+    if wanted(only, &CodeActionKind::REFACTOR_REWRITE) {
+        if let Some(task) = task_at(doc, span.start) {
+            for (i, candidate) in assign::candidates(doc, text, task, ws, config)
+                .iter()
+                .take(MAX_CANDIDATES)
+                .enumerate()
+            {
+                let mut change = assign::assign_change(doc, text, task, candidate);
+                change.preferred = i == 0;
+                out.push(Collected {
+                    change,
+                    kind: CodeActionKind::REFACTOR_REWRITE,
+                    diagnostics: Vec::new(),
+                });
+            }
+        }
+        if let Some(change) = assign::assign_all(doc, text, ws, config) {
+            out.push(Collected {
+                change,
+                kind: CodeActionKind::REFACTOR_REWRITE,
+                diagnostics: Vec::new(),
+            });
+        }
+        for change in generate_actions(project, a, span.clone(), today) {
+            out.push(Collected {
+                change,
+                kind: CodeActionKind::REFACTOR_REWRITE,
+                diagnostics: Vec::new(),
+            });
+        }
+    }
+    if wanted(only, &FIX_ALL) && !findings.is_empty() {
+        if let Some(change) = fixes::fix_all(doc, text, ws, config, &findings, project, today) {
+            out.push(Collected {
+                change,
+                kind: FIX_ALL,
+                diagnostics: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+/// "Generate PRP" from the TASK.md item, the requirement block or the selection under the
+/// cursor.
+fn generate_actions(
+    project: &Project,
+    a: &Analyzed,
+    span: std::ops::Range<usize>,
+    today: prp_analysis::document::scan::Date,
+) -> Vec<Change> {
+    let doc = &a.doc;
+    let text: &str = &a.text;
+    let (ws, config) = (&project.ws, &*project.config);
+    let mut sources: Vec<(generate::Requirement, Option<generate::LinkBack>)> = Vec::new();
+    if let Some(task) = task_at(doc, span.start).map(|t| &doc.tasks[t]) {
+        if task.source == TaskSource::BoardItem && task.state != Some(MarkerState::Done) {
+            if let Some(item) = doc.checklist.iter().position(|c| c.line == task.span) {
+                let requirement = generate::requirement_from_task_item(doc, text, item);
+                sources.push((requirement, Some(generate::LinkBack::after_item(doc, item))));
+            }
+        }
+    }
+    for (block, parsed) in generate::requirement_blocks(doc, text) {
+        if block.start <= span.start && span.start <= block.end {
+            if let Ok(requirement) = parsed {
+                sources.push((requirement, None));
+            }
+        }
+    }
+    if sources.is_empty() && span.end > span.start {
+        let selected = text[span.clone()].trim();
+        if !selected.is_empty() {
+            sources.push((generate::requirement_from_text(selected), None));
+        }
+    }
+    sources
+        .into_iter()
+        .map(|(requirement, link_back)| {
+            generate::generate(&requirement, link_back.as_ref(), ws, config, project, today).change
+        })
+        .collect()
+}
+
+pub fn code_actions(state: &State, params: &CodeActionParams) -> Option<CodeActionResponse> {
+    let key = state.key_of(&params.text_document.uri)?;
+    let guard = state.project.read_lock();
+    let project = guard.as_ref()?;
+    let a = project.analyzed(&key)?;
+    let disabled_supported = state.support().disabled_code_actions;
+    let mut actions = Vec::new();
+    for Collected {
+        change,
+        kind,
+        diagnostics,
+    } in collect(state, project, &key, &a, params)
+    {
+        let edit = super::edits::workspace_edit(state, project, &change);
+        let (edit, disabled) = match edit {
+            Ok(edit) => (Some(edit), None),
+            Err(_) if !disabled_supported => continue,
+            Err(reason) => (None, Some(CodeActionDisabled { reason })),
+        };
+        actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title: change.title,
+            kind: Some(kind),
+            diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
+            edit,
+            is_preferred: change.preferred.then_some(true),
+            disabled,
+            ..CodeAction::default()
+        }));
+    }
+    Some(actions)
+}

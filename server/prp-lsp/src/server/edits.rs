@@ -1,0 +1,43 @@
+//! Turning the core's proposed changes into edits the client applies: versioned against the
+//! text they were computed from, refused (with the reason) where the client cannot apply them.
+
+use prp_analysis::edit::{Change, TextSource};
+use prp_analysis::text::Encoding;
+use tower_lsp_server::ls_types::{Uri, WorkspaceEdit};
+
+use super::state::State;
+use crate::convert::{self, DocumentLookup};
+use crate::project::Project;
+
+struct ServerDocuments<'a> {
+    state: &'a State,
+    project: &'a Project,
+}
+
+impl DocumentLookup for ServerDocuments<'_> {
+    fn uri(&self, path: &str) -> Option<Uri> {
+        self.state.uri_of(path)
+    }
+
+    fn current(&self, path: &str) -> Option<(String, Option<i32>)> {
+        let text = self.project.text(path)?;
+        Some((text, self.project.open_version(path)))
+    }
+
+    fn encoding(&self) -> Encoding {
+        self.state.encoding()
+    }
+}
+
+/// The change as a `WorkspaceEdit` for this client, or why it cannot be applied here.
+pub fn workspace_edit(
+    state: &State,
+    project: &Project,
+    change: &Change,
+) -> Result<WorkspaceEdit, String> {
+    convert::workspace_edit(
+        change,
+        &ServerDocuments { state, project },
+        state.support().edits,
+    )
+}
