@@ -4,30 +4,26 @@ use prp_analysis::workspace::Resolution;
 use tower_lsp_server::ls_types::*;
 
 use super::at_cursor::{at_cursor, AtCursor};
-use super::state::LockExt;
 use super::state::State;
-use crate::convert::TextPositions;
 
 pub fn definition(
     state: &State,
     params: &TextDocumentPositionParams,
 ) -> Option<GotoDefinitionResponse> {
-    let key = state.key_of(&params.text_document.uri)?;
-    let guard = state.project.read_lock();
-    let project = guard.as_ref()?;
-    let a = &project.analyzed(&key)?;
-    let offset = TextPositions::new(&a.text, state.encoding()).offset(params.position);
-    let target = match at_cursor(a, offset) {
-        AtCursor::Reference(r) => match project.ws.resolve(&a.doc.path, &r.target) {
-            Resolution::Found(path) if !project.ws.is_dir(&path) => path,
+    state.with_document(&params.text_document.uri, |project, a, positions| {
+        let offset = positions.offset(params.position);
+        let target = match at_cursor(a, offset) {
+            AtCursor::Reference(r) => match project.ws.resolve(&a.doc.path, &r.target) {
+                Resolution::Found(path) if !project.ws.is_dir(&path) => path,
+                _ => return None,
+            },
+            AtCursor::Agent { name, .. } => project.ws.agent(&name)?.source.clone(),
             _ => return None,
-        },
-        AtCursor::Agent { name, .. } => project.ws.agent(&name)?.source.clone(),
-        _ => return None,
-    };
-    let uri = crate::convert::file_uri(&project.absolute(&target))?;
-    Some(GotoDefinitionResponse::Scalar(Location {
-        uri,
-        range: Range::default(),
-    }))
+        };
+        let uri = crate::convert::file_uri(&project.absolute(&target))?;
+        Some(GotoDefinitionResponse::Scalar(Location {
+            uri,
+            range: Range::default(),
+        }))
+    })
 }

@@ -7,9 +7,7 @@ use prp_analysis::workspace::Resolution;
 use tower_lsp_server::ls_types::*;
 
 use super::at_cursor::{agent_identity, at_cursor, AtCursor};
-use super::state::LockExt;
 use super::state::State;
-use crate::convert::TextPositions;
 use crate::project::{Analyzed, Project};
 
 /// What each canonical section is for, in a sentence.
@@ -160,41 +158,38 @@ Tasks assigned in the workspace: {open} open, {done} done"
 }
 
 pub fn hover(state: &State, params: &TextDocumentPositionParams) -> Option<Hover> {
-    let key = state.key_of(&params.text_document.uri)?;
-    let guard = state.project.read_lock();
-    let project = guard.as_ref()?;
-    let a = &project.analyzed(&key)?;
-    let positions = TextPositions::new(&a.text, state.encoding());
-    let offset = positions.offset(params.position);
-    let (value, span) = match at_cursor(a, offset) {
-        AtCursor::Section(i) => (
-            section_hover(project, a, i),
-            a.doc.sections[i].heading.clone(),
-        ),
-        AtCursor::Reference(r) => (
-            reference_hover(project, a, &r.target, r.kind),
-            r.span.clone(),
-        ),
-        AtCursor::Agent { name, span } => {
-            let mut value = agent_hover(project, &name);
-            // On an assignment: which routing signal chose this agent.
-            let task = a
-                .doc
-                .tasks
-                .iter()
-                .position(|t| t.assignee.as_ref().is_some_and(|x| x.span == span));
-            if let Some(why) = task.and_then(|t| {
-                prp_analysis::assign::explain(&a.doc, &a.text, t, &project.ws, &project.config)
-            }) {
-                value.push_str(&format!("\n\n**Routing**: {why}"));
+    state.with_document(&params.text_document.uri, |project, a, positions| {
+        let offset = positions.offset(params.position);
+        let (value, span) = match at_cursor(a, offset) {
+            AtCursor::Section(i) => (
+                section_hover(project, a, i),
+                a.doc.sections[i].heading.clone(),
+            ),
+            AtCursor::Reference(r) => (
+                reference_hover(project, a, &r.target, r.kind),
+                r.span.clone(),
+            ),
+            AtCursor::Agent { name, span } => {
+                let mut value = agent_hover(project, &name);
+                // On an assignment: which routing signal chose this agent.
+                let task = a
+                    .doc
+                    .tasks
+                    .iter()
+                    .position(|t| t.assignee.as_ref().is_some_and(|x| x.span == span));
+                if let Some(why) = task.and_then(|t| {
+                    prp_analysis::assign::explain(&a.doc, &a.text, t, &project.ws, &project.config)
+                }) {
+                    value.push_str(&format!("\n\n**Routing**: {why}"));
+                }
+                (value, span)
             }
-            (value, span)
-        }
-        AtCursor::Nothing => return None,
-    };
-    Some(hover_text(
-        value,
-        Some(positions.range(&span)),
-        state.support().markdown_hover,
-    ))
+            AtCursor::Nothing => return None,
+        };
+        Some(hover_text(
+            value,
+            Some(positions.range(&span)),
+            state.support().markdown_hover,
+        ))
+    })
 }

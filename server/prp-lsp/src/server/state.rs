@@ -11,7 +11,8 @@ use tower_lsp_server::ls_types::{
     ClientCapabilities, Position, ResourceOperationKind, TextDocumentContentChangeEvent, Uri,
 };
 
-use crate::project::{relative_path, Project};
+use crate::convert::TextPositions;
+use crate::project::{relative_path, Analyzed, Project};
 
 /// Lock access that survives a panic in another handler: the data is still consistent
 /// (every mutation is a whole-value replacement), so a poisoned lock is used as is.
@@ -170,6 +171,21 @@ impl State {
                 None => path.to_string_lossy().into_owned(),
             },
         )
+    }
+
+    /// Runs `f` on the document a request is about: the project, the document's analysis
+    /// (the editor's buffer when open) and positions in the negotiated encoding.
+    pub fn with_document<T>(
+        &self,
+        uri: &Uri,
+        f: impl FnOnce(&Project, &Analyzed, &TextPositions) -> Option<T>,
+    ) -> Option<T> {
+        let key = self.key_of(uri)?;
+        let guard = self.project.read_lock();
+        let project = guard.as_ref()?;
+        let analyzed = project.analyzed(&key)?;
+        let positions = TextPositions::new(&analyzed.text, self.encoding());
+        f(project, &analyzed, &positions)
     }
 
     pub fn uri_of(&self, key: &str) -> Option<Uri> {

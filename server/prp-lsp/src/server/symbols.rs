@@ -60,73 +60,71 @@ fn task_symbols(
 }
 
 pub fn document_symbols(state: &State, uri: &Uri) -> Option<DocumentSymbolResponse> {
-    let key = state.key_of(uri)?;
-    let guard = state.project.read_lock();
-    let a = guard.as_ref()?.analyzed(&key)?;
-    let doc = &a.doc;
-    let positions = TextPositions::new(&a.text, state.encoding());
-    // Build the tree bottom-up: children are attached to their parent in reverse order.
-    let mut nodes: Vec<Option<DocumentSymbol>> = doc
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let is_task = doc
-                .tasks
-                .iter()
-                .any(|t| t.source == TaskSource::Heading && t.span == s.heading);
-            let kind = if is_task {
-                SymbolKind::EVENT
-            } else {
-                SymbolKind::STRING
-            };
-            let detail = match is_task {
-                true => doc
+    state.with_document(uri, |_, a, positions| {
+        let doc = &a.doc;
+        // Build the tree bottom-up: children are attached to their parent in reverse order.
+        let mut nodes: Vec<Option<DocumentSymbol>> = doc
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let is_task = doc
                     .tasks
                     .iter()
-                    .find(|t| t.span == s.heading)
-                    .and_then(|t| t.assignee.as_ref())
-                    .map(|a| format!("assigned to {}", a.value)),
-                false => s
-                    .canonical
-                    .clone()
-                    .filter(|c| !c.eq_ignore_ascii_case(&s.name.display)),
-            };
-            // `Task 3: Create the API` keeps its number, which normalization strips.
-            let name = match s.name.task_number {
-                Some(n) => format!("Task {n}: {}", s.name.display),
-                None => s.name.display.clone(),
-            };
-            let mut sym = symbol(
-                name,
-                detail,
-                kind,
-                positions.range(&(s.heading.start..s.end)),
-                positions.range(&s.heading),
-            );
-            let tasks = task_symbols(doc, &positions, Some(i));
-            if !tasks.is_empty() {
-                sym.children = Some(tasks);
+                    .any(|t| t.source == TaskSource::Heading && t.span == s.heading);
+                let kind = if is_task {
+                    SymbolKind::EVENT
+                } else {
+                    SymbolKind::STRING
+                };
+                let detail = match is_task {
+                    true => doc
+                        .tasks
+                        .iter()
+                        .find(|t| t.span == s.heading)
+                        .and_then(|t| t.assignee.as_ref())
+                        .map(|a| format!("assigned to {}", a.value)),
+                    false => s
+                        .canonical
+                        .clone()
+                        .filter(|c| !c.eq_ignore_ascii_case(&s.name.display)),
+                };
+                // `Task 3: Create the API` keeps its number, which normalization strips.
+                let name = match s.name.task_number {
+                    Some(n) => format!("Task {n}: {}", s.name.display),
+                    None => s.name.display.clone(),
+                };
+                let mut sym = symbol(
+                    name,
+                    detail,
+                    kind,
+                    positions.range(&(s.heading.start..s.end)),
+                    positions.range(&s.heading),
+                );
+                let tasks = task_symbols(doc, positions, Some(i));
+                if !tasks.is_empty() {
+                    sym.children = Some(tasks);
+                }
+                Some(sym)
+            })
+            .collect();
+        let mut roots = Vec::new();
+        for i in (0..nodes.len()).rev() {
+            let node = nodes[i].take().unwrap();
+            match doc.sections[i].parent {
+                Some(p) => {
+                    let parent = nodes[p].as_mut().unwrap();
+                    parent.children.get_or_insert_with(Vec::new).insert(0, node);
+                }
+                None => roots.insert(0, node),
             }
-            Some(sym)
-        })
-        .collect();
-    let mut roots = Vec::new();
-    for i in (0..nodes.len()).rev() {
-        let node = nodes[i].take().unwrap();
-        match doc.sections[i].parent {
-            Some(p) => {
-                let parent = nodes[p].as_mut().unwrap();
-                parent.children.get_or_insert_with(Vec::new).insert(0, node);
-            }
-            None => roots.insert(0, node),
         }
-    }
-    roots.extend(task_symbols(doc, &positions, None));
-    if !state.support().hierarchical_symbols {
-        return Some(DocumentSymbolResponse::Flat(flatten(roots, uri)));
-    }
-    Some(DocumentSymbolResponse::Nested(roots))
+        roots.extend(task_symbols(doc, positions, None));
+        if !state.support().hierarchical_symbols {
+            return Some(DocumentSymbolResponse::Flat(flatten(roots, uri)));
+        }
+        Some(DocumentSymbolResponse::Nested(roots))
+    })
 }
 
 #[allow(deprecated)]
