@@ -250,15 +250,7 @@ fn run_directive(world: &World, directive: &str, today: Date, out: &mut String) 
             let text = &world.files[at];
             let doc = parse(at, text, &world.config);
             let diagnostics = world.diagnostics(at);
-            let change = fix_all(
-                &doc,
-                text,
-                &world.ws,
-                &world.config,
-                &diagnostics,
-                &texts,
-                today,
-            );
+            let change = fix_all(&doc, text, &world.ws, &world.config, &diagnostics, &texts);
             (at.to_string(), None, change.into_iter().collect())
         }
         "fix" | "refuse" | "action" => {
@@ -279,9 +271,7 @@ fn run_directive(world: &World, directive: &str, today: Date, out: &mut String) 
                     );
                     found
                         .iter()
-                        .flat_map(|d| {
-                            fixes_for(&doc, text, &world.ws, &world.config, d, &texts, today)
-                        })
+                        .flat_map(|d| fixes_for(&doc, text, &world.ws, &world.config, d, &texts))
                         .collect()
                 }
                 None => {
@@ -346,15 +336,7 @@ fn run_directive(world: &World, directive: &str, today: Date, out: &mut String) 
         let doc = parse(&now, text, &after.config);
         let diagnostics = after.diagnostics(&now);
         let texts = Texts(&after.files);
-        let again = fix_all(
-            &doc,
-            text,
-            &after.ws,
-            &after.config,
-            &diagnostics,
-            &texts,
-            today,
-        );
+        let again = fix_all(&doc, text, &after.ws, &after.config, &diagnostics, &texts);
         assert!(
             again.is_none(),
             "{directive}: a second fix-all still has {again:?}"

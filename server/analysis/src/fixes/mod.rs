@@ -66,8 +66,6 @@ pub fn fixes_for(
     config: &Config,
     diagnostic: &Diagnostic,
     texts: &dyn TextSource,
-    // Part of the signature for fixes that date things; none of today's fixes does.
-    _today: Date,
 ) -> Vec<Change> {
     if doc.kind == DocKind::Other || diagnostic.span.end > text.len() {
         return Vec::new();
@@ -135,7 +133,6 @@ pub fn fix_all(
     config: &Config,
     diagnostics: &[Diagnostic],
     texts: &dyn TextSource,
-    today: Date,
 ) -> Option<Change> {
     let mut taken: Vec<TextEdit> = Vec::new();
     // Only these findings have safe fixes; the others' choices read the whole workspace.
@@ -146,7 +143,7 @@ pub fn fix_all(
         )
     });
     for d in fixable {
-        for change in fixes_for(doc, text, ws, config, d, texts, today) {
+        for change in fixes_for(doc, text, ws, config, d, texts) {
             if !change.safe {
                 continue;
             }

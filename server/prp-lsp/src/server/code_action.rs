@@ -77,7 +77,7 @@ fn collect(
     if wanted(only, &CodeActionKind::QUICKFIX) || wanted(only, &CodeActionKind::REFACTOR) {
         for d in &touching {
             let lsp_diagnostic = convert::diagnostic(d, &positions, uri.as_ref(), &other);
-            for change in fixes::fixes_for(doc, text, ws, config, d, project, today) {
+            for change in fixes::fixes_for(doc, text, ws, config, d, project) {
                 let kind = lsp_kind(&change);
                 out.push(Collected {
                     change,
@@ -127,7 +127,7 @@ fn collect(
         }
     }
     if wanted(only, &FIX_ALL) && !findings.is_empty() {
-        if let Some(change) = fixes::fix_all(doc, text, ws, config, &findings, project, today) {
+        if let Some(change) = fixes::fix_all(doc, text, ws, config, &findings, project) {
             out.push(Collected {
                 change,
                 kind: FIX_ALL,
