@@ -53,6 +53,8 @@ pub struct RawConfig {
     pub orchestrator_config: Option<String>,
     pub routing: crate::assign::RawRouting,
     pub generate: crate::generate::RawGenerate,
+    pub status: crate::status::RawStatus,
+    pub gates: crate::gates::RawGates,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -122,6 +124,8 @@ impl RawConfig {
         self.orchestrator_config = overlay.orchestrator_config.or(self.orchestrator_config);
         self.routing = self.routing.merge(overlay.routing);
         self.generate = self.generate.merge(overlay.generate);
+        self.status = self.status.merge(overlay.status);
+        self.gates = self.gates.merge(overlay.gates);
         self
     }
 }
@@ -152,6 +156,8 @@ pub struct Config {
     pub orchestrator: Option<OrchestratorConfig>,
     pub routing: crate::assign::Routing,
     pub generate: crate::generate::RawGenerate,
+    pub status: crate::status::RawStatus,
+    pub gates: crate::gates::RawGates,
 }
 
 impl Default for Config {
@@ -254,6 +260,8 @@ impl Config {
             orchestrator: None,
             routing: crate::assign::Routing::compile(&raw.routing)?,
             generate: raw.generate.clone(),
+            status: raw.status.clone(),
+            gates: raw.gates.clone(),
         })
     }
 

@@ -7,10 +7,12 @@ pub mod diagnostic;
 pub mod document;
 pub mod edit;
 pub mod fixes;
+pub mod gates;
 pub mod generate;
 pub mod orchestrator;
 pub mod profile;
 pub mod rules;
+pub mod status;
 pub mod text;
 pub mod workspace;
 
