@@ -2,6 +2,7 @@
 //! supports it, else pushed. Results computed for a version the editor has since replaced
 //! are dropped.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::*;
@@ -79,7 +80,9 @@ fn all_keys(project: &Project) -> Vec<String> {
     keys
 }
 
-pub fn workspace_report(state: &State) -> WorkspaceDiagnosticReportResult {
+/// Every document's findings. Stops early (with a partial report nobody reads) once
+/// `cancelled` is set: the request was cancelled or its answer is no longer wanted.
+pub fn workspace_report(state: &State, cancelled: &AtomicBool) -> WorkspaceDiagnosticReportResult {
     let guard = state.project.read_lock();
     let Some(project) = guard.as_ref() else {
         return WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport {
@@ -88,6 +91,9 @@ pub fn workspace_report(state: &State) -> WorkspaceDiagnosticReportResult {
     };
     let keys = all_keys(project);
     let items = crate::project::parallel_map(&keys, |key| {
+        if cancelled.load(Ordering::Relaxed) {
+            return None;
+        }
         let (items, version) = compute(state, project, key)?;
         Some(WorkspaceDocumentDiagnosticReport::Full(
             WorkspaceFullDocumentDiagnosticReport {
@@ -175,5 +181,38 @@ pub async fn after_change(client: &Client, state: &Arc<State>, changed: Changed)
             state.published.insert(key, ());
         }
         client.publish_diagnostics(uri, items, version).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn indexed_example() -> State {
+        let state = State::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/workspace")
+            .canonicalize()
+            .unwrap();
+        *state.project.write_lock() = Some(Project::load(&root).unwrap());
+        *state.root.write_lock() = Some(root);
+        state
+    }
+
+    fn item_count(report: WorkspaceDiagnosticReportResult) -> usize {
+        match report {
+            WorkspaceDiagnosticReportResult::Report(r) => r.items.len(),
+            WorkspaceDiagnosticReportResult::Partial(p) => p.items.len(),
+        }
+    }
+
+    #[test]
+    fn a_cancelled_workspace_report_stops_working() {
+        let state = indexed_example();
+        assert!(item_count(workspace_report(&state, &AtomicBool::new(false))) >= 15);
+        assert_eq!(
+            item_count(workspace_report(&state, &AtomicBool::new(true))),
+            0
+        );
     }
 }

@@ -46,6 +46,16 @@ pub fn run_stdio() {
     });
 }
 
+/// Set when dropped: work running elsewhere for a request learns that the request is gone.
+#[derive(Default)]
+struct CancelOnDrop(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 impl Backend {
     /// Applies a document notification; a panic is logged and leaves the state as it was.
     async fn sync(&self, what: &str, apply: impl FnOnce() -> Changed) -> Changed {
@@ -127,10 +137,18 @@ impl LanguageServer for Backend {
     ) -> Result<WorkspaceDiagnosticReportResult> {
         self.state.wait_ready().await;
         let state = self.state.clone();
-        // Whole-workspace work runs off the async threads; a cancelled request drops it.
-        let report =
-            tokio::task::spawn_blocking(move || diagnostics::workspace_report(&state)).await;
-        report.map_err(|_| tower_lsp_server::jsonrpc::Error::internal_error())
+        // Whole-workspace work runs off the async threads. A cancelled request drops this
+        // future, and with it the guard that tells the work to stop.
+        let cancel = CancelOnDrop::default();
+        let cancelled = cancel.0.clone();
+        let report = tokio::task::spawn_blocking(move || {
+            guarded("workspace diagnostics", || {
+                diagnostics::workspace_report(&state, &cancelled)
+            })
+        })
+        .await;
+        drop(cancel);
+        report.map_err(|_| tower_lsp_server::jsonrpc::Error::internal_error())?
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
