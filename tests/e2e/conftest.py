@@ -46,15 +46,26 @@ def _on_register(ls, params: types.RegistrationParams):
     return None
 
 
+def _on_apply_edit(ls, params: types.ApplyWorkspaceEditParams):
+    """`workspace/applyEdit`: applied by the test's `helpers.Editor` when there is one."""
+    ls.apply_edit_requests.append(params)
+    handler = getattr(ls, "apply_edit_handler", None)
+    if handler is None:
+        return types.ApplyWorkspaceEditResult(applied=False, failure_reason="no editor")
+    return handler(params)
+
+
 def make_client() -> LanguageClient:
     """pytest-lsp's client, also recording every publishDiagnostics (with its version)
     and every capability registration the server asks for."""
     client = LanguageClient(converter_factory=default_converter)
     client.published = []
     client.registrations = []
+    client.apply_edit_requests = []
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _on_publish
     features[types.CLIENT_REGISTER_CAPABILITY] = _on_register
+    features[types.WORKSPACE_APPLY_EDIT] = _on_apply_edit
     register_lsp_features(client, features)
     return client
 
@@ -68,9 +79,12 @@ def workspace(request, tmp_path: Path) -> Path:
     the files of a `files` marker added."""
     marker = request.node.get_closest_marker("workspace")
     name = marker.args[0] if marker else "mini"
-    source = {"mini": MINI, "example": EXAMPLE}[name]
     root = tmp_path / "ws"
-    shutil.copytree(source, root)
+    if name == "empty":
+        root.mkdir()
+    else:
+        source = {"mini": MINI, "example": EXAMPLE}.get(name, MINI.parent / name)
+        shutil.copytree(source, root)
     files = request.node.get_closest_marker("files")
     for rel, content in (files.args[0] if files else {}).items():
         path = root / rel
