@@ -1,5 +1,6 @@
-//! An orchestrator's JSON configuration, imported for its agent list and routing rules
-//! (and, later, gate thresholds). Read leniently: agents may be a map keyed by id or a list.
+//! An orchestrator's JSON configuration, imported for its agent list, routing rules, monitoring
+//! thresholds and coverage gate. Read leniently: agents may be a map keyed by id or a list,
+//! thresholds may sit under `monitoring`, `monitoring.thresholds` or `thresholds`.
 
 use serde_json::Value;
 
@@ -11,6 +12,30 @@ pub struct OrchestratorConfig {
     /// `task_routing.rules[]`, matched case-insensitively as orchestrators do.
     pub rules: Vec<RoutingRule>,
     pub default_agent: Option<String>,
+    pub monitoring: Monitoring,
+    /// `quality_gates.code_coverage_threshold` as a fraction (90 and 0.9 both mean 90%).
+    pub coverage_threshold: Option<f64>,
+}
+
+/// The alert thresholds the orchestrator's monitoring uses; `None` where it sets none.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Monitoring {
+    /// Fraction (5 and 0.05 both mean 5%).
+    pub error_rate_warning: Option<Threshold>,
+    pub error_rate_error: Option<Threshold>,
+    /// Seconds.
+    pub stuck_after: Option<Threshold>,
+    pub idle_after: Option<Threshold>,
+    pub stale_after: Option<Threshold>,
+    /// Milliseconds.
+    pub response_time: Option<Threshold>,
+}
+
+/// A value and the key it was written under, for messages (`monitoring.stuck_after`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Threshold {
+    pub value: f64,
+    pub key: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +44,8 @@ pub struct OrchestratorAgent {
     pub enabled: bool,
     pub max_concurrent: Option<u32>,
     pub context_file: Option<String>,
+    /// Seconds a task of this agent may run (the orchestrator times it out after that).
+    pub timeout: Option<u64>,
 }
 
 impl OrchestratorConfig {
@@ -40,6 +67,7 @@ impl OrchestratorConfig {
                 .get("context_file")
                 .and_then(Value::as_str)
                 .map(str::to_string),
+            timeout: v.get("timeout").and_then(Value::as_u64),
         };
         match root.get("agents") {
             Some(Value::Object(map)) => {
@@ -70,12 +98,110 @@ impl OrchestratorConfig {
             Some(_) => return Err("`task_routing.rules` must be a list".into()),
             None => Vec::new(),
         };
+        let coverage_threshold = match root.get("quality_gates") {
+            Some(gates) => number(gates, "quality_gates", &["code_coverage_threshold"])?
+                .map(|t| as_fraction(t).value),
+            None => None,
+        };
         Ok(OrchestratorConfig {
             agents,
             rules,
             default_agent,
+            monitoring: read_monitoring(root)?,
+            coverage_threshold,
         })
     }
+}
+
+/// Spellings orchestrators use for each threshold, preferred first.
+const ERROR_RATE_WARNING: &[&str] = &[
+    "error_rate_warning",
+    "error_rate_alert",
+    "error_rate_threshold",
+    "error_rate",
+];
+const ERROR_RATE_ERROR: &[&str] = &[
+    "error_rate_error",
+    "error_rate_critical",
+    "error_rate_investigate",
+];
+const STUCK_AFTER: &[&str] = &[
+    "stuck_after",
+    "stuck_threshold",
+    "stuck_timeout",
+    "stuck_seconds",
+];
+const IDLE_AFTER: &[&str] = &[
+    "idle_after",
+    "idle_threshold",
+    "idle_timeout",
+    "idle_seconds",
+];
+const STALE_AFTER: &[&str] = &["stale_after", "heartbeat_timeout"];
+const RESPONSE_TIME: &[&str] = &[
+    "response_time_ms",
+    "response_time",
+    "response_time_threshold",
+    "max_response_time_ms",
+];
+
+/// Thresholds from the first of `monitoring.thresholds`, `monitoring.alert_thresholds`,
+/// `monitoring`, `thresholds` that sets each one.
+fn read_monitoring(root: &serde_json::Map<String, Value>) -> Result<Monitoring, String> {
+    let monitoring = root.get("monitoring");
+    let places = [
+        (
+            monitoring.and_then(|m| m.get("thresholds")),
+            "monitoring.thresholds",
+        ),
+        (
+            monitoring.and_then(|m| m.get("alert_thresholds")),
+            "monitoring.alert_thresholds",
+        ),
+        (monitoring, "monitoring"),
+        (root.get("thresholds"), "thresholds"),
+    ];
+    let find = |names: &[&str]| -> Result<Option<Threshold>, String> {
+        for (value, path) in places {
+            if let Some(found) = value.map(|v| number(v, path, names)).transpose()?.flatten() {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    };
+    Ok(Monitoring {
+        error_rate_warning: find(ERROR_RATE_WARNING)?.map(as_fraction),
+        error_rate_error: find(ERROR_RATE_ERROR)?.map(as_fraction),
+        stuck_after: find(STUCK_AFTER)?,
+        idle_after: find(IDLE_AFTER)?,
+        stale_after: find(STALE_AFTER)?,
+        response_time: find(RESPONSE_TIME)?,
+    })
+}
+
+/// The first of `names` set in `object`; a value that is not a number is an error.
+fn number(object: &Value, path: &str, names: &[&str]) -> Result<Option<Threshold>, String> {
+    for name in names {
+        match object.get(*name) {
+            None | Some(Value::Null) => continue,
+            Some(v) => {
+                let key = format!("{path}.{name}");
+                return match v.as_f64() {
+                    Some(value) if value >= 0.0 => Ok(Some(Threshold { value, key })),
+                    _ => Err(format!("`{key}` must be a non-negative number")),
+                };
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Rates and coverage are written as fractions or as percentages; above 1 means percent.
+fn as_fraction(mut t: Threshold) -> Threshold {
+    if t.value > 1.0 {
+        t.value /= 100.0;
+    }
+    t
 }
 
 /// `{"pattern": "frontend|ui", "agent": "frontend"}` or with `"agents": [..]`.
@@ -107,6 +233,7 @@ mod tests {
         assert_eq!(map.default_agent.as_deref(), Some("planning"));
         let list = OrchestratorConfig::from_json(r#"{"agents":[{"id":"frontend"}]}"#).unwrap();
         assert_eq!(list.agents[0].id, "frontend");
+        assert_eq!(list.agents[0].timeout, None);
         assert!(OrchestratorConfig::from_json("[1]").is_err());
         assert!(OrchestratorConfig::from_json(r#"{"agents":[{}]}"#)
             .unwrap_err()
@@ -132,5 +259,32 @@ mod tests {
                 .unwrap_err()
                 .contains("pattern")
         );
+    }
+
+    #[test]
+    fn monitoring_thresholds_and_coverage() {
+        let config = OrchestratorConfig::from_json(
+            r#"{"agents":{"backend":{"timeout":1800}},
+                "monitoring":{"health_check_interval":30,"thresholds":{"error_rate_alert":5,"stuck_threshold":7200},"idle_after":3600},
+                "thresholds":{"error_rate_critical":0.2,"response_time_ms":2000},
+                "quality_gates":{"code_coverage_threshold":85}}"#,
+        )
+        .unwrap();
+        assert_eq!(config.agents[0].timeout, Some(1800));
+        let m = &config.monitoring;
+        let w = m.error_rate_warning.as_ref().unwrap();
+        assert_eq!(
+            (w.value, w.key.as_str()),
+            (0.05, "monitoring.thresholds.error_rate_alert")
+        );
+        assert_eq!(m.error_rate_error.as_ref().unwrap().value, 0.2);
+        assert_eq!(m.stuck_after.as_ref().unwrap().value, 7200.0);
+        assert_eq!(m.idle_after.as_ref().unwrap().key, "monitoring.idle_after");
+        assert_eq!(m.response_time.as_ref().unwrap().value, 2000.0);
+        assert_eq!(m.stale_after, None);
+        assert_eq!(config.coverage_threshold, Some(0.85));
+        let bad =
+            OrchestratorConfig::from_json(r#"{"monitoring":{"stuck_after":"4h"}}"#).unwrap_err();
+        assert!(bad.contains("`monitoring.stuck_after`"), "{bad}");
     }
 }
