@@ -157,7 +157,7 @@ pub struct Config {
     pub routing: crate::assign::Routing,
     pub generate: crate::generate::RawGenerate,
     pub status: crate::status::RawStatus,
-    pub gates: crate::gates::RawGates,
+    pub gates: crate::gates::Gates,
 }
 
 impl Default for Config {
@@ -261,7 +261,7 @@ impl Config {
             routing: crate::assign::Routing::compile(&raw.routing)?,
             generate: raw.generate.clone(),
             status: raw.status.clone(),
-            gates: raw.gates.clone(),
+            gates: crate::gates::Gates::compile(&raw.gates)?,
         })
     }
 

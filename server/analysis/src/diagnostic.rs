@@ -65,4 +65,6 @@ pub enum FixHint {
         number: PrpNumber,
         others: Vec<String>,
     },
+    /// A pre-deployment checklist item whose gate passes: its `[ ]` marker.
+    TickGateItem { marker: Span },
 }

@@ -144,6 +144,8 @@ pub struct Workspace {
     config_agents: BTreeMap<String, AgentFacts>,
     /// The workspace folder's own name: scope paths often start with it (`/band-platform/…`).
     pub root_name: Option<String>,
+    /// Quality gate reports by PRP path, kept by the owner (see [`crate::gates`]).
+    gate_reports: HashMap<String, crate::gates::GateReport>,
 }
 
 /// The `PRPs` folder a PRP belongs to: numbers are unique within it.
@@ -270,6 +272,19 @@ impl Workspace {
                 );
             }
         }
+    }
+
+    /// Stores the gate report of a PRP; `check` reads it for the PRP's checklist.
+    pub fn set_gate_report(&mut self, path: &str, report: crate::gates::GateReport) {
+        self.gate_reports.insert(path.to_string(), report);
+    }
+
+    pub fn gate_report(&self, path: &str) -> Option<&crate::gates::GateReport> {
+        self.gate_reports.get(path)
+    }
+
+    pub fn remove_gate_report(&mut self, path: &str) -> Option<crate::gates::GateReport> {
+        self.gate_reports.remove(path)
     }
 
     pub fn facts(&self, path: &str) -> Option<&DocFacts> {

@@ -69,6 +69,18 @@ mobile = ["ios", "android"]
 m = 2
 l = 3
 xl = 5
+[gates]
+gates = ["tasks", "unit-tests", "coverage"]
+unit-tests = ["reports/unit/*.xml"]
+integration-tests = ["reports/it/*.xml"]
+e2e-tests = ["reports/e2e/*.xml"]
+coverage = ["coverage/lcov.info"]
+coverage-threshold = 0.85
+performance = ["bench/*.json"]
+security = ["*.sarif"]
+review = "reviews/*.md"
+documentation = ["docs/**/*.md"]
+dev-log = "DEV_LOG.md"
 "#;
     RawConfig::from_toml(toml).expect("every documented key parses");
     let schema = schema();
@@ -88,6 +100,7 @@ xl = 5
         "agents",
         "routing",
         "generate",
+        "gates",
     ]
     .into();
     assert_eq!(
@@ -110,5 +123,29 @@ xl = 5
     assert_eq!(
         routing,
         ["default-agent", "keywords", "modules", "rules"].into()
+    );
+    let gates: BTreeSet<&str> = schema["properties"]["gates"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        gates,
+        [
+            "coverage",
+            "coverage-threshold",
+            "dev-log",
+            "documentation",
+            "e2e-tests",
+            "gates",
+            "integration-tests",
+            "performance",
+            "review",
+            "security",
+            "unit-tests"
+        ]
+        .into(),
+        "the test's TOML must exercise every [gates] key of the schema"
     );
 }

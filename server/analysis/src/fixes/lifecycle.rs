@@ -106,6 +106,18 @@ pub(super) fn open_criteria(input: &Input, markers: &[Span]) -> Vec<Change> {
     out
 }
 
+/// "Tick this item" for a pre-deployment checklist item whose gate passes.
+pub(super) fn tick_gate_item(input: &Input, marker: &Span) -> Option<Change> {
+    input.text.get(marker.clone())?.contains(' ').then(|| {
+        let mut change = input.edit(
+            "Tick this item",
+            vec![TextEdit::replace(marker.clone(), "[x]")],
+        );
+        change.preferred = true;
+        change
+    })
+}
+
 pub(super) fn status_mismatch(
     input: &Input,
     span: &Span,

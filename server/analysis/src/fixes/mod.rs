@@ -93,6 +93,9 @@ pub fn fixes_for(
         Some(FixHint::DuplicateNumber { number, .. }) => {
             number::renumber(&input, number).into_iter().collect()
         }
+        Some(FixHint::TickGateItem { marker }) => lifecycle::tick_gate_item(&input, marker)
+            .into_iter()
+            .collect(),
         None => Vec::new(),
     };
     out.extend(disable::disable(&input, diagnostic));

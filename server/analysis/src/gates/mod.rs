@@ -1,18 +1,445 @@
 //! Quality gates: the evidence ordinary tools write (JUnit, LCOV, Cobertura, coverage JSON,
 //! SARIF, benchmark results, DEV_LOG.md, review records), each gate's verdict for a PRP, and
 //! the deployment decision.
+//!
+//! Pure like the rest of the core: the caller reads the files [`artifact_globs`] names and
+//! passes their text with their modification times ([`Artifact`]); [`evaluate`] turns them
+//! into a [`GateReport`]. The owner stores reports in the [`Workspace`](crate::Workspace)
+//! so that `check` can put the verdicts on the PRP's pre-deployment checklist.
+//!
+//! Decisions:
+//! - A missing artifact is [`Verdict::NoEvidence`], never a failure; both block deployment.
+//! - Evidence older than the PRP's latest change is *stale*: it does not prove the current
+//!   state, so a stale gate does not count as passing (it keeps its verdict for display).
+//!   Only run results go stale (tests, coverage, benchmarks, security scans); a review
+//!   record, documentation and the dev log judge the work, not a run of it.
+//! - Every coverage report found must meet the threshold (a frontend LCOV and a backend
+//!   Cobertura file are two projects, not one average).
 
-use serde::Deserialize;
+mod checklist;
+mod evaluate;
+mod formats;
+mod report;
+
+use std::collections::BTreeMap;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, ConfigError};
+use crate::diagnostic::Diagnostic;
+use crate::rules::Rule;
+
+pub(crate) use checklist::check;
+pub use checklist::{checklist_gates, is_gate_checklist};
+pub use evaluate::evaluate;
+pub use formats::{
+    parse_benchmarks, parse_coverage, parse_junit, parse_sarif, Benchmark, Coverage, Direction,
+    SecurityScan, TestRun,
+};
+pub use report::matrix_text;
+
+/// A pre-deployment gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Gate {
+    Tasks,
+    CodeReview,
+    UnitTests,
+    Coverage,
+    IntegrationTests,
+    E2eTests,
+    Performance,
+    Security,
+    Documentation,
+    DevLog,
+}
+
+impl Gate {
+    pub const ALL: [Gate; 10] = [
+        Gate::Tasks,
+        Gate::CodeReview,
+        Gate::UnitTests,
+        Gate::Coverage,
+        Gate::IntegrationTests,
+        Gate::E2eTests,
+        Gate::Performance,
+        Gate::Security,
+        Gate::Documentation,
+        Gate::DevLog,
+    ];
+
+    /// The name in prp-lsp.toml and JSON output.
+    pub fn code(self) -> &'static str {
+        match self {
+            Gate::Tasks => "tasks",
+            Gate::CodeReview => "code-review",
+            Gate::UnitTests => "unit-tests",
+            Gate::Coverage => "coverage",
+            Gate::IntegrationTests => "integration-tests",
+            Gate::E2eTests => "e2e-tests",
+            Gate::Performance => "performance",
+            Gate::Security => "security",
+            Gate::Documentation => "documentation",
+            Gate::DevLog => "dev-log",
+        }
+    }
+
+    /// How people write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Gate::Tasks => "tasks",
+            Gate::CodeReview => "code review",
+            Gate::UnitTests => "unit tests",
+            Gate::Coverage => "coverage",
+            Gate::IntegrationTests => "integration tests",
+            Gate::E2eTests => "e2e tests",
+            Gate::Performance => "performance",
+            Gate::Security => "security",
+            Gate::Documentation => "documentation",
+            Gate::DevLog => "dev log",
+        }
+    }
+
+    /// Whether the gate's evidence is the result of a run, which a later change of the PRP
+    /// makes stale.
+    fn goes_stale(self) -> bool {
+        matches!(
+            self,
+            Gate::UnitTests
+                | Gate::Coverage
+                | Gate::IntegrationTests
+                | Gate::E2eTests
+                | Gate::Performance
+                | Gate::Security
+        )
+    }
+}
+
+const DEFAULT_UNIT: &[&str] = &[
+    "**/junit*.xml",
+    "**/test-results/**/*.xml",
+    "**/reports/unit*.xml",
+];
+const DEFAULT_INTEGRATION: &[&str] = &[
+    "**/integration*.xml",
+    "**/test-results/integration/**/*.xml",
+    "**/reports/integration*.xml",
+];
+const DEFAULT_E2E: &[&str] = &[
+    "**/e2e*.xml",
+    "**/test-results/e2e/**/*.xml",
+    "**/reports/e2e*.xml",
+    "**/playwright-report/results.xml",
+];
+const DEFAULT_COVERAGE: &[&str] = &[
+    "**/lcov.info",
+    "**/coverage.xml",
+    "**/cobertura*.xml",
+    "**/coverage-summary.json",
+    "**/coverage.json",
+];
+const DEFAULT_PERFORMANCE: &[&str] = &["**/benchmarks/**/*.json", "**/bench*.json"];
+const DEFAULT_SECURITY: &[&str] = &["**/*.sarif", "**/*.sarif.json"];
+const DEFAULT_DOCUMENTATION: &[&str] = &["README.md", "docs/**/*.md", "CHANGELOG.md"];
+const DEFAULT_DEV_LOG: &str = "DEV_LOG.md";
+const DEFAULT_THRESHOLD: f64 = 0.90;
 
 /// `[gates]` in prp-lsp.toml.
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RawGates {}
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawGates {
+    /// Which gates apply (default: all).
+    pub gates: Option<Vec<Gate>>,
+    pub unit_tests: Option<Vec<String>>,
+    pub integration_tests: Option<Vec<String>>,
+    pub e2e_tests: Option<Vec<String>>,
+    pub coverage: Option<Vec<String>>,
+    /// Minimum line coverage, a fraction (0.9) or a percentage (90).
+    pub coverage_threshold: Option<f64>,
+    pub performance: Option<Vec<String>>,
+    pub security: Option<Vec<String>>,
+    /// A review record: a file or a glob of files.
+    pub review: Option<String>,
+    pub documentation: Option<Vec<String>>,
+    pub dev_log: Option<String>,
+}
 
 impl RawGates {
     /// Layers editor settings (`overlay`) over the file's values.
     pub fn merge(self, overlay: RawGates) -> RawGates {
-        let _ = overlay;
+        RawGates {
+            gates: overlay.gates.or(self.gates),
+            unit_tests: overlay.unit_tests.or(self.unit_tests),
+            integration_tests: overlay.integration_tests.or(self.integration_tests),
+            e2e_tests: overlay.e2e_tests.or(self.e2e_tests),
+            coverage: overlay.coverage.or(self.coverage),
+            coverage_threshold: overlay.coverage_threshold.or(self.coverage_threshold),
+            performance: overlay.performance.or(self.performance),
+            security: overlay.security.or(self.security),
+            review: overlay.review.or(self.review),
+            documentation: overlay.documentation.or(self.documentation),
+            dev_log: overlay.dev_log.or(self.dev_log),
+        }
+    }
+}
+
+/// Globs compiled for matching workspace-relative paths.
+#[derive(Debug, Clone)]
+struct Globs {
+    patterns: Vec<String>,
+    set: GlobSet,
+}
+
+impl Globs {
+    fn new(patterns: Vec<String>) -> Result<Globs, ConfigError> {
+        let mut builder = GlobSetBuilder::new();
+        for p in &patterns {
+            // `*` stays within one folder, as in a shell.
+            let glob = GlobBuilder::new(p)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| ConfigError {
+                    message: format!("invalid glob `{p}` in [gates]: {e}"),
+                    span: None,
+                })?;
+            builder.add(glob);
+        }
+        let set = builder.build().map_err(|e| ConfigError {
+            message: e.to_string(),
+            span: None,
+        })?;
+        Ok(Globs { patterns, set })
+    }
+
+    fn is_match(&self, path: &str) -> bool {
+        self.set.is_match(path)
+    }
+}
+
+/// The effective `[gates]` settings.
+#[derive(Debug, Clone)]
+pub struct Gates {
+    /// The gates that decide deployment, in [`Gate::ALL`] order.
+    pub enabled: Vec<Gate>,
+    /// Threshold from prp-lsp.toml, as a fraction; see [`Gates::coverage_threshold`].
+    threshold: Option<f64>,
+    evidence: BTreeMap<Gate, Globs>,
+}
+
+impl Default for Gates {
+    fn default() -> Self {
+        Gates::compile(&RawGates::default()).expect("the built-in gates are valid")
+    }
+}
+
+fn patterns(configured: &Option<Vec<String>>, default: &[&str]) -> Vec<String> {
+    configured
+        .clone()
+        .unwrap_or_else(|| default.iter().map(|s| s.to_string()).collect())
+}
+
+/// A threshold written as a fraction (0.9) or a percentage (90), as a fraction.
+pub(crate) fn threshold_fraction(value: f64) -> Option<f64> {
+    match value {
+        v if v > 0.0 && v <= 1.0 => Some(v),
+        v if v > 1.0 && v <= 100.0 => Some(v / 100.0),
+        _ => None,
+    }
+}
+
+impl Gates {
+    pub fn compile(raw: &RawGates) -> Result<Gates, ConfigError> {
+        let mut enabled = raw.gates.clone().unwrap_or_else(|| Gate::ALL.to_vec());
+        enabled.sort();
+        enabled.dedup();
+        let threshold = raw
+            .coverage_threshold
+            .map(|v| {
+                threshold_fraction(v).ok_or_else(|| ConfigError {
+                    message: format!(
+                        "coverage-threshold {v} in [gates] must be a fraction (0.9) or a percentage (90)"
+                    ),
+                    span: None,
+                })
+            })
+            .transpose()?;
+        let mut evidence = BTreeMap::new();
+        let mut add = |gate, list: Vec<String>| -> Result<(), ConfigError> {
+            evidence.insert(gate, Globs::new(list)?);
+            Ok(())
+        };
+        add(Gate::UnitTests, patterns(&raw.unit_tests, DEFAULT_UNIT))?;
+        add(
+            Gate::IntegrationTests,
+            patterns(&raw.integration_tests, DEFAULT_INTEGRATION),
+        )?;
+        add(Gate::E2eTests, patterns(&raw.e2e_tests, DEFAULT_E2E))?;
+        add(Gate::Coverage, patterns(&raw.coverage, DEFAULT_COVERAGE))?;
+        add(
+            Gate::Performance,
+            patterns(&raw.performance, DEFAULT_PERFORMANCE),
+        )?;
+        add(Gate::Security, patterns(&raw.security, DEFAULT_SECURITY))?;
+        add(
+            Gate::Documentation,
+            patterns(&raw.documentation, DEFAULT_DOCUMENTATION),
+        )?;
+        add(Gate::CodeReview, raw.review.clone().into_iter().collect())?;
+        add(
+            Gate::DevLog,
+            vec![raw
+                .dev_log
+                .clone()
+                .unwrap_or_else(|| DEFAULT_DEV_LOG.to_string())],
+        )?;
+        Ok(Gates {
+            enabled,
+            threshold,
+            evidence,
+        })
+    }
+
+    pub fn is_enabled(&self, gate: Gate) -> bool {
+        self.enabled.contains(&gate)
+    }
+
+    /// The configured globs of a gate's evidence files.
+    pub fn patterns(&self, gate: Gate) -> &[String] {
+        self.evidence
+            .get(&gate)
+            .map(|g| g.patterns.as_slice())
+            .unwrap_or_default()
+    }
+
+    /// Whether `path` is evidence for `gate`. Test results matched by the integration or
+    /// e2e globs are not unit tests, though the broad unit globs match them too.
+    pub fn matches(&self, gate: Gate, path: &str) -> bool {
+        let hit = |g: Gate| {
+            self.evidence
+                .get(&g)
+                .is_some_and(|globs| globs.is_match(path))
+        };
+        hit(gate)
+            && (gate != Gate::UnitTests || !(hit(Gate::IntegrationTests) || hit(Gate::E2eTests)))
+    }
+}
+
+/// The effective coverage threshold (a fraction): prp-lsp.toml's, else the orchestrator
+/// configuration's `quality_gates.code_coverage_threshold`, else 0.90.
+pub fn coverage_threshold(config: &Config) -> f64 {
+    config
+        .gates
+        .threshold
+        .or_else(|| config.orchestrator.as_ref()?.coverage_threshold)
+        .unwrap_or(DEFAULT_THRESHOLD)
+}
+
+/// Globs of every file the enabled gates read, for the caller to find and read. Test and
+/// coverage reports are usually git-ignored, so the caller must not skip ignored files.
+pub fn artifact_globs(config: &Config) -> Vec<String> {
+    let gates = &config.gates;
+    let mut out: Vec<String> = gates
+        .enabled
+        .iter()
+        .flat_map(|g| gates.patterns(*g).iter().cloned())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A file read for the gates: workspace-relative path, text, modification time (unix
+/// seconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artifact {
+    pub path: String,
+    pub text: String,
+    pub modified: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    NoEvidence,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::NoEvidence => "no evidence",
+        }
+    }
+}
+
+/// One gate's verdict for one PRP.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GateResult {
+    pub gate: Gate,
+    pub verdict: Verdict,
+    /// The evidence is older than the PRP's latest change.
+    pub stale: bool,
+    /// What the evidence says: "312 tests, 0 failures", "coverage 84.2% < 90%".
+    pub detail: String,
+    /// Why the gate blocks deployment, short ("2 e2e failures"); empty when it passes.
+    pub reason: String,
+    /// The files the verdict comes from.
+    pub evidence: Vec<String>,
+    /// Modification time of the newest evidence file (unix seconds).
+    pub newest: Option<i64>,
+}
+
+impl GateResult {
+    /// Passing on current evidence.
+    pub fn passes(&self) -> bool {
+        self.verdict == Verdict::Pass && !self.stale
+    }
+}
+
+/// Every gate's verdict for one PRP, and the deployment decision.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GateReport {
+    /// Workspace-relative path of the PRP.
+    pub prp: String,
+    pub gates: Vec<GateResult>,
+    /// Every enabled gate passes on current evidence.
+    pub ready: bool,
+    /// Evidence files that could not be read: (path, problem). Each is an
+    /// `invalid-artifact` finding on that file.
+    pub problems: Vec<(String, String)>,
+    /// When the report is looked at (unix seconds), for evidence ages in messages; set by
+    /// the owner with [`GateReport::at`] since the core has no clock.
+    #[serde(skip)]
+    pub now: Option<i64>,
+}
+
+impl GateReport {
+    /// The report as seen at `now` (unix seconds): messages give the evidence's age.
+    pub fn at(mut self, now: i64) -> GateReport {
+        self.now = Some(now);
         self
+    }
+
+    pub fn result(&self, gate: Gate) -> Option<&GateResult> {
+        self.gates.iter().find(|r| r.gate == gate)
+    }
+}
+
+/// The finding for an evidence file that cannot be read (the caller publishes it on that
+/// file; `message` is the problem from [`GateReport::problems`]).
+pub fn invalid_artifact(message: &str) -> Diagnostic {
+    Diagnostic {
+        rule: Rule::InvalidArtifact,
+        severity: Rule::InvalidArtifact.default_severity(),
+        span: 0..0,
+        message: format!(
+            "{message}; the quality gate that reads this file has no evidence from it"
+        ),
+        related: Vec::new(),
+        hint: None,
     }
 }

@@ -68,6 +68,10 @@ rules! {
     InvalidConfig = "invalid-config", Error, "the configuration file cannot be used";
     InternalError = "internal-error", Error, "prp-lsp failed on this file (a bug in prp-lsp, not in the document)";
     InvalidRequirement = "invalid-requirement", Error, "a requirement block does not parse; the message names the field at fault";
+    GateFailing = "gate-failing", Error, "a pre-deployment checklist item is ticked but its quality gate fails";
+    GateUnticked = "gate-unticked", Hint, "a pre-deployment checklist item is open but its quality gate passes";
+    GateNoEvidence = "gate-no-evidence", Info, "no current evidence (missing, unreadable or stale) for a pre-deployment checklist item's gate";
+    InvalidArtifact = "invalid-artifact", Error, "a test, coverage, benchmark or SARIF file cannot be read; the message names the problem";
 }
 
 /// Everything a rule may read.
@@ -138,6 +142,7 @@ pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec
             structure::check_prp(&mut cx);
             lifecycle::check(&mut cx);
             references::check(&mut cx);
+            crate::gates::check(&mut cx);
         }
         DocKind::TaskBoard => {
             task_board::check(&mut cx);

@@ -1,0 +1,206 @@
+//! The PRP's own pre-deployment checklist, checked against the gate report: an item ticked
+//! while its gate fails, an item left open while its gate passes, an item with no evidence.
+
+use super::report::{age, evidence_note};
+use super::{Gate, GateReport, GateResult, Verdict};
+use crate::diagnostic::FixHint;
+use crate::document::{Document, Section};
+use crate::rules::{Context, Rule};
+
+/// A section that holds the pre-deployment checklist: "Pre-Deployment Checklist",
+/// "Deployment Checklist", "Quality Gates", "Final Validation Checklist", "Pre-Deployment".
+pub fn is_gate_checklist(section: &Section) -> bool {
+    let key = section.name.key.replace('-', " ");
+    section.canonical.as_deref() == Some("Final Validation Checklist")
+        || key.contains("deployment checklist")
+        || key.starts_with("pre deployment")
+        || key.contains("quality gate")
+}
+
+/// Whether a section (or one of its ancestors) is a pre-deployment checklist.
+pub(super) fn in_gate_checklist(doc: &Document, section: Option<usize>) -> bool {
+    let mut cur = section;
+    while let Some(i) = cur {
+        if is_gate_checklist(&doc.sections[i]) {
+            return true;
+        }
+        cur = doc.sections[i].parent;
+    }
+    false
+}
+
+/// The gates a checklist item speaks of, by its words: "Unit tests passing with coverage ≥
+/// 90%" is unit tests and coverage; "Security scan clean" is security.
+pub fn checklist_gates(item: &str) -> Vec<Gate> {
+    // Words separated by single spaces, `end-to-end` and `DEV_LOG` as words.
+    let words: String = item
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    let text = format!(
+        " {} ",
+        words.split_whitespace().collect::<Vec<_>>().join(" ")
+    );
+    let has = |needles: &[&str]| needles.iter().any(|n| text.contains(n));
+    let mut gates = Vec::new();
+    if has(&[" task", " todo"]) && has(&[" complete", " done", " finished", " closed"]) {
+        gates.push(Gate::Tasks);
+    }
+    if has(&[" review", " approved", " approval"]) {
+        gates.push(Gate::CodeReview);
+    }
+    let integration = has(&[" integration"]);
+    let e2e = has(&[" e2e ", " end to end ", " playwright", " cypress"]);
+    let performance = has(&[" performance", " benchmark", " latency", " load test"]);
+    if has(&[" unit test", " unit tests", " unittest"])
+        || (has(&[
+            " tests pass",
+            " tests passing",
+            " all tests",
+            " test suite",
+            " tests green",
+        ]) && !(integration || e2e || performance))
+    {
+        gates.push(Gate::UnitTests);
+    }
+    if has(&[" coverage"]) {
+        gates.push(Gate::Coverage);
+    }
+    if integration {
+        gates.push(Gate::IntegrationTests);
+    }
+    if e2e {
+        gates.push(Gate::E2eTests);
+    }
+    if performance {
+        gates.push(Gate::Performance);
+    }
+    if has(&[
+        " security",
+        " vulnerabilit",
+        " sast ",
+        " secret scan",
+        " cve",
+    ]) {
+        gates.push(Gate::Security);
+    }
+    if has(&[" dev log ", " devlog ", " development log"]) {
+        gates.push(Gate::DevLog);
+    } else if has(&[" doc ", " docs ", " documentation", " readme", " changelog"]) {
+        gates.push(Gate::Documentation);
+    }
+    gates
+}
+
+/// Findings on the pre-deployment checklist items of a PRP whose gate report the owner has
+/// stored in the workspace.
+pub(crate) fn check(cx: &mut Context) {
+    let Some(report) = cx.ws.gate_report(&cx.doc.path) else {
+        return;
+    };
+    let doc = cx.doc;
+    for item in &doc.checklist {
+        if item.is_struck() || doc.in_example(item.section) || !in_gate_checklist(doc, item.section)
+        {
+            continue;
+        }
+        let results: Vec<&GateResult> = checklist_gates(&item.text)
+            .into_iter()
+            .filter_map(|g| report.result(g))
+            .collect();
+        if results.is_empty() {
+            continue;
+        }
+        let failing: Vec<&GateResult> = results
+            .iter()
+            .copied()
+            .filter(|r| r.verdict == Verdict::Fail)
+            .collect();
+        let unproven: Vec<&GateResult> = results
+            .iter()
+            .copied()
+            .filter(|r| r.verdict == Verdict::NoEvidence || (r.verdict == Verdict::Pass && r.stale))
+            .collect();
+        if item.checked && !failing.is_empty() {
+            let message = format!(
+                "{}; this item is ticked but its gate fails",
+                describe(&failing, report)
+            );
+            cx.report(Rule::GateFailing, item.line.clone(), message);
+        } else if !unproven.is_empty() && failing.is_empty() {
+            let message = format!(
+                "{}; nothing shows this item is done now",
+                describe(&unproven, report)
+            );
+            cx.report(Rule::GateNoEvidence, item.line.clone(), message);
+        } else if !item.checked && results.iter().all(|r| r.passes()) {
+            let message = format!(
+                "{}; the gate passes, tick this item",
+                describe(&results, report)
+            );
+            cx.report(Rule::GateUnticked, item.line.clone(), message)
+                .hint = Some(FixHint::TickGateItem {
+                marker: item.marker.clone(),
+            });
+        }
+    }
+}
+
+/// "unit tests: 2 failures in reports/junit.xml (12 tests) (3 min old)", one per gate.
+fn describe(results: &[&GateResult], report: &GateReport) -> String {
+    results
+        .iter()
+        .map(|r| {
+            let mut notes = Vec::new();
+            if let Some(files) = evidence_note(r) {
+                notes.push(files);
+            }
+            if let Some(age) = r.newest.zip(report.now).map(|(t, now)| age(now, t)) {
+                notes.push(format!("{age} old"));
+            }
+            if r.stale {
+                notes.push("older than the PRP's last change".to_string());
+            }
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", notes.join(", "))
+            };
+            format!("{}: {}{notes}", r.gate.label(), r.detail)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orchestrator_checklist_words() {
+        let cases: &[(&str, &[Gate])] = &[
+            ("All assigned tasks completed", &[Gate::Tasks]),
+            ("Code review passed", &[Gate::CodeReview]),
+            (
+                "Unit tests passing with coverage ≥ 90%",
+                &[Gate::UnitTests, Gate::Coverage],
+            ),
+            ("Integration tests passing", &[Gate::IntegrationTests]),
+            ("E2E tests passing", &[Gate::E2eTests]),
+            ("End-to-end tests pass", &[Gate::E2eTests]),
+            ("Performance benchmarks met", &[Gate::Performance]),
+            ("Security scan clean", &[Gate::Security]),
+            ("Documentation updated", &[Gate::Documentation]),
+            ("DEV_LOG entries added", &[Gate::DevLog]),
+            (
+                "All tests pass: `uv run pytest tests/ -v`",
+                &[Gate::UnitTests],
+            ),
+            ("No linting errors", &[]),
+        ];
+        for (text, gates) in cases {
+            assert_eq!(checklist_gates(text), *gates, "{text}");
+        }
+    }
+}
