@@ -350,6 +350,16 @@ fn malformed_artifacts_are_problems_not_panics() {
             (Rule::InvalidArtifact, Severity::Error)
         );
     }
+    // A coverage report in a test-results folder is coverage, not a broken test report.
+    let r = report(&with(
+        passing(),
+        artifact("web/test-results/coverage.xml", "coverage.xml", FRESH),
+    ));
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert_eq!(
+        gate(&r, Gate::UnitTests).evidence,
+        ["backend/reports/junit.xml"]
+    );
     // One bad file among good ones: the good ones decide, the bad one is reported.
     let r = report(&with(
         passing(),
@@ -633,4 +643,22 @@ dev-log = "notes/DEV_LOG.md"
         .merge(RawGates::default())
         .gates
         .is_none());
+}
+
+#[test]
+fn every_prefix_of_every_fixture_reads_without_panicking() {
+    use prp_analysis::gates::{parse_benchmarks, parse_coverage, parse_junit, parse_sarif};
+    let dir = format!("{}/tests/gates", env!("CARGO_MANIFEST_DIR"));
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let cuts = (0..=text.len()).filter(|i| text.is_char_boundary(*i));
+        for cut in cuts {
+            let prefix = &text[..cut];
+            let _ = parse_junit(prefix);
+            let _ = parse_coverage("x.info", prefix);
+            let _ = parse_coverage("coverage.json", prefix);
+            let _ = parse_sarif(prefix);
+            let _ = parse_benchmarks(prefix);
+        }
+    }
 }

@@ -363,8 +363,8 @@ pub enum Direction {
     Higher,
 }
 
+/// One result; other fields a tool writes (name, samples, timestamp) are ignored.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Benchmark {
     pub metric: String,
     pub value: f64,

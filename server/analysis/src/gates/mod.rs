@@ -139,7 +139,11 @@ const DEFAULT_COVERAGE: &[&str] = &[
     "**/coverage-summary.json",
     "**/coverage.json",
 ];
-const DEFAULT_PERFORMANCE: &[&str] = &["**/benchmarks/**/*.json", "**/bench*.json"];
+const DEFAULT_PERFORMANCE: &[&str] = &[
+    "**/benchmarks/**/*.json",
+    "**/benchmark-results*.json",
+    "**/bench-results*.json",
+];
 const DEFAULT_SECURITY: &[&str] = &["**/*.sarif", "**/*.sarif.json"];
 const DEFAULT_DOCUMENTATION: &[&str] = &["README.md", "docs/**/*.md", "CHANGELOG.md"];
 const DEFAULT_DEV_LOG: &str = "DEV_LOG.md";
@@ -312,16 +316,22 @@ impl Gates {
             .unwrap_or_default()
     }
 
-    /// Whether `path` is evidence for `gate`. Test results matched by the integration or
-    /// e2e globs are not unit tests, though the broad unit globs match them too.
+    /// Whether `path` is evidence for `gate`. The broad test globs also match files that
+    /// belong elsewhere: integration and e2e results are not unit tests, and a coverage
+    /// report in a test-results folder is not a test report.
     pub fn matches(&self, gate: Gate, path: &str) -> bool {
         let hit = |g: Gate| {
             self.evidence
                 .get(&g)
                 .is_some_and(|globs| globs.is_match(path))
         };
+        let test_gate = matches!(
+            gate,
+            Gate::UnitTests | Gate::IntegrationTests | Gate::E2eTests
+        );
         hit(gate)
-            && (gate != Gate::UnitTests || !(hit(Gate::IntegrationTests) || hit(Gate::E2eTests)))
+            && !(test_gate && hit(Gate::Coverage))
+            && !(gate == Gate::UnitTests && (hit(Gate::IntegrationTests) || hit(Gate::E2eTests)))
     }
 }
 
