@@ -260,7 +260,7 @@ impl Config {
             orchestrator: None,
             routing: crate::assign::Routing::compile(&raw.routing)?,
             generate: raw.generate.clone(),
-            status: raw.status.clone(),
+            status: raw.status.clone().checked()?,
             gates: crate::gates::Gates::compile(&raw.gates)?,
         })
     }

@@ -5,7 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::config::Config;
+use crate::document::scan::{self, Date};
 use crate::document::{DocKind, Document, Lifecycle, PrpNumber, ReferenceKind};
+use crate::status::StatusSnapshot;
 
 /// Facts one document contributes to the index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +27,8 @@ pub struct DocFacts {
     pub assigned_agents: BTreeSet<String>,
     /// The document's tasks, for workspace symbols and per-agent workload.
     pub tasks: Vec<TaskFact>,
+    /// The completion date a PRP states (`**Completed**: 2026-11-02`, a date on its Status).
+    pub finished_on: Option<Date>,
 }
 
 /// A task as the index remembers it.
@@ -104,9 +108,17 @@ impl DocFacts {
                 .map(|a| normalize_agent_id(&a.value))
                 .collect(),
             tasks,
+            finished_on: FINISHED_KEYS
+                .iter()
+                .filter_map(|k| doc.metadata.key(k))
+                .chain(doc.metadata.status.as_ref())
+                .find_map(|v| scan::dates(&v.value).first().map(|d| d.1)),
         }
     }
 }
+
+/// Header keys that date a PRP's completion.
+const FINISHED_KEYS: [&str; 5] = ["completed", "finished", "archived", "done", "completed on"];
 
 /// `Backend Agent`, `backend_agent`, `@backend-agent` → `backend`.
 pub fn normalize_agent_id(name: &str) -> String {
@@ -146,6 +158,8 @@ pub struct Workspace {
     pub root_name: Option<String>,
     /// Quality gate reports by PRP path, kept by the owner (see [`crate::gates`]).
     gate_reports: HashMap<String, crate::gates::GateReport>,
+    /// What the orchestrator last reported of its agents; `None` until the owner reads it.
+    status: Option<StatusSnapshot>,
 }
 
 /// The `PRPs` folder a PRP belongs to: numbers are unique within it.
@@ -272,6 +286,15 @@ impl Workspace {
                 );
             }
         }
+    }
+
+    /// Replaces the agent status snapshot (status files, endpoint, the time they are judged at).
+    pub fn set_status(&mut self, snapshot: StatusSnapshot) {
+        self.status = Some(snapshot);
+    }
+
+    pub fn status(&self) -> Option<&StatusSnapshot> {
+        self.status.as_ref()
     }
 
     /// Stores the gate report of a PRP; `check` reads it for the PRP's checklist.

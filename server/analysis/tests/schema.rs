@@ -81,6 +81,17 @@ security = ["*.sarif"]
 review = "reviews/*.md"
 documentation = ["docs/**/*.md"]
 dev-log = "DEV_LOG.md"
+[status]
+files = "agent_contexts/status/*.json"
+url = "http://127.0.0.1:9000/agents"
+poll-interval = 30
+timeout = 5
+error-rate-warning = 0.05
+error-rate-error = 0.1
+stuck-after = 14400
+idle-after = 14400
+response-time = 5000
+stale-after = 3600
 "#;
     RawConfig::from_toml(toml).expect("every documented key parses");
     let schema = schema();
@@ -101,6 +112,7 @@ dev-log = "DEV_LOG.md"
         "routing",
         "generate",
         "gates",
+        "status",
     ]
     .into();
     assert_eq!(
@@ -147,5 +159,28 @@ dev-log = "DEV_LOG.md"
         ]
         .into(),
         "the test's TOML must exercise every [gates] key of the schema"
+    );
+    let status: BTreeSet<&str> = schema["properties"]["status"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        status,
+        [
+            "error-rate-error",
+            "error-rate-warning",
+            "files",
+            "idle-after",
+            "poll-interval",
+            "response-time",
+            "stale-after",
+            "stuck-after",
+            "timeout",
+            "url"
+        ]
+        .into(),
+        "the test's TOML must exercise every [status] key of the schema"
     );
 }

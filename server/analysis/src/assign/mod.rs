@@ -16,7 +16,7 @@ mod routing;
 mod signals;
 mod write;
 
-pub use rank::{candidates, explain, Candidate};
+pub use rank::{candidates, explain, workload, Candidate};
 pub use routing::{KeywordRoute, RawRouting, RawRoutingRule, Routing, RoutingRule};
 pub use write::{assign_all, assign_change, assign_changes};
 

@@ -445,9 +445,8 @@ fn task_modules(doc: &Document, text: &str, own_lower: &str, config: &Config) ->
     modules
 }
 
-/// Open tasks per agent (normalized id) across the workspace's active documents, the task
-/// being assigned left out (re-assigning it frees its agent).
-fn open_tasks(ws: &Workspace, doc: &Document, task: &Task) -> HashMap<String, usize> {
+/// Open tasks per agent (normalized id) across the workspace's active documents.
+pub fn workload(ws: &Workspace) -> HashMap<String, usize> {
     let mut load: HashMap<String, usize> = HashMap::new();
     for (_, facts) in ws.documents() {
         if facts.lifecycle == Lifecycle::Finished {
@@ -459,6 +458,12 @@ fn open_tasks(ws: &Workspace, doc: &Document, task: &Task) -> HashMap<String, us
             }
         }
     }
+    load
+}
+
+/// [`workload`], the task being assigned left out (re-assigning it frees its agent).
+fn open_tasks(ws: &Workspace, doc: &Document, task: &Task) -> HashMap<String, usize> {
+    let mut load = workload(ws);
     let counted = ws
         .facts(&doc.path)
         .is_some_and(|f| f.lifecycle != Lifecycle::Finished)

@@ -72,6 +72,13 @@ rules! {
     GateUnticked = "gate-unticked", Hint, "a pre-deployment checklist item is open but its quality gate passes";
     GateNoEvidence = "gate-no-evidence", Info, "no current evidence (missing, unreadable or stale) for a pre-deployment checklist item's gate";
     InvalidArtifact = "invalid-artifact", Error, "a test, coverage, benchmark or SARIF file cannot be read; the message names the problem";
+    ConfigConflict = "config-conflict", Warning, "prp-lsp.toml and the orchestrator configuration set a threshold to different values";
+    AgentStuck = "agent-stuck", Warning, "an assigned agent is stuck, or busy on one task for longer than the stuck threshold";
+    AgentErrorRate = "agent-error-rate", Warning, "an assigned agent's error rate is at or above the warning threshold (the message says when it reaches the error threshold)";
+    AgentIdle = "agent-idle", Warning, "an agent has been idle longer than the idle threshold while open tasks are assigned to it";
+    AgentOffline = "agent-offline", Warning, "an assigned agent is offline or has failed";
+    AgentOverloaded = "agent-overloaded", Warning, "an agent has more open tasks than its max_concurrent";
+    AgentStatusStale = "agent-status-stale", Info, "an agent's last status report is older than the stale threshold";
 }
 
 /// Everything a rule may read.
@@ -156,6 +163,9 @@ pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec
     }
     structure::check_fences(&mut cx);
     crate::generate::check_requirement_blocks(&mut cx);
+    if matches!(doc.kind, DocKind::Prp | DocKind::TaskBoard) {
+        crate::status::check(&mut cx);
+    }
     let found = std::mem::take(&mut cx.out);
     let line_of = |offset: usize| cx.lines().line_of(offset);
     let mut out: Vec<Diagnostic> = found

@@ -1,0 +1,182 @@
+//! An agent's status for people: the hover text, the rows of `prp-lsp agents`, durations.
+
+use std::collections::BTreeSet;
+
+use super::alerts::Judge;
+use super::{percent, AgentState, Alert};
+use crate::config::Config;
+use crate::workspace::{normalize_agent_id, Workspace};
+
+/// Hover markdown on an agent: state, current task and for how long, error rate, health,
+/// response time, open tasks across the workspace, last report, alerts. `None` without a
+/// status snapshot.
+pub fn describe(agent_id: &str, ws: &Workspace, config: &Config) -> Option<String> {
+    let judge = Judge::new(ws, config)?;
+    let key = judge.key(agent_id);
+    let now = judge.snapshot.now;
+    let t = &judge.settings.thresholds;
+    let orchestrator = judge.orchestrator_agent(&key);
+    let mut lines = Vec::new();
+    let status = judge.status(&key);
+    let state = match status {
+        Some(s) => s.state.label().to_string(),
+        None => "no status report".to_string(),
+    };
+    let disabled = match orchestrator {
+        Some(a) if !a.enabled => " (disabled in the orchestrator configuration)",
+        _ => "",
+    };
+    lines.push(format!("**Agent `{key}`**: {state}{disabled}"));
+    lines.push(String::new());
+    if let Some(s) = status {
+        if let Some(task) = &s.current_task {
+            let since = s
+                .task_started_at
+                .map(|at| format!(", for {}", duration(now - at)))
+                .unwrap_or_default();
+            lines.push(format!("- Current task: {task}{since}"));
+        }
+        if let Some(n) = s.active_tasks {
+            lines.push(format!("- Active tasks (reported): {n}"));
+        }
+        if let Some(rate) = s.error_rate {
+            let counts = match s.tasks_completed + s.tasks_failed {
+                0 => String::new(),
+                n => format!(", {} of {n} tasks failed", s.tasks_failed),
+            };
+            lines.push(format!(
+                "- Error rate: {}%{counts} (warning at {}%, error at {}%)",
+                percent(rate),
+                percent(t.error_rate_warning),
+                percent(t.error_rate_error)
+            ));
+        }
+        if let Some(h) = s.health_score {
+            lines.push(format!("- Health: {h:.0}/100"));
+        }
+        if let Some(ms) = s.avg_response_ms {
+            let slow = if ms > t.response_time {
+                ", slower than"
+            } else {
+                ", within"
+            };
+            lines.push(format!(
+                "- Average response: {} ms{slow} the {} ms target",
+                ms.round(),
+                t.response_time
+            ));
+        }
+    }
+    let max = orchestrator
+        .and_then(|a| a.max_concurrent)
+        .map(|m| format!(" (max {m} at a time)"))
+        .unwrap_or_default();
+    lines.push(format!(
+        "- Open tasks across the workspace: {}{max}",
+        judge.open_tasks(&key)
+    ));
+    if let Some(s) = status {
+        let when = s
+            .last_report()
+            .map_or_else(|| "time unknown".to_string(), |r| relative(now - r));
+        lines.push(format!("- Last report: {when}, from `{}`", s.source));
+    }
+    if let Some(down) = &judge.snapshot.endpoint_down {
+        lines.push(format!("- The monitoring endpoint is unreachable: {down}"));
+    }
+    let alerts = judge.alerts(agent_id);
+    if !alerts.is_empty() {
+        lines.push(String::new());
+        lines.extend(
+            alerts
+                .iter()
+                .map(|a| format!("⚠ `{}`: {}", a.rule.code(), a.message)),
+        );
+    }
+    Some(lines.join("\n"))
+}
+
+/// One line of `prp-lsp agents`. Times are unix seconds, rates fractions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentRow {
+    pub id: String,
+    /// `None` when the agent has no status report.
+    pub state: Option<AgentState>,
+    /// `false` when the orchestrator configuration disables it.
+    pub enabled: bool,
+    pub current_task: Option<String>,
+    pub open_tasks: usize,
+    pub max_concurrent: Option<u32>,
+    pub error_rate: Option<f64>,
+    pub health: Option<f64>,
+    pub last_report: Option<i64>,
+    pub alerts: Vec<Alert>,
+}
+
+/// Every agent known from context files, the orchestrator configuration and status reports,
+/// by id. Without a status snapshot the rows carry the workload only.
+pub fn agent_rows(ws: &Workspace, config: &Config) -> Vec<AgentRow> {
+    let judge = Judge::new(ws, config);
+    let mut ids: BTreeSet<String> = ws
+        .agents()
+        .iter()
+        .map(|a| normalize_agent_id(&a.id))
+        .collect();
+    if let Some(o) = &config.orchestrator {
+        ids.extend(o.agents.iter().map(|a| normalize_agent_id(&a.id)));
+    }
+    if let Some(s) = ws.status() {
+        ids.extend(s.statuses.iter().map(|s| normalize_agent_id(&s.id)));
+    }
+    let load = match &judge {
+        Some(j) => j.load.clone(),
+        None => crate::assign::workload(ws),
+    };
+    ids.into_iter()
+        .map(|id| {
+            let status = judge.as_ref().and_then(|j| j.status(&id));
+            let orchestrator = config
+                .orchestrator
+                .as_ref()
+                .and_then(|o| o.agents.iter().find(|a| normalize_agent_id(&a.id) == id));
+            AgentRow {
+                state: status.map(|s| s.state),
+                enabled: orchestrator.is_none_or(|a| a.enabled),
+                current_task: status.and_then(|s| s.current_task.clone()),
+                open_tasks: load.get(&id).copied().unwrap_or(0),
+                max_concurrent: orchestrator.and_then(|a| a.max_concurrent),
+                error_rate: status.and_then(|s| s.error_rate),
+                health: status.and_then(|s| s.health_score),
+                last_report: status.and_then(|s| s.last_report()),
+                alerts: judge.as_ref().map(|j| j.alerts(&id)).unwrap_or_default(),
+                id,
+            }
+        })
+        .collect()
+}
+
+/// A past moment, `seconds` ago: "just now", "12 min ago", "3 h 12 min ago", "2 days ago".
+/// A moment in the future (clock skew between machines) reads as "just now".
+pub fn relative(seconds: i64) -> String {
+    if seconds < 60 {
+        "just now".into()
+    } else {
+        format!("{} ago", duration(seconds))
+    }
+}
+
+/// A length of time, to the precision a person needs: "40 s", "12 min", "3 h 12 min",
+/// "1 day 3 h", "2 days".
+pub fn duration(seconds: i64) -> String {
+    let s = seconds.max(0);
+    let (days, hours, minutes) = (s / 86_400, s % 86_400 / 3_600, s % 3_600 / 60);
+    match (days, hours, minutes) {
+        (0, 0, 0) => format!("{s} s"),
+        (0, 0, m) => format!("{m} min"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (1, 0, _) => "1 day".into(),
+        (1, h, _) => format!("1 day {h} h"),
+        (d, _, _) => format!("{d} days"),
+    }
+}
