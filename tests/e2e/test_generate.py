@@ -110,19 +110,12 @@ JSON_BLOCK = """## Bugs
 """
 
 
-DOCS_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="server bug: a Markdown document that is not a PRP, task board or agent file "
-    "(docs/*.md) is not analyzed, so it gets no code actions at all (no Generate PRP from "
-    "its selection or requirement blocks) and no invalid-requirement diagnostic",
-)
-
 # Where the requirement is written: appended to the task board (a document the server
 # analyzes) or in a plain Markdown document, which the issue includes ("a selection in
 # any Markdown document").
 HOSTS = [
     pytest.param("TASK.md", id="task-board"),
-    pytest.param("docs/requirements.md", id="markdown-doc", marks=DOCS_BUG),
+    pytest.param("docs/requirements.md", id="markdown-doc"),
 ]
 
 

@@ -2,6 +2,7 @@
 
 mod cli;
 mod convert;
+mod monitoring;
 mod project;
 mod server;
 
@@ -40,6 +41,25 @@ enum Command {
         #[arg(long, default_value = ".")]
         workspace: PathBuf,
     },
+    /// The deployment decision for PRPs (default: every active PRP); exit 0 only when every
+    /// gate of every PRP passes.
+    Gates {
+        /// PRP files.
+        prps: Vec<PathBuf>,
+        /// The workspace folder when no PRP is named (default: the current directory).
+        #[arg(long, default_value = ".")]
+        workspace: PathBuf,
+        #[arg(long, value_enum, default_value = "human")]
+        format: cli::gates::Format,
+    },
+    /// The agents with their status, workload and alerts.
+    Agents {
+        #[arg(long, default_value = ".")]
+        workspace: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Assign every unassigned task to the agent routing picks; shows a diff.
     Assign {
         /// Workspace folders or single documents (default: the current directory).
@@ -67,6 +87,14 @@ fn main() {
         }) => std::process::exit(cli::new::run(&workspace, &requirement)),
         Some(Command::Assign { paths, write }) => {
             std::process::exit(cli::assign::run(&paths, write))
+        }
+        Some(Command::Gates {
+            prps,
+            workspace,
+            format,
+        }) => std::process::exit(cli::gates::run(&prps, &workspace, format)),
+        Some(Command::Agents { workspace, json }) => {
+            std::process::exit(cli::agents::run(&workspace, json))
         }
     }
 }

@@ -359,6 +359,40 @@ pub fn artifact_globs(config: &Config) -> Vec<String> {
     out
 }
 
+/// Whether an enabled gate reads `path` (workspace-relative).
+pub fn is_artifact(config: &Config, path: &str) -> bool {
+    let gates = &config.gates;
+    gates.enabled.iter().any(|g| gates.matches(*g, path))
+}
+
+/// Artifacts that cannot be read as the evidence their gate expects, with the reason; shown
+/// on the file itself, whichever PRP's report is being looked at.
+pub fn artifact_problems(config: &Config, artifacts: &[Artifact]) -> Vec<(String, String)> {
+    let gates = &config.gates;
+    let mut problems = Vec::new();
+    for a in artifacts {
+        let reads = |gate: Gate| gates.is_enabled(gate) && gates.matches(gate, &a.path);
+        let outcome = if [Gate::UnitTests, Gate::IntegrationTests, Gate::E2eTests]
+            .into_iter()
+            .any(reads)
+        {
+            formats::parse_junit(&a.text).err()
+        } else if reads(Gate::Coverage) {
+            formats::parse_coverage(&a.path, &a.text).err()
+        } else if reads(Gate::Performance) {
+            formats::parse_benchmarks(&a.text).err()
+        } else if reads(Gate::Security) {
+            formats::parse_sarif(&a.text).err()
+        } else {
+            None
+        };
+        if let Some(message) = outcome {
+            problems.push((a.path.clone(), message));
+        }
+    }
+    problems
+}
+
 /// A file read for the gates: workspace-relative path, text, modification time (unix
 /// seconds).
 #[derive(Debug, Clone, PartialEq, Eq)]

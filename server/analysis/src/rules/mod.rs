@@ -159,9 +159,13 @@ pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec
             structure::check_agent(&mut cx);
             references::check(&mut cx);
         }
-        DocKind::Other => return Vec::new(),
+        // Other Markdown is not validated; only a requirement block in it (a source for
+        // "Generate PRP") is checked.
+        DocKind::Other => {}
     }
-    structure::check_fences(&mut cx);
+    if doc.kind != DocKind::Other {
+        structure::check_fences(&mut cx);
+    }
     crate::generate::check_requirement_blocks(&mut cx);
     if matches!(doc.kind, DocKind::Prp | DocKind::TaskBoard) {
         crate::status::check(&mut cx);

@@ -143,7 +143,7 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn Write) -> i32 {
             ),
         }
         let mut config_findings: Vec<(String, Vec<Diagnostic>)> = Vec::new();
-        for (rel, d) in project.config_diagnostics() {
+        for (rel, d) in project.file_diagnostics() {
             match config_findings.iter_mut().find(|(p, _)| *p == rel) {
                 Some((_, v)) => v.push(d),
                 None => config_findings.push((rel, vec![d])),

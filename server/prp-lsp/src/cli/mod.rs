@@ -1,8 +1,10 @@
 //! The command line: the same analysis as the server, for CI and pipelines.
 
+pub mod agents;
 pub mod apply;
 pub mod assign;
 pub mod check;
+pub mod gates;
 pub mod new;
 
 /// Writes to standard output; a closed pipe (`prp-lsp assign | head`) ends the program

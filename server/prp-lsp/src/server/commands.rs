@@ -12,7 +12,8 @@ use crate::project::today;
 
 pub const GENERATE: &str = "prp.generate";
 pub const ASSIGN_ALL: &str = "prp.assignAll";
-pub const ALL: [&str; 2] = [GENERATE, ASSIGN_ALL];
+pub const SHOW_GATE_REPORT: &str = "prp.showGateReport";
+pub const ALL: [&str; 3] = [GENERATE, ASSIGN_ALL, SHOW_GATE_REPORT];
 
 fn invalid(message: impl Into<String>) -> Error {
     let mut e = Error::invalid_params(message.into());
@@ -37,7 +38,7 @@ fn description_argument(arguments: &[Value]) -> Result<String> {
     Ok(text)
 }
 
-fn uri_argument(arguments: &[Value]) -> Result<Uri> {
+fn uri_argument(arguments: &[Value], command: &str) -> Result<Uri> {
     let raw = match arguments.first() {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Object(o)) => o
@@ -49,7 +50,7 @@ fn uri_argument(arguments: &[Value]) -> Result<Uri> {
     };
     raw.parse().map_err(|_| {
         invalid(format!(
-            "{ASSIGN_ALL} needs the document's URI as its argument"
+            "{command} needs the document's URI as its argument"
         ))
     })
 }
@@ -76,7 +77,7 @@ fn prepare(state: &State, params: &ExecuteCommandParams) -> Result<(WorkspaceEdi
             (generated.change, result)
         }
         ASSIGN_ALL => {
-            let uri = uri_argument(&params.arguments)?;
+            let uri = uri_argument(&params.arguments, ASSIGN_ALL)?;
             let key = state
                 .key_of(&uri)
                 .ok_or_else(|| invalid("not a file URI"))?;

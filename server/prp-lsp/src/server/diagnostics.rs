@@ -30,7 +30,7 @@ fn compute(state: &State, project: &Project, key: &str) -> Option<(Vec<Diagnosti
         return Some((items, a.version));
     }
     let config: Vec<_> = project
-        .config_diagnostics()
+        .file_diagnostics()
         .into_iter()
         .filter(|(p, _)| p == key)
         .map(|(_, d)| d)
@@ -74,7 +74,7 @@ pub fn document_report(state: &State, uri: &Uri) -> DocumentDiagnosticReportResu
 /// Keys with findings to report: every document, plus configuration files with problems.
 fn all_keys(project: &Project) -> Vec<String> {
     let mut keys: Vec<String> = project.document_paths();
-    keys.extend(project.config_diagnostics().into_iter().map(|(p, _)| p));
+    keys.extend(project.file_diagnostics().into_iter().map(|(p, _)| p));
     keys.sort();
     keys.dedup();
     keys

@@ -134,27 +134,81 @@ fn agent_hover(project: &Project, name: &str) -> String {
                 .join(", "),
         );
     }
-    let id = prp_analysis::workspace::normalize_agent_id(&agent.id);
-    let (mut open, mut done) = (0, 0);
-    for (_, facts) in project.ws.documents() {
-        for t in facts
-            .tasks
-            .iter()
-            .filter(|t| t.assignee.as_deref() == Some(id.as_str()))
-        {
-            if t.done {
-                done += 1;
-            } else {
-                open += 1;
-            }
+    // Live status (state, current task, error rate, health, open tasks, last report) when
+    // the workspace has a status snapshot; otherwise the workload from the documents.
+    match prp_analysis::status::describe(&agent.id, &project.ws, &project.config) {
+        Some(status) => out.push_str(&format!("\n\n{status}")),
+        None => {
+            let id = prp_analysis::workspace::normalize_agent_id(&agent.id);
+            let assigned = project
+                .ws
+                .documents()
+                .flat_map(|(_, f)| &f.tasks)
+                .filter(|t| t.assignee.as_deref() == Some(id.as_str()));
+            let (done, open): (Vec<_>, Vec<_>) = assigned.partition(|t| t.done);
+            out.push_str(&format!(
+                "\n\nTasks assigned in the workspace: {} open, {} done",
+                open.len(),
+                done.len()
+            ));
         }
     }
-    out.push_str(&format!(
-        "
-
-Tasks assigned in the workspace: {open} open, {done} done"
-    ));
     out
+}
+
+/// On a pre-deployment checklist item: each gate it stands for, with the verdict, the
+/// evidence files, counts and age.
+fn gate_item_hover(
+    project: &Project,
+    a: &Analyzed,
+    offset: usize,
+) -> Option<(String, std::ops::Range<usize>)> {
+    use prp_analysis::gates::{checklist_gates, is_gate_checklist};
+    let doc = &a.doc;
+    let item = doc
+        .checklist
+        .iter()
+        .find(|c| c.line.start <= offset && offset <= c.line.end)?;
+    item.section
+        .filter(|s| is_gate_checklist(&doc.sections[*s]))?;
+    let gates = checklist_gates(&item.text);
+    if gates.is_empty() {
+        return None;
+    }
+    let now = crate::project::now_seconds();
+    let report = project
+        .ws
+        .gate_report(&doc.path)
+        .cloned()
+        .or_else(|| project.gate_report(&doc.path, now))?;
+    let mut out = String::new();
+    for gate in gates {
+        let Some(r) = report.result(gate) else {
+            continue;
+        };
+        let stale = if r.stale {
+            " (stale: older than the PRP's last change)"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "**{}**: {}{stale} — {}\n",
+            gate.label(),
+            r.verdict.label(),
+            r.detail
+        ));
+        for file in &r.evidence {
+            out.push_str(&format!("- `{file}`\n"));
+        }
+        if let Some(newest) = r.newest {
+            out.push_str(&format!(
+                "- evidence from {}\n",
+                prp_analysis::status::relative(now - newest)
+            ));
+        }
+        out.push('\n');
+    }
+    (!out.is_empty()).then(|| (out, item.line.clone()))
 }
 
 pub fn hover(state: &State, params: &TextDocumentPositionParams) -> Option<Hover> {
@@ -184,7 +238,10 @@ pub fn hover(state: &State, params: &TextDocumentPositionParams) -> Option<Hover
                 }
                 (value, span)
             }
-            AtCursor::Nothing => return None,
+            AtCursor::Nothing => {
+                let (value, span) = gate_item_hover(project, a, offset)?;
+                (value, span)
+            }
         };
         Some(hover_text(
             value,

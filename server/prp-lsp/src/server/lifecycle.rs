@@ -91,6 +91,9 @@ pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
                 ]),
                 ..CodeActionOptions::default()
             })),
+            code_lens_provider: Some(CodeLensOptions {
+                resolve_provider: Some(false),
+            }),
             execute_command_provider: Some(ExecuteCommandOptions {
                 commands: super::commands::ALL.iter().map(|c| c.to_string()).collect(),
                 ..ExecuteCommandOptions::default()
@@ -183,6 +186,7 @@ pub async fn initialized(client: &Client, state: &std::sync::Arc<State>) {
     let count = project.document_count();
     *state.project.write_lock() = Some(project);
     state.ready.send_replace(true);
+    super::live::spawn(client.clone(), state.clone());
     if let Some(p) = progress {
         p.finish_with_message(format!("{count} documents")).await;
     }
@@ -307,7 +311,7 @@ pub fn did_change_watched_files(state: &State, params: DidChangeWatchedFilesPara
         return Changed::Nothing;
     };
     let mut deps = Vec::new();
-    let mut config_changed = false;
+    let (mut config_changed, mut evidence_changed) = (false, false);
     for event in params.changes {
         let Some(path) = event.uri.to_file_path() else {
             continue;
@@ -321,6 +325,8 @@ pub fn did_change_watched_files(state: &State, params: DidChangeWatchedFilesPara
             config_changed = true;
             continue;
         }
+        // Evidence (reports, status, docs) can also be a referenced file: both apply.
+        evidence_changed |= project.is_evidence(&rel);
         // The editor's buffer wins over the disk for open documents.
         if state.open.contains_key(&rel) {
             continue;
@@ -342,6 +348,10 @@ pub fn did_change_watched_files(state: &State, params: DidChangeWatchedFilesPara
         project.reload_config();
         project.reanalyze_all();
         return Changed::Everything;
+    }
+    if evidence_changed {
+        project.refresh_evidence(crate::project::now_seconds());
+        deps.extend(project.evidence_dependents());
     }
     deps.sort();
     deps.dedup();

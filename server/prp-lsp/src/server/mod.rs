@@ -3,6 +3,7 @@
 
 mod at_cursor;
 mod code_action;
+mod code_lens;
 mod commands;
 mod completion;
 mod definition;
@@ -11,6 +12,7 @@ mod edits;
 mod folding;
 mod hover;
 mod lifecycle;
+mod live;
 pub mod state;
 mod symbols;
 
@@ -114,6 +116,10 @@ impl LanguageServer for Backend {
             })
             .await;
         diagnostics::after_change(&self.client, &self.state, changed).await;
+        // Deploy lenses follow evidence and documents alike.
+        if self.state.support().code_lens_refresh {
+            let _ = self.client.code_lens_refresh().await;
+        }
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
@@ -208,6 +214,13 @@ impl LanguageServer for Backend {
     ) -> Result<Option<serde_json::Value>> {
         self.state.wait_ready().await;
         commands::execute(&self.client, &self.state, params).await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.state.wait_ready().await;
+        guarded("code lenses", || {
+            code_lens::code_lenses(&self.state, &params.text_document.uri)
+        })
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {

@@ -67,6 +67,8 @@ pub struct ClientSupport {
     pub edits: crate::convert::EditSupport,
     /// Code actions shown but disabled, with the reason (instead of hidden).
     pub disabled_code_actions: bool,
+    /// `workspace/codeLens/refresh` (lenses change with the evidence).
+    pub code_lens_refresh: bool,
 }
 
 impl ClientSupport {
@@ -108,6 +110,10 @@ impl ClientSupport {
                     rename: has(ResourceOperationKind::Rename),
                 }
             },
+            code_lens_refresh: workspace
+                .and_then(|w| w.code_lens.as_ref())
+                .and_then(|c| c.refresh_support)
+                .unwrap_or(false),
             disabled_code_actions: text
                 .and_then(|t| t.code_action.as_ref())
                 .and_then(|c| c.disabled_support)

@@ -1,0 +1,219 @@
+//! Keeping agent status and gate evidence current without the user touching a document:
+//! a one-second check of the evidence files (the watcher for clients that cannot register
+//! file watchers, and the clock for alerts that depend on time), and the poll of an
+//! orchestrator's monitoring endpoint.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use prp_analysis::status::{self, StatusSettings};
+use tower_lsp_server::ls_types::MessageType;
+use tower_lsp_server::Client;
+
+use super::lifecycle::Changed;
+use super::state::{LockExt, State};
+use crate::project::{modified_seconds, now_seconds};
+
+/// How often the evidence folders are walked again for new files.
+const REWALK: Duration = Duration::from_secs(10);
+/// How often time-based alerts (stuck, idle, stale) are re-evaluated.
+const CLOCK: Duration = Duration::from_secs(30);
+
+/// What the evidence looks like on disk: each file's modification time.
+fn stamp_on_disk(root: &std::path::Path, paths: &[String]) -> Vec<i64> {
+    paths
+        .iter()
+        .map(|p| modified_seconds(&root.join(p)))
+        .collect()
+}
+
+/// A summary of every agent's alerts, to notice when the clock changed any of them.
+fn alert_signature(state: &State) -> Vec<String> {
+    let guard = state.project.read_lock();
+    let Some(project) = guard.as_ref() else {
+        return Vec::new();
+    };
+    status::agent_rows(&project.ws, &project.config)
+        .into_iter()
+        .map(|row| {
+            format!(
+                "{}:{:?}",
+                row.id,
+                row.alerts.iter().map(|a| a.rule).collect::<Vec<_>>()
+            )
+        })
+        .collect()
+}
+
+/// After the evidence changed: diagnostics of the documents that depend on it, and lenses.
+pub async fn evidence_changed(client: &Client, state: &Arc<State>) {
+    let others = state
+        .project
+        .read_lock()
+        .as_ref()
+        .map(|p| p.evidence_dependents())
+        .unwrap_or_default();
+    super::diagnostics::after_change(
+        client,
+        state,
+        Changed::Documents {
+            edited: None,
+            others,
+        },
+    )
+    .await;
+    if state.support().code_lens_refresh {
+        let _ = client.code_lens_refresh().await;
+    }
+}
+
+/// Starts the checks; they run until the server exits.
+pub fn spawn(client: Client, state: Arc<State>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let (mut last_walk, mut last_clock) = (Instant::now(), Instant::now());
+        let mut last_poll: Option<Instant> = None;
+        loop {
+            tick.tick().await;
+            let (root, paths, settings) = {
+                let guard = state.project.read_lock();
+                let Some(project) = guard.as_ref() else {
+                    continue;
+                };
+                let paths: Vec<String> = project
+                    .evidence_stamp()
+                    .into_iter()
+                    .map(|(p, _)| p)
+                    .collect();
+                (
+                    project.root.clone(),
+                    paths,
+                    StatusSettings::of(&project.config),
+                )
+            };
+            let mut changed = false;
+            // Files: a changed time, or new files found by an occasional walk.
+            let before = stamp_on_disk(&root, &paths);
+            let known_changed = {
+                let guard = state.project.read_lock();
+                guard.as_ref().is_some_and(|p| {
+                    p.evidence_stamp()
+                        .into_iter()
+                        .map(|(_, t)| t)
+                        .collect::<Vec<_>>()
+                        != before
+                })
+            };
+            if known_changed || last_walk.elapsed() >= REWALK {
+                last_walk = Instant::now();
+                changed |= reread(&state).await;
+            }
+            // The monitoring endpoint.
+            if let Some(url) = settings.url.clone() {
+                let due = last_poll.is_none_or(|t| {
+                    t.elapsed() >= Duration::from_secs(settings.poll_interval.max(1))
+                });
+                if due {
+                    last_poll = Some(Instant::now());
+                    changed |= poll(
+                        &client,
+                        &state,
+                        url,
+                        Duration::from_secs(settings.timeout.max(1)),
+                    )
+                    .await;
+                }
+            }
+            // The clock: stuck, idle and stale alerts appear as time passes.
+            if last_clock.elapsed() >= CLOCK {
+                last_clock = Instant::now();
+                let before = alert_signature(&state);
+                if let Some(project) = state.project.write_lock().as_mut() {
+                    project.refresh_status(now_seconds());
+                }
+                changed |= alert_signature(&state) != before;
+            }
+            if changed {
+                evidence_changed(&client, &state).await;
+            }
+        }
+    });
+}
+
+/// Re-reads the evidence files; whether anything differs.
+async fn reread(state: &Arc<State>) -> bool {
+    let worker = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut guard = worker.project.write_lock();
+        let Some(project) = guard.as_mut() else {
+            return false;
+        };
+        let before = (
+            project.evidence_stamp(),
+            project.status.file_problems.clone(),
+        );
+        project.refresh_evidence(now_seconds());
+        (
+            project.evidence_stamp(),
+            project.status.file_problems.clone(),
+        ) != before
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Reads the monitoring endpoint once. An outage is told once, when it starts, and its end
+/// once; a slow endpoint costs this task the timeout and never holds up a request.
+async fn poll(client: &Client, state: &Arc<State>, url: String, timeout: Duration) -> bool {
+    let fetched = {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || crate::monitoring::fetch(&url, timeout))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()))
+    };
+    let outcome = fetched.and_then(|body| {
+        status::parse_status(&url, &body)
+            .map_err(|e| format!("{url} answered something that is not agent status: {e}"))
+    });
+    let mut announcement = None;
+    let changed = {
+        let mut guard = state.project.write_lock();
+        let Some(project) = guard.as_mut() else {
+            return false;
+        };
+        let was_down = project.status.endpoint_down.clone();
+        let before = project.status.from_endpoint.clone();
+        match outcome {
+            Ok(statuses) => {
+                if was_down.is_some() {
+                    announcement = Some((
+                        MessageType::INFO,
+                        format!("prp-lsp: the monitoring endpoint {url} answers again"),
+                    ));
+                }
+                project.status.endpoint_down = None;
+                project.status.from_endpoint = statuses;
+            }
+            Err(reason) => {
+                if was_down.is_none() {
+                    announcement = Some((
+                        MessageType::WARNING,
+                        format!("prp-lsp: agent status from {url} is unavailable: {reason}"),
+                    ));
+                }
+                project.status.endpoint_down = Some(reason);
+            }
+        }
+        let changed = project.status.from_endpoint != before
+            || project.status.endpoint_down.is_some() != was_down.is_some();
+        if changed {
+            project.refresh_status(now_seconds());
+        }
+        changed
+    };
+    if let Some((kind, message)) = announcement {
+        client.show_message(kind, message).await;
+    }
+    changed
+}
