@@ -1,30 +1,27 @@
 //! A workspace on disk, analysed: the configuration, every document's model, and the index
 //! the cross-document rules read. The CLI loads one and checks it; the server keeps one
-//! current as documents change. All file-system access of the analysis lives here.
+//! current as documents change. All file-system access of the analysis lives here:
+//! `files` reads and walks, `evidence` reads gate evidence and agent status.
+
+mod evidence;
+mod files;
+
+pub use evidence::StatusSources;
+use evidence::{config_conflict, status_file_problem};
+pub use files::*;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use prp_analysis::config::ConfigError;
-use prp_analysis::gates::{self, Artifact, GateReport};
+use prp_analysis::gates::{self, Artifact};
 use prp_analysis::orchestrator::OrchestratorConfig;
 use prp_analysis::rules::{internal_error, invalid_config, invalid_encoding};
-use prp_analysis::status::{self, AgentStatus, StatusSettings, StatusSnapshot};
+use prp_analysis::status;
 use prp_analysis::{check, parse, Config, DocFacts, DocKind, Document, RawConfig, Workspace};
 
 pub const CONFIG_FILES: [&str; 2] = ["prp-lsp.toml", ".prp-lsp.toml"];
-
-/// Folders never worth walking.
-const SKIPPED_DIRS: [&str; 7] = [
-    ".git",
-    "node_modules",
-    "target",
-    ".venv",
-    "venv",
-    "__pycache__",
-    ".mypy_cache",
-];
 
 /// One analysed document: its text and model, held only while needed (open in the
 /// editor, or being checked).
@@ -95,118 +92,6 @@ pub struct Project {
     pub artifacts: Vec<Artifact>,
     /// Agent status read from status files, and the monitoring endpoint's last answer.
     pub status: StatusSources,
-}
-
-/// Where agent status comes from, as last read.
-#[derive(Debug, Clone, Default)]
-pub struct StatusSources {
-    pub from_files: Vec<AgentStatus>,
-    /// Status files that could not be read: `(path, problem)`.
-    pub file_problems: Vec<(String, String)>,
-    pub from_endpoint: Vec<AgentStatus>,
-    /// Why the monitoring endpoint is not answering, while it is not.
-    pub endpoint_down: Option<String>,
-}
-
-/// Text of a file read from disk: lossy when it is not UTF-8, with where it broke.
-pub fn decode(bytes: Vec<u8>) -> (String, Option<usize>) {
-    match String::from_utf8(bytes) {
-        Ok(s) => (s, None),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
-        }
-    }
-}
-
-/// Workspace-relative path with `/` separators, or `None` outside the root.
-pub fn relative_path(root: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(root).ok()?;
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    (!parts.is_empty()).then(|| parts.join("/"))
-}
-
-fn is_markdown(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    lower.ends_with(".md") || lower.ends_with(".markdown")
-}
-
-/// Every file under `root`, relative, honouring `.gitignore` but not hiding dot-folders
-/// (teams keep PRPs under `.claude/PRPs/`).
-pub fn walk(root: &Path) -> Vec<String> {
-    let mut builder = ignore::WalkBuilder::new(root);
-    builder
-        .hidden(false)
-        .git_ignore(true)
-        .git_exclude(true)
-        .require_git(false)
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            !(e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.contains(&name.as_ref()))
-        });
-    let (tx, rx) = std::sync::mpsc::channel();
-    builder
-        .threads(available_threads())
-        .build_parallel()
-        .run(|| {
-            let tx = tx.clone();
-            let root = root.to_path_buf();
-            Box::new(move |entry| {
-                if let Ok(entry) = entry {
-                    if entry.file_type().is_some_and(|t| t.is_file()) {
-                        if let Some(rel) = relative_path(&root, entry.path()) {
-                            let _ = tx.send(rel);
-                        }
-                    }
-                }
-                ignore::WalkState::Continue
-            })
-        });
-    drop(tx);
-    let mut files: Vec<String> = rx.into_iter().collect();
-    files.sort();
-    files
-}
-
-pub fn available_threads() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        .min(8)
-}
-
-/// Runs `f` over `items` on all cores, keeping the order. Workers take the next item as
-/// they finish one, so a few large documents do not leave a core idle.
-pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = available_threads().min(items.len());
-    if threads <= 1 || items.len() < 16 {
-        return items.iter().map(f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut indexed: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        done.push((i, f(item)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().expect("analysis worker panicked"))
-            .collect()
-    });
-    indexed.sort_unstable_by_key(|(i, _)| *i);
-    indexed.into_iter().map(|(_, r)| r).collect()
 }
 
 impl Project {
@@ -547,119 +432,6 @@ impl Project {
         out
     }
 
-    /// Reads the evidence files of the quality gates and the agent status files, then
-    /// refreshes the status snapshot as of `now`. Report folders are usually git-ignored,
-    /// so this walk does not honour `.gitignore` (it still skips dependency and build folders).
-    pub fn read_evidence(&mut self, now: i64) {
-        if self.root.as_os_str().is_empty() {
-            return;
-        }
-        let config = self.config.clone();
-        let status_files = globset::Glob::new(&StatusSettings::of(&config).files)
-            .map(|g| g.compile_matcher())
-            .ok();
-        let root = self.root.clone();
-        let mut builder = ignore::WalkBuilder::new(&root);
-        builder.standard_filters(false).filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            !(e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.contains(&name.as_ref()))
-        });
-        let mut artifacts = Vec::new();
-        let mut sources = StatusSources {
-            from_endpoint: std::mem::take(&mut self.status.from_endpoint),
-            endpoint_down: self.status.endpoint_down.take(),
-            ..StatusSources::default()
-        };
-        for entry in builder
-            .build()
-            .flatten()
-            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        {
-            let Some(rel) = relative_path(&root, entry.path()) else {
-                continue;
-            };
-            let is_status = status_files.as_ref().is_some_and(|m| m.is_match(&rel));
-            if !is_status && !gates::is_artifact(&config, &rel) {
-                continue;
-            }
-            let Ok(bytes) = std::fs::read(entry.path()) else {
-                continue;
-            };
-            let (text, _) = decode(bytes);
-            let modified = modified_seconds(entry.path());
-            if is_status {
-                match status::parse_status(&rel, &text) {
-                    // A status without its own report time was reported when it was written.
-                    Ok(statuses) => sources.from_files.extend(statuses.into_iter().map(|mut s| {
-                        s.reported_at = s.reported_at.or(Some(modified));
-                        s
-                    })),
-                    Err(problem) => sources.file_problems.push((rel, problem)),
-                }
-            } else {
-                artifacts.push(Artifact {
-                    path: rel,
-                    text,
-                    modified,
-                });
-            }
-        }
-        artifacts.sort_by(|a, b| a.path.cmp(&b.path));
-        self.artifacts = artifacts;
-        self.status = sources;
-        self.refresh_status(now);
-    }
-
-    /// Rebuilds the status snapshot the rules read from the last files and endpoint answer.
-    pub fn refresh_status(&mut self, now: i64) {
-        let s = &self.status;
-        let snapshot = StatusSnapshot {
-            statuses: s
-                .from_files
-                .iter()
-                .chain(&s.from_endpoint)
-                .cloned()
-                .collect(),
-            now,
-            problems: s.file_problems.clone(),
-            endpoint_down: s.endpoint_down.clone(),
-        };
-        self.ws.set_status(snapshot);
-    }
-
-    /// The deployment decision for a PRP from the evidence read, as of `now`. Evidence older
-    /// than the PRP's last saved change is stale.
-    pub fn gate_report(&self, path: &str, now: i64) -> Option<GateReport> {
-        let a = self.analyzed(path)?;
-        if a.doc.kind != DocKind::Prp {
-            return None;
-        }
-        let saved = modified_seconds(&self.root.join(path));
-        Some(
-            gates::evaluate(
-                &a.doc,
-                &a.text,
-                &self.ws,
-                &self.config,
-                &self.artifacts,
-                saved,
-            )
-            .at(now),
-        )
-    }
-
-    /// Stores the gate reports of these PRPs where the rules read them (checklist findings).
-    pub fn update_gate_reports(&mut self, paths: &[String], now: i64) {
-        for path in paths {
-            match self.gate_report(path, now) {
-                Some(report) => self.ws.set_gate_report(path, report),
-                None => {
-                    self.ws.remove_gate_report(path);
-                }
-            }
-        }
-    }
-
     /// Findings on files that are not documents: the configuration and broken evidence,
     /// keyed by workspace-relative path.
     pub fn file_diagnostics(&self) -> Vec<(String, prp_analysis::Diagnostic)> {
@@ -732,69 +504,6 @@ pub fn analyze(path: &str, bytes: Vec<u8>, config: &Config) -> Analyzed {
     }
 }
 
-/// A status file that cannot be read: the agent's alerts go without it.
-fn status_file_problem(message: &str) -> prp_analysis::Diagnostic {
-    prp_analysis::Diagnostic {
-        rule: prp_analysis::Rule::InvalidArtifact,
-        severity: prp_analysis::Rule::InvalidArtifact.default_severity(),
-        span: 0..0,
-        message: format!(
-            "agent status file: {message}; this agent's status is unknown until the file is fixed"
-        ),
-        related: Vec::new(),
-        hint: None,
-    }
-}
-
-/// Two configurations disagree on a threshold.
-fn config_conflict(message: &str) -> prp_analysis::Diagnostic {
-    prp_analysis::Diagnostic {
-        rule: prp_analysis::Rule::ConfigConflict,
-        severity: prp_analysis::Rule::ConfigConflict.default_severity(),
-        span: 0..0,
-        message: message.to_string(),
-        related: Vec::new(),
-        hint: None,
-    }
-}
-
-/// Modification time of a file in unix seconds (0 when unknown).
-pub fn modified_seconds(path: &Path) -> i64 {
-    std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-/// Now, in unix seconds.
-pub fn now_seconds() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-/// Today's date (UTC) for completion dates; the core takes it as a parameter.
-pub fn today() -> prp_analysis::document::scan::Date {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or(0) as i64;
-    // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    prp_analysis::document::scan::Date((year * 10_000 + month * 100 + day) as u32)
-}
-
 /// Other documents' text for changes that reach across the workspace: the editor's buffer
 /// for open documents, else the file (only inside the workspace).
 impl prp_analysis::edit::TextSource for Project {
@@ -812,56 +521,6 @@ impl prp_analysis::edit::TextSource for Project {
 }
 
 impl Project {
-    /// Files the evidence comes from, with their modification times: what the watcher
-    /// compares to notice a change.
-    pub fn evidence_stamp(&self) -> Vec<(String, i64)> {
-        let artifacts = self.artifacts.iter().map(|a| (a.path.clone(), a.modified));
-        let status = self
-            .status
-            .from_files
-            .iter()
-            .map(|s| (s.source.clone(), s.reported_at.unwrap_or(0)));
-        let mut stamp: Vec<(String, i64)> = artifacts.chain(status).collect();
-        stamp.sort();
-        stamp
-    }
-
-    /// Whether a workspace file is evidence: a gate artifact or an agent status file.
-    pub fn is_evidence(&self, path: &str) -> bool {
-        let status_files = globset::Glob::new(&StatusSettings::of(&self.config).files)
-            .map(|g| g.compile_matcher());
-        gates::is_artifact(&self.config, path) || status_files.is_ok_and(|m| m.is_match(path))
-    }
-
-    /// Documents whose findings follow the evidence: open PRPs (gate checklist findings)
-    /// and every document that assigns work to an agent or mentions one (agent alerts).
-    pub fn evidence_dependents(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .ws
-            .documents()
-            .filter(|(p, f)| {
-                !f.assigned_agents.is_empty()
-                    || f.kind == DocKind::TaskBoard
-                    || (f.kind == DocKind::Prp && self.open.contains_key(*p))
-            })
-            .map(|(p, _)| p.clone())
-            .collect();
-        out.sort();
-        out
-    }
-
-    /// Re-reads the evidence and the gate reports of the open PRPs.
-    pub fn refresh_evidence(&mut self, now: i64) {
-        self.read_evidence(now);
-        let open_prps: Vec<String> = self
-            .open
-            .iter()
-            .filter(|(_, a)| a.doc.kind == DocKind::Prp)
-            .map(|(p, _)| p.clone())
-            .collect();
-        self.update_gate_reports(&open_prps, now);
-    }
-
     /// The editor's version of an open document.
     pub fn open_version(&self, path: &str) -> Option<i32> {
         self.open.get(path).and_then(|a| a.version)

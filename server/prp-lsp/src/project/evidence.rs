@@ -1,0 +1,212 @@
+//! Evidence the quality gates read and agent status reports: found by one walk that does not
+//! honour `.gitignore` (report folders usually are ignored), kept in the project, and turned
+//! into gate reports and the status snapshot the rules read.
+
+use prp_analysis::gates::{self, Artifact, GateReport};
+use prp_analysis::status::{self, AgentStatus, StatusSettings, StatusSnapshot};
+use prp_analysis::DocKind;
+
+use super::files::{decode, modified_seconds, relative_path, SKIPPED_DIRS};
+use super::Project;
+
+/// Where agent status comes from, as last read.
+#[derive(Debug, Clone, Default)]
+pub struct StatusSources {
+    pub from_files: Vec<AgentStatus>,
+    /// Status files that could not be read: `(path, problem)`.
+    pub file_problems: Vec<(String, String)>,
+    pub from_endpoint: Vec<AgentStatus>,
+    /// Why the monitoring endpoint is not answering, while it is not.
+    pub endpoint_down: Option<String>,
+}
+
+impl Project {
+    /// Reads the evidence files of the quality gates and the agent status files, then
+    /// refreshes the status snapshot as of `now`. Report folders are usually git-ignored,
+    /// so this walk does not honour `.gitignore` (it still skips dependency and build folders).
+    pub fn read_evidence(&mut self, now: i64) {
+        if self.root.as_os_str().is_empty() {
+            return;
+        }
+        let config = self.config.clone();
+        let status_files = globset::Glob::new(&StatusSettings::of(&config).files)
+            .map(|g| g.compile_matcher())
+            .ok();
+        let root = self.root.clone();
+        let mut builder = ignore::WalkBuilder::new(&root);
+        builder.standard_filters(false).filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !(e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.contains(&name.as_ref()))
+        });
+        let mut artifacts = Vec::new();
+        let mut sources = StatusSources {
+            from_endpoint: std::mem::take(&mut self.status.from_endpoint),
+            endpoint_down: self.status.endpoint_down.take(),
+            ..StatusSources::default()
+        };
+        for entry in builder
+            .build()
+            .flatten()
+            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        {
+            let Some(rel) = relative_path(&root, entry.path()) else {
+                continue;
+            };
+            let is_status = status_files.as_ref().is_some_and(|m| m.is_match(&rel));
+            if !is_status && !gates::is_artifact(&config, &rel) {
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(entry.path()) else {
+                continue;
+            };
+            let (text, _) = decode(bytes);
+            let modified = modified_seconds(entry.path());
+            if is_status {
+                match status::parse_status(&rel, &text) {
+                    // A status without its own report time was reported when it was written.
+                    Ok(statuses) => sources.from_files.extend(statuses.into_iter().map(|mut s| {
+                        s.reported_at = s.reported_at.or(Some(modified));
+                        s
+                    })),
+                    Err(problem) => sources.file_problems.push((rel, problem)),
+                }
+            } else {
+                artifacts.push(Artifact {
+                    path: rel,
+                    text,
+                    modified,
+                });
+            }
+        }
+        artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+        self.artifacts = artifacts;
+        self.status = sources;
+        self.refresh_status(now);
+    }
+
+    /// Rebuilds the status snapshot the rules read from the last files and endpoint answer.
+    pub fn refresh_status(&mut self, now: i64) {
+        let s = &self.status;
+        let snapshot = StatusSnapshot {
+            statuses: s
+                .from_files
+                .iter()
+                .chain(&s.from_endpoint)
+                .cloned()
+                .collect(),
+            now,
+            problems: s.file_problems.clone(),
+            endpoint_down: s.endpoint_down.clone(),
+        };
+        self.ws.set_status(snapshot);
+    }
+
+    /// The deployment decision for a PRP from the evidence read, as of `now`. Evidence older
+    /// than the PRP's last saved change is stale.
+    pub fn gate_report(&self, path: &str, now: i64) -> Option<GateReport> {
+        let a = self.analyzed(path)?;
+        if a.doc.kind != DocKind::Prp {
+            return None;
+        }
+        let saved = modified_seconds(&self.root.join(path));
+        Some(
+            gates::evaluate(
+                &a.doc,
+                &a.text,
+                &self.ws,
+                &self.config,
+                &self.artifacts,
+                saved,
+            )
+            .at(now),
+        )
+    }
+
+    /// Stores the gate reports of these PRPs where the rules read them (checklist findings).
+    pub fn update_gate_reports(&mut self, paths: &[String], now: i64) {
+        for path in paths {
+            match self.gate_report(path, now) {
+                Some(report) => self.ws.set_gate_report(path, report),
+                None => {
+                    self.ws.remove_gate_report(path);
+                }
+            }
+        }
+    }
+
+    /// Files the evidence comes from, with their modification times: what the watcher
+    /// compares to notice a change.
+    pub fn evidence_stamp(&self) -> Vec<(String, i64)> {
+        let artifacts = self.artifacts.iter().map(|a| (a.path.clone(), a.modified));
+        let status = self
+            .status
+            .from_files
+            .iter()
+            .map(|s| (s.source.clone(), s.reported_at.unwrap_or(0)));
+        let mut stamp: Vec<(String, i64)> = artifacts.chain(status).collect();
+        stamp.sort();
+        stamp
+    }
+
+    /// Whether a workspace file is evidence: a gate artifact or an agent status file.
+    pub fn is_evidence(&self, path: &str) -> bool {
+        let status_files = globset::Glob::new(&StatusSettings::of(&self.config).files)
+            .map(|g| g.compile_matcher());
+        gates::is_artifact(&self.config, path) || status_files.is_ok_and(|m| m.is_match(path))
+    }
+
+    /// Documents whose findings follow the evidence: open PRPs (gate checklist findings)
+    /// and every document that assigns work to an agent or mentions one (agent alerts).
+    pub fn evidence_dependents(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .ws
+            .documents()
+            .filter(|(p, f)| {
+                !f.assigned_agents.is_empty()
+                    || f.kind == DocKind::TaskBoard
+                    || (f.kind == DocKind::Prp && self.open.contains_key(*p))
+            })
+            .map(|(p, _)| p.clone())
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Re-reads the evidence and the gate reports of the open PRPs.
+    pub fn refresh_evidence(&mut self, now: i64) {
+        self.read_evidence(now);
+        let open_prps: Vec<String> = self
+            .open
+            .iter()
+            .filter(|(_, a)| a.doc.kind == DocKind::Prp)
+            .map(|(p, _)| p.clone())
+            .collect();
+        self.update_gate_reports(&open_prps, now);
+    }
+}
+
+/// A status file that cannot be read: the agent's alerts go without it.
+pub(super) fn status_file_problem(message: &str) -> prp_analysis::Diagnostic {
+    prp_analysis::Diagnostic {
+        rule: prp_analysis::Rule::InvalidArtifact,
+        severity: prp_analysis::Rule::InvalidArtifact.default_severity(),
+        span: 0..0,
+        message: format!(
+            "agent status file: {message}; this agent's status is unknown until the file is fixed"
+        ),
+        related: Vec::new(),
+        hint: None,
+    }
+}
+
+/// Two configurations disagree on a threshold.
+pub(super) fn config_conflict(message: &str) -> prp_analysis::Diagnostic {
+    prp_analysis::Diagnostic {
+        rule: prp_analysis::Rule::ConfigConflict,
+        severity: prp_analysis::Rule::ConfigConflict.default_severity(),
+        span: 0..0,
+        message: message.to_string(),
+        related: Vec::new(),
+        hint: None,
+    }
+}
