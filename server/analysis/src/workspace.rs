@@ -56,11 +56,31 @@ pub struct AgentFacts {
 
 impl DocFacts {
     /// The facts other documents' rules read: whether it is a PRP (stale paths, unknown
-    /// PRPs), its number (duplicates) and the agent it defines (unknown agents). Nothing
-    /// else of one document changes another's findings; `dependents` and the check-only
-    /// index rely on this.
-    pub fn seen_by_others(&self) -> (DocKind, Option<&PrpNumber>, Option<&AgentFacts>) {
-        (self.kind, self.number.as_ref(), self.agent.as_ref())
+    /// PRPs), its number (duplicates), the agent it defines (unknown agents) and the open
+    /// tasks it gives each agent (the workload behind agent-idle and agent-overloaded).
+    /// Nothing else of one document changes another's findings; `dependents` relies on this.
+    pub fn seen_by_others(&self) -> (DocKind, Option<&PrpNumber>, Option<&AgentFacts>, Vec<&str>) {
+        (
+            self.kind,
+            self.number.as_ref(),
+            self.agent.as_ref(),
+            self.open_assignments(),
+        )
+    }
+
+    /// Assignees of the open tasks, sorted (what this document adds to the workload).
+    fn open_assignments(&self) -> Vec<&str> {
+        if self.lifecycle == Lifecycle::Finished {
+            return Vec::new();
+        }
+        let mut open: Vec<&str> = self
+            .tasks
+            .iter()
+            .filter(|t| !t.done)
+            .filter_map(|t| t.assignee.as_deref())
+            .collect();
+        open.sort_unstable();
+        open
     }
 
     pub fn of(doc: &Document) -> DocFacts {
@@ -160,6 +180,9 @@ pub struct Workspace {
     gate_reports: HashMap<String, crate::gates::GateReport>,
     /// What the orchestrator last reported of its agents; `None` until the owner reads it.
     status: Option<StatusSnapshot>,
+    /// Open tasks per agent, computed on first use after a change (every document's
+    /// alerts read it, so it must not be recounted per document).
+    workload: std::sync::OnceLock<HashMap<String, usize>>,
 }
 
 /// The `PRPs` folder a PRP belongs to: numbers are unique within it.
@@ -228,6 +251,7 @@ impl Workspace {
 
     /// Stores a document's facts; returns the previous facts.
     pub fn update_document(&mut self, path: &str, facts: DocFacts) -> Option<DocFacts> {
+        self.workload = std::sync::OnceLock::new();
         let old = self.remove_document(path);
         if let Some(n) = &facts.number {
             self.numbers
@@ -246,6 +270,7 @@ impl Workspace {
     }
 
     pub fn remove_document(&mut self, path: &str) -> Option<DocFacts> {
+        self.workload = std::sync::OnceLock::new();
         let old = self.docs.remove(path)?;
         if let Some(n) = &old.number {
             let key = (prp_namespace(path), n.clone());
@@ -293,6 +318,11 @@ impl Workspace {
         self.status = Some(snapshot);
     }
 
+    /// The workspace has no agent status source: no agent alerts.
+    pub fn clear_status(&mut self) {
+        self.status = None;
+    }
+
     pub fn status(&self) -> Option<&StatusSnapshot> {
         self.status.as_ref()
     }
@@ -308,6 +338,25 @@ impl Workspace {
 
     pub fn remove_gate_report(&mut self, path: &str) -> Option<crate::gates::GateReport> {
         self.gate_reports.remove(path)
+    }
+
+    /// Open tasks per agent (normalized id) across the workspace's unfinished documents.
+    pub fn workload(&self) -> &HashMap<String, usize> {
+        self.workload.get_or_init(|| {
+            let mut load: HashMap<String, usize> = HashMap::new();
+            for facts in self
+                .docs
+                .values()
+                .filter(|f| f.lifecycle != Lifecycle::Finished)
+            {
+                for t in facts.tasks.iter().filter(|t| !t.done) {
+                    if let Some(agent) = &t.assignee {
+                        *load.entry(agent.clone()).or_default() += 1;
+                    }
+                }
+            }
+            load
+        })
     }
 
     pub fn facts(&self, path: &str) -> Option<&DocFacts> {
@@ -449,8 +498,12 @@ impl Workspace {
                 out.extend(self.prps_numbered(path, n).into_iter().map(str::to_string));
             }
         }
-        let agents_changed =
-            old.and_then(|f| f.agent.as_ref()) != new.and_then(|f| f.agent.as_ref());
+        // A new agent definition or a changed workload concerns every document that
+        // assigns work (unknown-agent, agent-idle, agent-overloaded).
+        let agents_changed = old.and_then(|f| f.agent.as_ref())
+            != new.and_then(|f| f.agent.as_ref())
+            || old.map(DocFacts::open_assignments).unwrap_or_default()
+                != new.map(DocFacts::open_assignments).unwrap_or_default();
         let kind_changed = old.map(|f| f.kind) != new.map(|f| f.kind);
         for (p, f) in &self.docs {
             if f.referenced_names.contains(name)

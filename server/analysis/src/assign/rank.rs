@@ -447,18 +447,7 @@ fn task_modules(doc: &Document, text: &str, own_lower: &str, config: &Config) ->
 
 /// Open tasks per agent (normalized id) across the workspace's active documents.
 pub fn workload(ws: &Workspace) -> HashMap<String, usize> {
-    let mut load: HashMap<String, usize> = HashMap::new();
-    for (_, facts) in ws.documents() {
-        if facts.lifecycle == Lifecycle::Finished {
-            continue;
-        }
-        for t in &facts.tasks {
-            if let (Some(agent), false) = (&t.assignee, t.done) {
-                *load.entry(agent.clone()).or_default() += 1;
-            }
-        }
-    }
-    load
+    ws.workload().clone()
 }
 
 /// [`workload`], the task being assigned left out (re-assigning it frees its agent).

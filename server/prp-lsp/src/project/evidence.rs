@@ -21,6 +21,15 @@ pub struct StatusSources {
 }
 
 impl Project {
+    /// Whether the workspace reports agent status at all: status files (readable or not)
+    /// or a monitoring endpoint.
+    pub fn has_status_sources(&self) -> bool {
+        let s = &self.status;
+        !s.from_files.is_empty()
+            || !s.file_problems.is_empty()
+            || StatusSettings::of(&self.config).url.is_some()
+    }
+
     /// Reads the evidence files of the quality gates and the agent status files, then
     /// refreshes the status snapshot as of `now`. Report folders are usually git-ignored,
     /// so this walk does not honour `.gitignore` (it still skips dependency and build folders).
@@ -86,6 +95,10 @@ impl Project {
 
     /// Rebuilds the status snapshot the rules read from the last files and endpoint answer.
     pub fn refresh_status(&mut self, now: i64) {
+        if !self.has_status_sources() {
+            self.ws.clear_status();
+            return;
+        }
         let s = &self.status;
         let snapshot = StatusSnapshot {
             statuses: s

@@ -115,10 +115,12 @@ impl Project {
         Project::load_with(root, IndexDepth::Full)
     }
 
-    /// Reads the configuration and indexes what `check` needs: the rules read only the kind,
-    /// number and agent definition of other documents, so PRPs and task boards are indexed
-    /// from the head of the file (where numbers and ids are) and only agent files in full.
-    /// Each document is then parsed once more, in full, when it is checked.
+    /// Reads the configuration and indexes what `check` needs: without agent status, the
+    /// rules read only the kind, number and agent definition of other documents, so PRPs
+    /// and task boards are indexed from the head of the file (where numbers and ids are)
+    /// and only agent files in full; with agent status, workload alerts count every
+    /// document's tasks, so everything is indexed in full. Each document is then parsed once
+    /// more, in full, when it is checked.
     pub fn load_for_check(root: &Path) -> std::io::Result<Project> {
         Project::load_with(root, IndexDepth::ForCheck)
     }
@@ -139,8 +141,15 @@ impl Project {
             .into_iter()
             .filter(|f| project.is_candidate(f))
             .collect();
-        project.index_from_disk(&documents, depth);
+        // Evidence first: agent status decides how much of each document to index.
         project.read_evidence(now_seconds());
+        let depth = if project.has_status_sources() {
+            IndexDepth::Full
+        } else {
+            depth
+        };
+        project.index_from_disk(&documents, depth);
+        project.refresh_status(now_seconds());
         Ok(project)
     }
 
