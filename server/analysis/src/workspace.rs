@@ -199,6 +199,15 @@ impl Workspace {
         Self::default()
     }
 
+    /// A workspace that knows these files exist (and nothing of their content).
+    pub fn with_files<'a>(files: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut ws = Self::default();
+        for f in files {
+            ws.add_file(f);
+        }
+        ws
+    }
+
     /// Records that a file exists (any file, not only Markdown).
     pub fn add_file(&mut self, path: &str) {
         if !self.files.insert(path.to_string()) {
@@ -542,11 +551,7 @@ mod tests {
     use super::*;
 
     fn ws(files: &[&str]) -> Workspace {
-        let mut w = Workspace::new();
-        for f in files {
-            w.add_file(f);
-        }
-        w
+        Workspace::with_files(files.iter().copied())
     }
 
     #[test]

@@ -158,11 +158,7 @@ mod tests {
     use super::*;
 
     fn ws(files: &[&str]) -> Workspace {
-        let mut w = Workspace::new();
-        for f in files {
-            w.add_file(f);
-        }
-        w
+        Workspace::with_files(files.iter().copied())
     }
 
     #[test]
