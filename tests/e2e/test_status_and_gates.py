@@ -1,0 +1,545 @@
+"""Agent status and quality gates in the editor, on a copy of examples/workspace: the deploy
+lens of each PRP and the gate report behind it, the board lenses of TASK.md, agent hovers and
+alerts where agents are assigned, gate findings on the pre-deployment checklist, live
+updates (watched files for VS Code, the server's own check for Neovim) and bad evidence.
+
+The copied workspace gets the modification times of a real run (evidence.age_workspace):
+reports newer than every PRP, status files written 2 h 5 min ago."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from evidence import (
+    E2E,
+    E2E_ITEM,
+    JEST_E2E_TWO_FAILURES,
+    PRP_BLOCKED,
+    PRP_READY,
+    STATUS,
+    STATUS_AGE,
+    TASK,
+    age_workspace,
+    example_text,
+    frontend_busy,
+    hover_text,
+    lens_titles,
+    lenses,
+    line_of,
+    prp006_with_e2e_item,
+    relative,
+    rewrite,
+    status_json,
+)
+from helpers import (
+    EXPECTED,
+    code_of,
+    codes,
+    open_doc,
+    pull,
+    pull_until,
+    pull_workspace,
+    req,
+    today_utc,
+    wait_published,
+    wait_until,
+    watched,
+)
+
+LIVE = 3.0
+"""Seconds within which a change on disk must show: the issue asks for one second; the
+server checks once a second, so three leave room for a loaded machine."""
+
+
+@pytest.fixture
+def workspace(workspace):
+    age_workspace(workspace)
+    return workspace
+
+
+def at_line(diagnostics, code: str) -> list[int]:
+    return sorted(d.range.start.line for d in diagnostics if code_of(d) == code)
+
+
+def expected_lines(path: str, code: str) -> list[int]:
+    """0-based lines of EXPECTED.md's findings of `code` in `path`."""
+    return sorted(line - 1 for p, line, c in EXPECTED if p == path and c == code)
+
+
+# --- 1. code lenses and the gate report ----------------------------------------------------
+
+
+@pytest.mark.workspace("example")
+async def test_deploy_lens_ready_and_blocked(vscode: LanguageClient):
+    ready = open_doc(vscode, vscode.root / PRP_READY)
+    blocked = open_doc(vscode, vscode.root / PRP_BLOCKED)
+
+    [lens] = await lenses(vscode, ready)
+    assert lens.range.start.line == 0
+    assert lens.command.title == "Deploy: ready"
+    assert lens.command.command == "prp.showGateReport"
+    assert list(lens.command.arguments) == [ready]
+
+    [lens] = await lenses(vscode, blocked)
+    assert lens.range.start.line == 0
+    # EXPECTED.md: "Deploy: blocked — 4 tasks open, no code review".
+    assert lens.command.title == "Deploy: blocked — 4 tasks open, no code review"
+    assert lens.command.command == "prp.showGateReport"
+    assert list(lens.command.arguments) == [blocked]
+    assert "prp.showGateReport" in vscode.init_result.capabilities.execute_command_provider.commands
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="server bug: prp.showGateReport is advertised in executeCommandProvider and is the "
+    "command of every deploy lens, but commands.rs `prepare` has no case for it: executing it "
+    "answers `unknown command prp.showGateReport` (InvalidParams) and shows nothing",
+)
+@pytest.mark.workspace("example")
+async def test_show_gate_report_command_returns_the_markdown_report(vscode: LanguageClient):
+    blocked = open_doc(vscode, vscode.root / PRP_BLOCKED)
+    [lens] = await lenses(vscode, blocked)
+    shown = len(vscode.messages)
+    result = await req(
+        vscode.workspace_execute_command_async(
+            types.ExecuteCommandParams(
+                command=lens.command.command, arguments=lens.command.arguments
+            )
+        )
+    )
+    # The report itself, as a string or inside an object.
+    texts = [result] if isinstance(result, str) else [
+        v for v in (result or {}).values() if isinstance(v, str)
+    ]
+    report = next((t for t in texts if "Deployment gates" in t), None)
+    assert report is not None, result
+    assert f"# Deployment gates: `{PRP_BLOCKED}`" in report
+    assert "**Deploy: blocked — 4 tasks open, no code review**" in report
+    assert "| Gate | Result | Detail | Evidence |" in report
+    assert re.search(r"\| tasks \| FAIL \| 4 of 4 tasks and criteria open \|", report)
+    assert re.search(r"\| e2e tests \| pass \| 5 tests, 0 failures \| `reports/e2e\.xml` \(10 min old\) \|", report)
+    # ... and the user sees it: a message (or a document shown) naming the decision.
+    await wait_until(
+        lambda: any("Deploy: blocked" in m.message for m in vscode.messages[shown:]),
+        "a message with the gate decision",
+    )
+
+
+@pytest.mark.workspace("example")
+@pytest.mark.files(
+    {
+        # A PRP finished today: it counts in the latest of the four weeks.
+        "PRPs/archive/PRP-011-session-timeout.md": f"""# PRP-011: Session Timeout
+
+**Status**: Complete
+**Completed**: {today_utc()}
+
+## Goal
+
+Sign users out after 30 idle minutes.
+
+## Why
+
+- Shared office machines stay signed in.
+
+## What
+
+An idle timer in the app shell.
+
+### Success Criteria
+
+- [x] Idle users are signed out after 30 minutes
+"""
+    }
+)
+async def test_task_board_lenses(vscode: LanguageClient):
+    doc = open_doc(vscode, vscode.root / TASK)
+    found = await lenses(vscode, doc)
+    assert all(lens.range.start.line == 0 for lens in found)
+    titles = [lens.command.title for lens in found]
+    assert len(titles) == 2, titles
+    # Open board items: backend lines 7, 21, 25; frontend 10, 35; integration 12;
+    # database 18; eight without an agent (the Task Format example does not count).
+    assert titles[0] == (
+        "open tasks per agent: backend 3, frontend 2, database 1, integration 1, unassigned 8"
+    )
+    m = re.fullmatch(
+        r"PRPs finished per week \(last 4, oldest first\): (\d+), (\d+), (\d+), (\d+)",
+        titles[1],
+    )
+    assert m, titles[1]
+    weeks = [int(n) for n in m.groups()]
+    assert weeks[3] >= 1, "the PRP finished today is not in the latest week"
+    # Four finished PRPs exist (three archived in the sample, one added).
+    assert sum(weeks) <= 4
+
+
+# --- 2. agent status in the editor ---------------------------------------------------------
+
+
+@pytest.mark.workspace("example")
+async def test_hover_on_a_stuck_agent_assignment(vscode: LanguageClient):
+    path = vscode.root / PRP_BLOCKED
+    text = path.read_text(encoding="utf-8")
+    doc = open_doc(vscode, path, text)
+    line = line_of(text, "**Assigned to**: frontend")
+    value = await hover_text(vscode, doc, (line, len("**Assigned to**: ") + 2))
+    assert "**Agent `frontend`**: stuck" in value, value
+    assert re.search(r"- Current task: PRP-002 Task 2: Widget grid, for \S", value), value
+    # No reported rate: 1 failed of 32 finished.
+    assert "- Error rate: 3.1%, 1 of 32 tasks failed (warning at 5%, error at 10%)" in value
+    assert "- Health: 58/100" in value
+    # PRP-002 Task 3 and two TASK.md items.
+    assert "- Open tasks across the workspace: 3" in value
+    # The status file was written 2 h 5 min ago (its last activity is older).
+    assert (
+        f"- Last report: {relative(STATUS_AGE)}, from `{STATUS}/frontend.json`" in value
+    ), value
+    assert "⚠ `agent-stuck`: agent `frontend` reports itself stuck on PRP-002 Task 2" in value
+
+
+@pytest.mark.workspace("example")
+async def test_agent_alerts_where_expected(vscode: LanguageClient):
+    report = await pull_workspace(vscode)
+    for path in (PRP_BLOCKED, TASK):
+        items = report[(vscode.root / path).as_uri()]
+        text = (vscode.root / path).read_text(encoding="utf-8")
+        for code in ("agent-stuck", "agent-error-rate"):
+            assert at_line(items, code) == expected_lines(path, code), (path, code)
+        for d in items:
+            if code_of(d) == "agent-stuck":
+                line = text.splitlines()[d.range.start.line]
+                # On the agent's name, saying why.
+                assert line[d.range.start.character : d.range.end.character].lstrip("@") == "frontend"
+                assert "stuck on PRP-002 Task 2: Widget grid" in d.message
+                assert d.severity is not None
+            if code_of(d) == "agent-error-rate":
+                assert "12%" in d.message and "10% error threshold" in d.message, d.message
+    assert expected_lines(TASK, "agent-stuck") == [9, 34]
+    assert expected_lines(TASK, "agent-error-rate") == [12]
+    assert expected_lines(PRP_BLOCKED, "agent-stuck") == [50]
+
+
+@pytest.mark.workspace("example")
+async def test_agent_alerts_pushed_to_neovim(nvim: LanguageClient):
+    for path in (PRP_BLOCKED, TASK):
+        doc = (nvim.root / path).as_uri()
+        published = await wait_published(
+            nvim, doc, predicate=lambda ds: "agent-stuck" in codes(ds)
+        )
+        items = list(published.diagnostics)
+        for code in ("agent-stuck", "agent-error-rate"):
+            assert at_line(items, code) == expected_lines(path, code), (path, code)
+
+
+@pytest.mark.workspace("example")
+@pytest.mark.files({PRP_READY: prp006_with_e2e_item()})
+async def test_hover_on_a_gate_item_shows_the_evidence(vscode: LanguageClient):
+    path = vscode.root / PRP_READY
+    text = path.read_text(encoding="utf-8")
+    doc = open_doc(vscode, path, text)
+    value = await hover_text(vscode, doc, (line_of(text, E2E_ITEM), 8))
+    assert "**e2e tests**: pass — 5 tests, 0 failures" in value, value
+    assert f"- `{E2E}`" in value
+    assert "- evidence from 10 min ago" in value
+
+
+# --- 3. live updates -----------------------------------------------------------------------
+
+
+def failing_e2e(items) -> list[types.Diagnostic]:
+    return [d for d in items if code_of(d) == "gate-failing"]
+
+
+@pytest.mark.workspace("example")
+@pytest.mark.files({PRP_READY: prp006_with_e2e_item()})
+async def test_live_junit_change_through_watched_files(vscode: LanguageClient):
+    """VS Code: the editor's watcher reports the new JUnit file; the server asks for fresh
+    lenses and diagnostics."""
+    assert any(
+        r.method == "workspace/didChangeWatchedFiles" for r in vscode.registrations
+    ), "no file watchers registered"
+    path = vscode.root / PRP_READY
+    text = path.read_text(encoding="utf-8")
+    doc = open_doc(vscode, path, text)
+    assert await lens_titles(vscode, doc) == ["Deploy: ready"]
+    assert failing_e2e(await pull(vscode, doc)) == []
+
+    lens_refreshes = vscode.code_lens_refresh_count
+    diagnostic_refreshes = vscode.diagnostic_refresh_count
+    report = vscode.root / E2E
+    rewrite(report, JEST_E2E_TWO_FAILURES)
+    watched(vscode, (report, types.FileChangeType.Changed))
+    await wait_until(
+        lambda: vscode.code_lens_refresh_count > lens_refreshes,
+        "workspace/codeLens/refresh",
+        timeout=LIVE,
+    )
+    assert await lens_titles(vscode, doc) == ["Deploy: blocked — 2 e2e failures"]
+    await wait_until(
+        lambda: vscode.diagnostic_refresh_count > diagnostic_refreshes,
+        "workspace/diagnostic/refresh",
+        timeout=LIVE,
+    )
+    [d] = failing_e2e(await pull(vscode, doc))
+    assert d.range.start.line == line_of(text, E2E_ITEM)
+    assert d.severity == types.DiagnosticSeverity.Error
+    assert "e2e tests: 2 failures" in d.message, d.message
+    assert "ticked but its gate fails" in d.message
+
+
+@pytest.mark.workspace("example")
+@pytest.mark.files({PRP_READY: prp006_with_e2e_item()})
+async def test_live_junit_change_without_client_watchers(nvim: LanguageClient):
+    """Neovim registers no watchers: the server's own check notices the file within
+    seconds, with no notification from the client."""
+    assert not nvim.registrations
+    path = vscode_path = nvim.root / PRP_READY
+    text = path.read_text(encoding="utf-8")
+    doc = open_doc(nvim, vscode_path, text)
+    assert await lens_titles(nvim, doc) == ["Deploy: ready"]
+    seen = len(nvim.published)
+    rewrite(nvim.root / E2E, JEST_E2E_TWO_FAILURES)
+    changed = time.monotonic()
+    published = await wait_published(
+        nvim, doc, after=seen, predicate=lambda ds: bool(failing_e2e(ds)),
+        what="gate-failing pushed for PRP-006", timeout=LIVE,
+    )
+    assert published.version == 1
+    [d] = failing_e2e(published.diagnostics)
+    assert d.range.start.line == line_of(text, E2E_ITEM)
+    # The lens follows (Neovim asks again; it has no refresh support).
+    assert await lens_titles(nvim, doc) == ["Deploy: blocked — 2 e2e failures"]
+    assert time.monotonic() - changed < LIVE
+
+
+@pytest.mark.workspace("example")
+async def test_live_status_change_through_watched_files(vscode: LanguageClient):
+    task = (vscode.root / TASK).as_uri()
+    assert at_line(await pull(vscode, task), "agent-stuck") == [9, 34]
+    refreshes = vscode.diagnostic_refresh_count
+    status = vscode.root / STATUS / "frontend.json"
+    rewrite(status, frontend_busy())
+    watched(vscode, (status, types.FileChangeType.Changed))
+    await wait_until(
+        lambda: vscode.diagnostic_refresh_count > refreshes,
+        "workspace/diagnostic/refresh",
+        timeout=LIVE,
+    )
+    items = await pull(vscode, task)
+    assert "agent-stuck" not in codes(items)
+    # integration's alert is untouched.
+    assert at_line(items, "agent-error-rate") == [12]
+    prp = (vscode.root / PRP_BLOCKED).as_uri()
+    assert "agent-stuck" not in codes(await pull(vscode, prp))
+
+
+@pytest.mark.workspace("example")
+async def test_live_status_change_without_client_watchers(nvim: LanguageClient):
+    task = (nvim.root / TASK).as_uri()
+    await wait_published(nvim, task, predicate=lambda ds: "agent-stuck" in codes(ds))
+    seen = len(nvim.published)
+    rewrite(nvim.root / STATUS / "frontend.json", frontend_busy())
+    published = await wait_published(
+        nvim, task, after=seen, predicate=lambda ds: "agent-stuck" not in codes(ds),
+        what="TASK.md without agent-stuck", timeout=LIVE,
+    )
+    assert at_line(published.diagnostics, "agent-error-rate") == [12]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="server bug: the gate report of a PRP is stored (Project::update_gate_reports) only "
+    "when the evidence is re-read, not when the PRP is opened or edited: a ticked item whose "
+    "gate already fails shows no gate-failing until some evidence file changes or the 10 s "
+    "re-walk runs",
+)
+@pytest.mark.workspace("example")
+@pytest.mark.files({PRP_READY: prp006_with_e2e_item(), E2E: JEST_E2E_TWO_FAILURES})
+async def test_gate_failing_when_the_prp_is_opened(vscode: LanguageClient):
+    path = vscode.root / PRP_READY
+    text = path.read_text(encoding="utf-8")
+    doc = open_doc(vscode, path, text)
+    assert await lens_titles(vscode, doc) == ["Deploy: blocked — 2 e2e failures"]
+    [d] = failing_e2e(await pull(vscode, doc))
+    assert d.range.start.line == line_of(text, E2E_ITEM)
+
+
+# --- 5. bad input --------------------------------------------------------------------------
+
+# pytest writes its JUnit file on one line; a run killed while writing leaves it cut short.
+_INTEGRATION = example_text("reports/integration.xml")
+TRUNCATED_JUNIT = _INTEGRATION[: _INTEGRATION.index('<testcase classname="tests.integration.test_db"')]
+BROKEN_SARIF = '{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "Semgrep OSS"}}, "results": [\n'
+BAD_TIME = status_json(
+    "backend", "busy", current_task="PRP-002 Task 1: Widget data API",
+    last_activity="27/11/2026 10:20", tasks_completed=48, tasks_failed=1,
+)
+BAD_JSON = '{\n  "id": "database",\n  "state": "busy",\n  "current_task": "PRP-01 Task 1'
+
+
+@pytest.mark.workspace("example")
+@pytest.mark.files(
+    {
+        "reports/integration.xml": TRUNCATED_JUNIT,
+        "reports/security.sarif": BROKEN_SARIF,
+        f"{STATUS}/backend.json": BAD_TIME,
+        f"{STATUS}/database.json": BAD_JSON,
+    }
+)
+async def test_bad_evidence_is_reported_on_its_file(vscode: LanguageClient):
+    report = await pull_workspace(vscode)
+
+    def only_finding(rel: str) -> types.Diagnostic:
+        items = report.get((vscode.root / rel).as_uri())
+        assert items, f"no findings on {rel}"
+        assert codes(items) == ["invalid-artifact"], (rel, codes(items))
+        return items[0]
+
+    junit = only_finding("reports/integration.xml")
+    assert "ends inside <testsuite> (truncated XML)" in junit.message, junit.message
+    sarif = only_finding("reports/security.sarif")
+    assert "SARIF" in sarif.message, sarif.message
+    bad_time = only_finding(f"{STATUS}/backend.json")
+    assert "`last_activity`" in bad_time.message and "RFC 3339" in bad_time.message
+    assert "27/11/2026 10:20" in bad_time.message
+    bad_json = only_finding(f"{STATUS}/database.json")
+    assert "not valid JSON" in bad_json.message, bad_json.message
+    for d in (junit, sarif, bad_time, bad_json):
+        assert d.severity == types.DiagnosticSeverity.Error
+
+    # The rest keeps working: frontend and integration alerts, every other finding.
+    task = report[(vscode.root / TASK).as_uri()]
+    assert at_line(task, "agent-stuck") == [9, 34]
+    assert at_line(task, "agent-error-rate") == [12]
+    found = {
+        (uri[len(vscode.root.as_uri()) + 1 :], d.range.start.line + 1, code_of(d))
+        for uri, items in report.items()
+        for d in items
+        if code_of(d) != "invalid-artifact"
+    }
+    assert found == set(EXPECTED)
+    # Lenses: the unreadable evidence blocks PRP-006 by name; the rest of it still passes.
+    ready = open_doc(vscode, vscode.root / PRP_READY)
+    assert await lens_titles(vscode, ready) == [
+        "Deploy: blocked — integration tests evidence unreadable, security evidence unreadable"
+    ]
+    # An agent whose file is broken has no status; the others keep theirs.
+    prp = vscode.root / PRP_BLOCKED
+    text = prp.read_text(encoding="utf-8")
+    doc = open_doc(vscode, prp, text)
+    backend = await hover_text(vscode, doc, (line_of(text, "**Assigned to**: backend"), 19))
+    assert "**Agent `backend`**: no status report" in backend, backend
+    frontend = await hover_text(vscode, doc, (line_of(text, "**Assigned to**: frontend"), 19))
+    assert "**Agent `frontend`**: stuck" in frontend
+
+
+@pytest.mark.workspace("example")
+async def test_evidence_broken_and_fixed_while_running(vscode: LanguageClient):
+    """A JUnit file cut short by a crashed run, then rewritten whole: the finding on the file
+    comes and goes with the watched-file events."""
+    report = vscode.root / E2E
+    uri = report.as_uri()
+    good = report.read_text(encoding="utf-8")
+    refreshes = vscode.diagnostic_refresh_count
+    rewrite(report, good[: good.index("<testsuite name=\"profile")])
+    watched(vscode, (report, types.FileChangeType.Changed))
+    await wait_until(
+        lambda: vscode.diagnostic_refresh_count > refreshes, "diagnostic refresh", timeout=LIVE
+    )
+    assert codes((await pull_workspace(vscode)).get(uri, [])) == ["invalid-artifact"]
+    refreshes = vscode.diagnostic_refresh_count
+    rewrite(report, good)
+    watched(vscode, (report, types.FileChangeType.Changed))
+    await wait_until(
+        lambda: vscode.diagnostic_refresh_count > refreshes, "diagnostic refresh", timeout=LIVE
+    )
+    assert (await pull_workspace(vscode)).get(uri, []) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="server bug: after the evidence changes, a push client gets diagnostics only for "
+    "the documents that depend on it (Project::evidence_dependents); the evidence file itself "
+    "is not republished, so an invalid-artifact finding on a JUnit/SARIF/status file that "
+    "breaks while the server runs never reaches Neovim (nor is it cleared when fixed)",
+)
+@pytest.mark.workspace("example")
+async def test_evidence_broken_while_running_is_pushed(nvim: LanguageClient):
+    report = nvim.root / E2E
+    good = report.read_text(encoding="utf-8")
+    seen = len(nvim.published)
+    rewrite(report, good[: good.index("<testsuite name=\"profile")])
+    await wait_published(
+        nvim, report.as_uri(), after=seen,
+        predicate=lambda ds: codes(ds) == ["invalid-artifact"], timeout=LIVE,
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="server bug: the one-second check compares modification times of the evidence it "
+    "read successfully (Project::evidence_stamp lists artifacts and readable status files "
+    "only); a malformed status file is not in that list, so fixing it on disk is noticed "
+    "only by the 10 s re-walk, not within a second, by clients without file watchers",
+)
+@pytest.mark.workspace("example")
+@pytest.mark.files({f"{STATUS}/frontend.json": BAD_JSON.replace("database", "frontend")})
+async def test_malformed_status_file_fixed_without_client_watchers(nvim: LanguageClient):
+    task = (nvim.root / TASK).as_uri()
+    await wait_published(nvim, task, predicate=lambda ds: "agent-error-rate" in codes(ds))
+    assert not any(
+        "agent-stuck" in codes(p.diagnostics) for p in nvim.published if p.uri == task
+    )
+    seen = len(nvim.published)
+    rewrite(nvim.root / STATUS / "frontend.json", example_text(f"{STATUS}/frontend.json"))
+    await wait_published(
+        nvim, task, after=seen, predicate=lambda ds: "agent-stuck" in codes(ds),
+        what="agent-stuck once frontend.json is fixed", timeout=LIVE,
+    )
+
+
+ORCHESTRATOR_TOML = """orchestrator-config = "orchestrator.json"
+
+[rules]
+template-placeholder = "warning"
+
+[agents]
+directories = ["agent_contexts"]
+
+[status]
+stale-after = 315360000
+
+[gates]
+coverage-threshold = 0.85
+"""
+ORCHESTRATOR_JSON = """{
+  "agents": {
+    "backend": {"enabled": true, "max_concurrent": 3, "context_file": "agent_contexts/backend_agent.md"},
+    "frontend": {"enabled": true, "max_concurrent": 3, "context_file": "agent_contexts/frontend_agent.md"},
+    "database": {"enabled": true, "max_concurrent": 2, "context_file": "agent_contexts/database_agent.md"},
+    "integration": {"enabled": true, "max_concurrent": 2, "context_file": "agent_contexts/integration_agent.md"}
+  },
+  "quality_gates": {"code_coverage_threshold": 90}
+}
+"""
+
+
+@pytest.mark.workspace("example")
+@pytest.mark.files({"prp-lsp.toml": ORCHESTRATOR_TOML, "orchestrator.json": ORCHESTRATOR_JSON})
+async def test_config_conflict_on_coverage_threshold(vscode: LanguageClient):
+    report = await pull_workspace(vscode)
+    items = report.get((vscode.root / "prp-lsp.toml").as_uri(), [])
+    conflicts = [d for d in items if code_of(d) == "config-conflict"]
+    assert len(conflicts) == 1, codes(items)
+    message = conflicts[0].message
+    assert "[gates] coverage-threshold is 85% in prp-lsp.toml" in message, message
+    assert "`quality_gates.code_coverage_threshold` is 90% in orchestrator.json" in message
+    # prp-lsp.toml's value is the one in effect; the rest works as before.
+    task = report[(vscode.root / TASK).as_uri()]
+    assert at_line(task, "agent-stuck") == [9, 34]
