@@ -252,7 +252,7 @@ fn task_board_captures() {
         inline_captures(&doc),
         pairs(&[
             ("label.prp.agent", "`@backend`"),
-            ("number.prp.date", "`2026-12-01`"),
+            ("constant.numeric.prp.date", "`2026-12-01`"),
             ("label.prp.key", "**Assigned to**"),
         ])
     );
@@ -355,4 +355,52 @@ fn library_constants_are_the_files() {
         prp_grammars::MARKDOWN_INLINE_HIGHLIGHTS,
         fs::read_to_string(root().join("queries/markdown_inline/highlights.scm")).unwrap()
     );
+}
+
+/// Every capture name (bar `_` helpers) extends a name both Neovim (nvim-treesitter) and
+/// Helix themes colour, so it falls back to a visible colour in either editor.
+#[test]
+fn capture_names_are_portable() {
+    const SHARED: &[&str] = &[
+        "markup.list.checked",
+        "markup.list.unchecked",
+        "markup.raw.block",
+        "markup.heading",
+        "constant.numeric",
+        "constant",
+        "string.special.path",
+        "label",
+    ];
+    for (lang, path) in query_files() {
+        let source = fs::read_to_string(&path).unwrap();
+        let query = Query::new(&language_for(&lang).unwrap(), &source).unwrap();
+        for name in query.capture_names() {
+            if name.starts_with('_') {
+                continue;
+            }
+            assert!(
+                SHARED
+                    .iter()
+                    .any(|base| *name == *base || name.starts_with(&format!("{base}."))),
+                "{}: @{name} is not under a capture both Neovim and Helix know",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn readme_documents_every_capture() {
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    for (lang, path) in query_files() {
+        let source = fs::read_to_string(&path).unwrap();
+        let query = Query::new(&language_for(&lang).unwrap(), &source).unwrap();
+        for name in query.capture_names() {
+            assert!(
+                readme.contains(&format!("@{name}")),
+                "grammars/README.md does not mention @{name} ({})",
+                path.display()
+            );
+        }
+    }
 }

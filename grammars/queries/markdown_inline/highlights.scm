@@ -51,5 +51,5 @@
 ((code_span) @label.prp.agent
   (#match? @label.prp.agent "^`@[A-Za-z_][A-Za-z0-9_.-]*`$"))
 
-((code_span) @number.prp.date
-  (#match? @number.prp.date "^`[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]`$"))
+((code_span) @constant.numeric.prp.date
+  (#match? @constant.numeric.prp.date "^`[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]`$"))
