@@ -70,6 +70,8 @@ pub fn root_for(path: &Path) -> PathBuf {
     if path.is_dir() {
         return path.to_path_buf();
     }
+    // Absolute, so that walking up from `PRPs/x.md` ends at the real folders, not at ``.
+    let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let mut dir = path.parent();
     while let Some(d) = dir {
         let markers = ["prp-lsp.toml", ".prp-lsp.toml", "PRPs", "TASK.md", ".git"];

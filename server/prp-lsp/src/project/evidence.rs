@@ -53,6 +53,7 @@ impl Project {
             endpoint_down: self.status.endpoint_down.take(),
             ..StatusSources::default()
         };
+        let mut files = Vec::new();
         for entry in builder
             .build()
             .flatten()
@@ -70,6 +71,7 @@ impl Project {
             };
             let (text, _) = decode(bytes);
             let modified = modified_seconds(entry.path());
+            files.push((rel.clone(), modified));
             if is_status {
                 match status::parse_status(&rel, &text) {
                     // A status without its own report time was reported when it was written.
@@ -88,7 +90,9 @@ impl Project {
             }
         }
         artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+        files.sort();
         self.artifacts = artifacts;
+        self.evidence_files = files;
         self.status = sources;
         self.refresh_status(now);
     }
@@ -147,18 +151,10 @@ impl Project {
         }
     }
 
-    /// Files the evidence comes from, with their modification times: what the watcher
-    /// compares to notice a change.
+    /// Every evidence file read (readable or not), with its modification time: what the
+    /// one-second check compares to notice a change.
     pub fn evidence_stamp(&self) -> Vec<(String, i64)> {
-        let artifacts = self.artifacts.iter().map(|a| (a.path.clone(), a.modified));
-        let status = self
-            .status
-            .from_files
-            .iter()
-            .map(|s| (s.source.clone(), s.reported_at.unwrap_or(0)));
-        let mut stamp: Vec<(String, i64)> = artifacts.chain(status).collect();
-        stamp.sort();
-        stamp
+        self.evidence_files.clone()
     }
 
     /// Whether a workspace file is evidence: a gate artifact or an agent status file.
@@ -181,7 +177,10 @@ impl Project {
             })
             .map(|(p, _)| p.clone())
             .collect();
+        // The evidence files themselves: their own findings (invalid-artifact) appear or go.
+        out.extend(self.evidence_files.iter().map(|(p, _)| p.clone()));
         out.sort();
+        out.dedup();
         out
     }
 

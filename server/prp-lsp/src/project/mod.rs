@@ -92,6 +92,9 @@ pub struct Project {
     pub artifacts: Vec<Artifact>,
     /// Agent status read from status files, and the monitoring endpoint's last answer.
     pub status: StatusSources,
+    /// Every evidence file read (artifacts and status files, readable or not) with its
+    /// modification time.
+    evidence_files: Vec<(String, i64)>,
 }
 
 impl Project {
@@ -107,6 +110,7 @@ impl Project {
             open: HashMap::new(),
             artifacts: Vec::new(),
             status: StatusSources::default(),
+            evidence_files: Vec::new(),
         }
     }
 

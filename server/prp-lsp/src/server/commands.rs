@@ -99,11 +99,50 @@ fn prepare(state: &State, params: &ExecuteCommandParams) -> Result<(WorkspaceEdi
     Ok((edit, change.title, result))
 }
 
+/// The gate report of a PRP: returned as Markdown (an extension shows it in a view), and
+/// its one-line decision shown as a message for editors without one.
+async fn show_gate_report(
+    client: &Client,
+    state: &State,
+    params: &ExecuteCommandParams,
+) -> Result<Option<Value>> {
+    let uri = uri_argument(&params.arguments, SHOW_GATE_REPORT)?;
+    let report = {
+        let key = state
+            .key_of(&uri)
+            .ok_or_else(|| invalid("not a file URI"))?;
+        let guard = state.project.read_lock();
+        let project = guard
+            .as_ref()
+            .ok_or_else(|| invalid("the workspace is still being indexed"))?;
+        project
+            .gate_report(&key, crate::project::now_seconds())
+            .ok_or_else(|| invalid(format!("`{key}` is not a PRP")))?
+    };
+    let kind = if report.ready {
+        MessageType::INFO
+    } else {
+        MessageType::WARNING
+    };
+    client
+        .show_message(kind, format!("{}: {}", report.prp, report.summary()))
+        .await;
+    let summary = report.summary();
+    let markdown = report.to_markdown();
+    Ok(Some(
+        json!({ "prp": report.prp, "ready": report.ready, "summary": summary, "markdown": markdown, "report": report }),
+    ))
+}
+
 pub async fn execute(
     client: &Client,
     state: &State,
     params: ExecuteCommandParams,
 ) -> Result<Option<Value>> {
+    // Reading a report changes nothing, so it needs no applyEdit support.
+    if params.command == SHOW_GATE_REPORT {
+        return show_gate_report(client, state, &params).await;
+    }
     if !state.support().apply_edit {
         return Err(invalid("this editor does not support workspace/applyEdit, so prp-lsp cannot change files from a command; use the code actions or `prp-lsp new` in a terminal"));
     }

@@ -183,6 +183,7 @@ pub async fn initialized(client: &Client, state: &std::sync::Arc<State>) {
     for entry in state.open.iter() {
         project.open_document(entry.key(), entry.rope.to_string(), entry.version);
     }
+    project.refresh_evidence(crate::project::now_seconds());
     let count = project.document_count();
     *state.project.write_lock() = Some(project);
     state.ready.send_replace(true);
@@ -249,6 +250,8 @@ fn store(state: &State, key: &str, text: String, version: i32) -> Changed {
         return Changed::Nothing;
     };
     let others = project.open_document(key, text, version);
+    // The PRP's checklist findings read its gate report: evaluate it for this text.
+    project.update_gate_reports(&[key.to_string()], crate::project::now_seconds());
     Changed::Documents {
         edited: Some(key.to_string()),
         others,
