@@ -159,6 +159,34 @@ def frontend_busy() -> str:
     )
 
 
+# An orchestrator's configuration imported by prp-lsp.toml, whose coverage gate (90%)
+# disagrees with prp-lsp.toml's (85%).
+ORCHESTRATOR_TOML = """orchestrator-config = "orchestrator.json"
+
+[rules]
+template-placeholder = "warning"
+
+[agents]
+directories = ["agent_contexts"]
+
+[status]
+stale-after = 315360000
+
+[gates]
+coverage-threshold = 0.85
+"""
+ORCHESTRATOR_JSON = """{
+  "agents": {
+    "backend": {"enabled": true, "max_concurrent": 3, "context_file": "agent_contexts/backend_agent.md"},
+    "frontend": {"enabled": true, "max_concurrent": 3, "context_file": "agent_contexts/frontend_agent.md"},
+    "database": {"enabled": true, "max_concurrent": 2, "context_file": "agent_contexts/database_agent.md"},
+    "integration": {"enabled": true, "max_concurrent": 2, "context_file": "agent_contexts/integration_agent.md"}
+  },
+  "quality_gates": {"code_coverage_threshold": 90}
+}
+"""
+
+
 # --- LSP requests --------------------------------------------------------------------------
 
 

@@ -22,6 +22,8 @@ from evidence import (
     PRP_BLOCKED,
     PRP_READY,
     STATUS,
+    ORCHESTRATOR_JSON,
+    ORCHESTRATOR_TOML,
     STATUS_AGE,
     TASK,
     age_workspace,
@@ -94,12 +96,6 @@ async def test_deploy_lens_ready_and_blocked(vscode: LanguageClient):
     assert "prp.showGateReport" in vscode.init_result.capabilities.execute_command_provider.commands
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: prp.showGateReport is advertised in executeCommandProvider and is the "
-    "command of every deploy lens, but commands.rs `prepare` has no case for it: executing it "
-    "answers `unknown command prp.showGateReport` (InvalidParams) and shows nothing",
-)
 @pytest.mark.workspace("example")
 async def test_show_gate_report_command_returns_the_markdown_report(vscode: LanguageClient):
     blocked = open_doc(vscode, vscode.root / PRP_BLOCKED)
@@ -123,11 +119,32 @@ async def test_show_gate_report_command_returns_the_markdown_report(vscode: Lang
     assert "| Gate | Result | Detail | Evidence |" in report
     assert re.search(r"\| tasks \| FAIL \| 4 of 4 tasks and criteria open \|", report)
     assert re.search(r"\| e2e tests \| pass \| 5 tests, 0 failures \| `reports/e2e\.xml` \(10 min old\) \|", report)
-    # ... and the user sees it: a message (or a document shown) naming the decision.
-    await wait_until(
-        lambda: any("Deploy: blocked" in m.message for m in vscode.messages[shown:]),
+    # ... and the user sees it: a message naming the decision, a warning since it blocks.
+    [message] = await wait_until(
+        lambda: [m for m in vscode.messages[shown:] if "Deploy: blocked" in m.message],
         "a message with the gate decision",
     )
+    assert message.type == types.MessageType.Warning
+    assert message.message == f"{PRP_BLOCKED}: Deploy: blocked — 4 tasks open, no code review"
+
+
+@pytest.mark.workspace("example")
+async def test_show_gate_report_in_neovim(nvim: LanguageClient):
+    """Neovim runs a lens's command too; a ready PRP is good news (an info message)."""
+    ready = open_doc(nvim, nvim.root / PRP_READY)
+    [lens] = await lenses(nvim, ready)
+    await req(
+        nvim.workspace_execute_command_async(
+            types.ExecuteCommandParams(
+                command=lens.command.command, arguments=lens.command.arguments
+            )
+        )
+    )
+    [message] = await wait_until(
+        lambda: [m for m in nvim.messages if "Deploy:" in m.message], "the gate decision"
+    )
+    assert message.type == types.MessageType.Info
+    assert message.message == f"{PRP_READY}: Deploy: ready"
 
 
 @pytest.mark.workspace("example")
@@ -352,13 +369,6 @@ async def test_live_status_change_without_client_watchers(nvim: LanguageClient):
     assert at_line(published.diagnostics, "agent-error-rate") == [12]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: the gate report of a PRP is stored (Project::update_gate_reports) only "
-    "when the evidence is re-read, not when the PRP is opened or edited: a ticked item whose "
-    "gate already fails shows no gate-failing until some evidence file changes or the 10 s "
-    "re-walk runs",
-)
 @pytest.mark.workspace("example")
 @pytest.mark.files({PRP_READY: prp006_with_e2e_item(), E2E: JEST_E2E_TWO_FAILURES})
 async def test_gate_failing_when_the_prp_is_opened(vscode: LanguageClient):
@@ -462,13 +472,6 @@ async def test_evidence_broken_and_fixed_while_running(vscode: LanguageClient):
     assert (await pull_workspace(vscode)).get(uri, []) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: after the evidence changes, a push client gets diagnostics only for "
-    "the documents that depend on it (Project::evidence_dependents); the evidence file itself "
-    "is not republished, so an invalid-artifact finding on a JUnit/SARIF/status file that "
-    "breaks while the server runs never reaches Neovim (nor is it cleared when fixed)",
-)
 @pytest.mark.workspace("example")
 async def test_evidence_broken_while_running_is_pushed(nvim: LanguageClient):
     report = nvim.root / E2E
@@ -481,13 +484,6 @@ async def test_evidence_broken_while_running_is_pushed(nvim: LanguageClient):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: the one-second check compares modification times of the evidence it "
-    "read successfully (Project::evidence_stamp lists artifacts and readable status files "
-    "only); a malformed status file is not in that list, so fixing it on disk is noticed "
-    "only by the 10 s re-walk, not within a second, by clients without file watchers",
-)
 @pytest.mark.workspace("example")
 @pytest.mark.files({f"{STATUS}/frontend.json": BAD_JSON.replace("database", "frontend")})
 async def test_malformed_status_file_fixed_without_client_watchers(nvim: LanguageClient):
@@ -502,32 +498,6 @@ async def test_malformed_status_file_fixed_without_client_watchers(nvim: Languag
         nvim, task, after=seen, predicate=lambda ds: "agent-stuck" in codes(ds),
         what="agent-stuck once frontend.json is fixed", timeout=LIVE,
     )
-
-
-ORCHESTRATOR_TOML = """orchestrator-config = "orchestrator.json"
-
-[rules]
-template-placeholder = "warning"
-
-[agents]
-directories = ["agent_contexts"]
-
-[status]
-stale-after = 315360000
-
-[gates]
-coverage-threshold = 0.85
-"""
-ORCHESTRATOR_JSON = """{
-  "agents": {
-    "backend": {"enabled": true, "max_concurrent": 3, "context_file": "agent_contexts/backend_agent.md"},
-    "frontend": {"enabled": true, "max_concurrent": 3, "context_file": "agent_contexts/frontend_agent.md"},
-    "database": {"enabled": true, "max_concurrent": 2, "context_file": "agent_contexts/database_agent.md"},
-    "integration": {"enabled": true, "max_concurrent": 2, "context_file": "agent_contexts/integration_agent.md"}
-  },
-  "quality_gates": {"code_coverage_threshold": 90}
-}
-"""
 
 
 @pytest.mark.workspace("example")
