@@ -40,6 +40,9 @@ from evidence import (
 )
 from helpers import (
     EXPECTED,
+    Editor,
+    code_actions,
+    titled,
     code_of,
     codes,
     open_doc,
@@ -266,6 +269,28 @@ async def test_hover_on_a_gate_item_shows_the_evidence(vscode: LanguageClient):
     assert "- evidence from 10 min ago" in value
 
 
+@pytest.mark.workspace("example")
+@pytest.mark.files({PRP_READY: prp006_with_e2e_item(tick=" ")})
+async def test_passing_gate_left_unticked_is_a_hint_with_a_quick_fix(vscode: LanguageClient):
+    editor = Editor(vscode)
+    path = vscode.root / PRP_READY
+    doc = editor.open(path)
+    text = editor.text(doc)
+    line = line_of(text, "- [ ] E2E tests passing")
+    [d] = [d for d in await pull(vscode, doc) if code_of(d) == "gate-unticked"]
+    assert d.range.start.line == line
+    assert d.severity == types.DiagnosticSeverity.Hint
+    assert "e2e tests: 5 tests, 0 failures" in d.message and "tick this item" in d.message
+    actions = await code_actions(vscode, doc, (line, 3), diagnostics=[d])
+    action = titled(actions, "Tick this item")
+    assert action.kind == types.CodeActionKind.QuickFix and action.is_preferred
+    editor.apply(action.edit)
+    assert editor.text(doc).splitlines()[line] == "- [x] E2E tests passing"
+    await pull_until(
+        vscode, doc, lambda ds: "gate-unticked" not in codes(ds), "the hint gone"
+    )
+
+
 # --- 3. live updates -----------------------------------------------------------------------
 
 
@@ -316,9 +341,9 @@ async def test_live_junit_change_without_client_watchers(nvim: LanguageClient):
     """Neovim registers no watchers: the server's own check notices the file within
     seconds, with no notification from the client."""
     assert not nvim.registrations
-    path = vscode_path = nvim.root / PRP_READY
+    path = nvim.root / PRP_READY
     text = path.read_text(encoding="utf-8")
-    doc = open_doc(nvim, vscode_path, text)
+    doc = open_doc(nvim, path, text)
     assert await lens_titles(nvim, doc) == ["Deploy: ready"]
     seen = len(nvim.published)
     rewrite(nvim.root / E2E, JEST_E2E_TWO_FAILURES)
