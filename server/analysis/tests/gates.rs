@@ -94,7 +94,7 @@ fn without(mut artifacts: Vec<Artifact>, path: &str) -> Vec<Artifact> {
 
 fn report_with(text: &str, config: &Config, artifacts: &[Artifact]) -> GateReport {
     let doc = parse(PRP_PATH, text, config);
-    evaluate(&doc, text, &Workspace::new(), config, artifacts, PRP_TIME)
+    evaluate(&doc, text, config, artifacts, PRP_TIME)
 }
 
 fn report(artifacts: &[Artifact]) -> GateReport {
@@ -264,12 +264,15 @@ fn missing_evidence_is_not_a_failure() {
         r.summary(),
         "Deploy: blocked — no unit tests evidence, no coverage evidence, no integration tests evidence, no e2e tests evidence, +4 more"
     );
-    // Documentation the index knows of counts as present even when not read.
-    let mut ws = Workspace::new();
-    ws.add_file("docs/checkout.md");
+    // Documentation is evidence the caller reads like any other (it matches `artifact_globs`).
     let config = Config::default();
     let doc = parse(PRP_PATH, PRP, &config);
-    let r = evaluate(&doc, PRP, &ws, &config, &[], PRP_TIME);
+    let docs = Artifact {
+        path: "docs/checkout.md".into(),
+        text: "# Checkout\n".into(),
+        modified: PRP_TIME,
+    };
+    let r = evaluate(&doc, PRP, &config, &[docs], PRP_TIME);
     assert_eq!(gate(&r, Gate::Documentation).verdict, Verdict::Pass);
 }
 

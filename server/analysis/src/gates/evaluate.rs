@@ -11,14 +11,12 @@ use super::{coverage_threshold, Artifact, Gate, GateReport, GateResult, Verdict}
 use crate::config::Config;
 use crate::document::scan::Date;
 use crate::document::{Document, MarkerState};
-use crate::workspace::Workspace;
 
 /// Every enabled gate's verdict for `doc` (whose text is `text`, last changed at
 /// `prp_modified`, unix seconds), from `artifacts`.
 pub fn evaluate(
     doc: &Document,
     text: &str,
-    ws: &Workspace,
     config: &Config,
     artifacts: &[Artifact],
     prp_modified: i64,
@@ -35,7 +33,7 @@ pub fn evaluate(
         .enabled
         .iter()
         .map(|&gate| {
-            let mut result = cx.gate(gate, ws);
+            let mut result = cx.gate(gate);
             result.stale = gate.goes_stale()
                 && result.verdict != Verdict::NoEvidence
                 && result.newest.is_some_and(|t| t < prp_modified);
@@ -96,7 +94,7 @@ pub(super) fn percent(ratio: f64) -> String {
 }
 
 impl Eval<'_> {
-    fn gate(&mut self, gate: Gate, ws: &Workspace) -> GateResult {
+    fn gate(&mut self, gate: Gate) -> GateResult {
         let files: Vec<&Artifact> = self
             .artifacts
             .iter()
@@ -109,7 +107,7 @@ impl Eval<'_> {
             Gate::Coverage => self.coverage(&files),
             Gate::Performance => self.performance(&files),
             Gate::Security => self.security(&files),
-            Gate::Documentation => self.documentation(&files, ws),
+            Gate::Documentation => self.documentation(&files),
             Gate::DevLog => self.dev_log(&files),
         };
         if r.verdict == Verdict::NoEvidence && r.detail.is_empty() {
@@ -475,16 +473,9 @@ impl Eval<'_> {
 
     /// Configured documentation present, and changed on or after the PRP's `created` date
     /// when the PRP has one (and the caller read the files, so their times are known).
-    fn documentation(&self, files: &[&Artifact], ws: &Workspace) -> GateResult {
-        let mut evidence: Vec<String> = files.iter().map(|a| a.path.clone()).collect();
-        if evidence.is_empty() {
-            evidence = ws
-                .files()
-                .filter(|p| self.config.gates.matches(Gate::Documentation, p))
-                .map(str::to_string)
-                .collect();
-            evidence.sort();
-        }
+    fn documentation(&self, files: &[&Artifact]) -> GateResult {
+        // The caller read every file the documentation globs match (`artifact_globs`).
+        let evidence: Vec<String> = files.iter().map(|a| a.path.clone()).collect();
         if evidence.is_empty() {
             return result(
                 Gate::Documentation,

@@ -126,22 +126,14 @@ impl Project {
             return None;
         }
         let saved = modified_seconds(&self.root.join(path));
-        Some(
-            gates::evaluate(
-                &a.doc,
-                &a.text,
-                &self.ws,
-                &self.config,
-                &self.artifacts,
-                saved,
-            )
-            .at(now),
-        )
+        Some(gates::evaluate(&a.doc, &a.text, &self.config, &self.artifacts, saved).at(now))
     }
 
     /// Stores the gate reports of these PRPs where the rules read them (checklist findings).
     pub fn update_gate_reports(&mut self, paths: &[String], now: i64) {
         for path in paths {
+            self.gate_versions
+                .insert(path.clone(), self.open_version(path));
             match self.gate_report(path, now) {
                 Some(report) => self.ws.set_gate_report(path, report),
                 None => {
@@ -151,10 +143,39 @@ impl Project {
         }
     }
 
+    /// Re-evaluates the gate reports of open PRPs edited since their last evaluation (an
+    /// edit that changes no fact, such as a `Review: approved` line, waits for this); whether
+    /// any deployment decision changed.
+    pub fn refresh_edited_gate_reports(&mut self, now: i64) -> bool {
+        let edited: Vec<String> = self
+            .open_prps()
+            .into_iter()
+            .filter(|p| self.gate_versions.get(p).copied().flatten() != self.open_version(p))
+            .collect();
+        let before: Vec<Option<String>> = edited
+            .iter()
+            .map(|p| self.ws.gate_report(p).map(|r| r.summary()))
+            .collect();
+        self.update_gate_reports(&edited, now);
+        let after: Vec<Option<String>> = edited
+            .iter()
+            .map(|p| self.ws.gate_report(p).map(|r| r.summary()))
+            .collect();
+        before != after
+    }
+
     /// Every evidence file read (readable or not), with its modification time: what the
     /// one-second check compares to notice a change.
     pub fn evidence_stamp(&self) -> Vec<(String, i64)> {
         self.evidence_files.clone()
+    }
+
+    fn open_prps(&self) -> Vec<String> {
+        self.open
+            .iter()
+            .filter(|(_, a)| a.doc.kind == DocKind::Prp)
+            .map(|(p, _)| p.clone())
+            .collect()
     }
 
     /// Whether a workspace file is evidence: a gate artifact or an agent status file.
@@ -187,12 +208,7 @@ impl Project {
     /// Re-reads the evidence and the gate reports of the open PRPs.
     pub fn refresh_evidence(&mut self, now: i64) {
         self.read_evidence(now);
-        let open_prps: Vec<String> = self
-            .open
-            .iter()
-            .filter(|(_, a)| a.doc.kind == DocKind::Prp)
-            .map(|(p, _)| p.clone())
-            .collect();
+        let open_prps = self.open_prps();
         self.update_gate_reports(&open_prps, now);
     }
 }

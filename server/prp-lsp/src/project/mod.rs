@@ -95,6 +95,8 @@ pub struct Project {
     /// Every evidence file read (artifacts and status files, readable or not) with its
     /// modification time.
     evidence_files: Vec<(String, i64)>,
+    /// The editor's version of each PRP when its gate report was last evaluated.
+    gate_versions: HashMap<String, Option<i32>>,
 }
 
 impl Project {
@@ -111,6 +113,7 @@ impl Project {
             artifacts: Vec::new(),
             status: StatusSources::default(),
             evidence_files: Vec::new(),
+            gate_versions: HashMap::new(),
         }
     }
 

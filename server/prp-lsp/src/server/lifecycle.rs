@@ -249,9 +249,13 @@ fn store(state: &State, key: &str, text: String, version: i32) -> Changed {
     let Some(project) = guard.as_mut() else {
         return Changed::Nothing;
     };
+    let before = project.ws.facts(key).cloned();
     let others = project.open_document(key, text, version);
-    // The PRP's checklist findings read its gate report: evaluate it for this text.
-    project.update_gate_reports(&[key.to_string()], crate::project::now_seconds());
+    // The PRP's checklist findings read its gate report. Evaluate it now when a fact it
+    // reads (ticks, tasks, title) changed; other edits are caught up by the one-second tick.
+    if before.as_ref() != project.ws.facts(key) || project.ws.gate_report(key).is_none() {
+        project.update_gate_reports(&[key.to_string()], crate::project::now_seconds());
+    }
     Changed::Documents {
         edited: Some(key.to_string()),
         others,

@@ -125,6 +125,10 @@ pub fn spawn(client: Client, state: Arc<State>) {
                     .await;
                 }
             }
+            // Gate reports of PRPs edited without a change of facts (a review line).
+            if let Some(project) = state.project.write_lock().as_mut() {
+                changed |= project.refresh_edited_gate_reports(now_seconds());
+            }
             // The clock: stuck, idle and stale alerts appear as time passes.
             if last_clock.elapsed() >= CLOCK {
                 last_clock = Instant::now();
