@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import subprocess
 
+import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import LanguageClient
+from pytest_lsp import ClientServerConfig, LanguageClient
 
-from helpers import BIN, INDEXING_TOKEN, wait_until
+from conftest import _start as start_session, make_client, settle, stop
+from helpers import BIN, INDEXING_TOKEN, nvim_capabilities, wait_until
 
 
 async def test_vscode_like_client_gets_pull_diagnostics_and_utf16(vscode: LanguageClient):
@@ -90,3 +92,22 @@ def test_help_flag():
     # Both subcommands are documented.
     assert re.search(r"^\s+lsp\s", out.stdout, re.M), out.stdout
     assert re.search(r"^\s+check\s", out.stdout, re.M), out.stdout
+
+
+LSP_SUBCOMMAND = ClientServerConfig(server_command=[BIN, "lsp"], client_factory=make_client)
+
+
+@pytest_lsp.fixture(config=LSP_SUBCOMMAND)
+async def nvim_via_subcommand(lsp_client: LanguageClient, workspace):
+    await start_session(lsp_client, nvim_capabilities(), workspace, "Neovim")
+    await settle(lsp_client)
+    yield
+    await stop(lsp_client)
+
+
+async def test_lsp_subcommand_serves_the_same_protocol(nvim_via_subcommand: LanguageClient):
+    """`prp-lsp lsp` is the explicit spelling of the default: a full session over stdio."""
+    client = nvim_via_subcommand
+    assert client.init_result.server_info.name == "prp-lsp"
+    result = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="login"))
+    assert any("Login" in s.name for s in result), result
