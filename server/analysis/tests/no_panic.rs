@@ -2,7 +2,9 @@
 //! pieces real PRPs are made of (multi-byte text, markers, fences, keys, paths), cut at
 //! arbitrary points the way half-typed input is.
 
-use prp_analysis::{check, parse, Config, DocFacts, Workspace};
+use prp_analysis::document::scan::Date;
+use prp_analysis::edit::{apply_edits, FileChange, TextSource};
+use prp_analysis::{assign, check, fixes, generate, parse, Config, DocFacts, Workspace};
 
 const PIECES: &[&str] = &[
     "# ",
@@ -147,6 +149,130 @@ fn generated_documents_never_panic() {
                 "{path}: {:?} splits a character in {text:?}",
                 d.span
             );
+        }
+    }
+}
+
+/// Other documents have no text here: actions reaching across the workspace see none.
+struct NoTexts;
+
+impl TextSource for NoTexts {
+    fn text(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
+/// The actions offered on half-typed documents never panic either, and every edit they
+/// propose applies to the text it was computed for (in bounds, on character boundaries).
+#[test]
+fn actions_on_generated_documents_never_panic() {
+    let config = Config::default();
+    let paths = [
+        "PRPs/active/01_x.md",
+        "PRPs/archive/02_y.md",
+        "TASK.md",
+        "PRPs/x.md",
+    ];
+    let today = Date::parse("2026-12-02").unwrap();
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut ws = Workspace::with_files(["src/app.py", "agent_contexts/backend_agent.md"]);
+    let agent = parse(
+        "agent_contexts/backend_agent.md",
+        "# Agent: Backend\n## Your Scope\n- `src/`\n",
+        &config,
+    );
+    ws.update_document("agent_contexts/backend_agent.md", DocFacts::of(&agent));
+    for round in 0..1500 {
+        let mut text = String::new();
+        for _ in 0..rng.next() % 100 {
+            text.push_str(PIECES[rng.next() % PIECES.len()]);
+        }
+        let path = paths[round % paths.len()];
+        let doc = parse(path, &text, &config);
+        ws.update_document(path, DocFacts::of(&doc));
+        let diagnostics = check(&doc, &text, &ws, &config);
+        let mut changes = Vec::new();
+        for d in &diagnostics {
+            changes.extend(fixes::fixes_for(&doc, &text, &ws, &config, d, &NoTexts));
+        }
+        changes.extend(fixes::fix_all(
+            &doc,
+            &text,
+            &ws,
+            &config,
+            &diagnostics,
+            &NoTexts,
+        ));
+        let at = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .nth(rng.next() % (text.chars().count() + 1))
+            .unwrap_or(text.len());
+        changes.extend(fixes::document_actions(
+            &doc,
+            &text,
+            &ws,
+            &config,
+            at..at,
+            &NoTexts,
+            today,
+        ));
+        for task in 0..doc.tasks.len() {
+            changes.extend(assign::assign_changes(&doc, &text, task, &ws, &config));
+            let _ = assign::explain(&doc, &text, task, &ws, &config);
+        }
+        changes.extend(assign::assign_all(&doc, &text, &ws, &config));
+        for item in 0..doc.checklist.len() {
+            let requirement = generate::requirement_from_task_item(&doc, &text, item);
+            changes
+                .push(generate::generate(&requirement, None, &ws, &config, &NoTexts, today).change);
+        }
+        for (_, requirement) in generate::requirement_blocks(&doc, &text) {
+            if let Ok(requirement) = requirement {
+                changes.push(
+                    generate::generate(&requirement, None, &ws, &config, &NoTexts, today).change,
+                );
+            }
+        }
+        changes.push(
+            generate::generate(
+                &generate::requirement_from_text(&text),
+                None,
+                &ws,
+                &config,
+                &NoTexts,
+                today,
+            )
+            .change,
+        );
+        for change in changes {
+            for c in &change.changes {
+                if let FileChange::Edit {
+                    path: edited,
+                    edits,
+                } = c
+                {
+                    if edited != path {
+                        continue;
+                    }
+                    for e in edits {
+                        assert!(
+                            e.span.start <= e.span.end && e.span.end <= text.len(),
+                            "{}: edit {:?} out of range in {text:?}",
+                            change.title,
+                            e.span
+                        );
+                        assert!(
+                            text.is_char_boundary(e.span.start)
+                                && text.is_char_boundary(e.span.end),
+                            "{}: edit {:?} splits a character in {text:?}",
+                            change.title,
+                            e.span
+                        );
+                    }
+                    let _ = apply_edits(&text, edits);
+                }
+            }
         }
     }
 }
