@@ -279,3 +279,15 @@ async def test_broken_requirement_block_is_reported_on_its_field(
     # Nothing to generate from a block that does not parse.
     actions = await code_actions(vscode, doc, (line, col), diagnostics=items)
     assert not [t for t in titles(actions) if t.startswith("Generate")]
+
+
+@pytest.mark.workspace("example")
+async def test_generate_action_says_what_is_left_to_fill(vscode: LanguageClient):
+    """The sample's own template keeps placeholders outside the sections generation fills:
+    the action's title says so before the user picks it."""
+    editor = Editor(vscode)
+    board = editor.open(vscode.root / "TASK.md")
+    line, col = find(editor.text(board), "Dark theme for the dashboard")
+    action = titled(await code_actions(vscode, board, (line, col)), "Generate PRP")
+    assert action.title.startswith("Generate PRP 09: Dark theme for the dashboard ("), action.title
+    assert "template placeholder" in action.title, action.title

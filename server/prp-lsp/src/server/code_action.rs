@@ -174,7 +174,14 @@ fn generate_actions(
     sources
         .into_iter()
         .map(|(requirement, link_back)| {
-            generate::generate(&requirement, link_back.as_ref(), ws, config, project, today).change
+            let generated =
+                generate::generate(&requirement, link_back.as_ref(), ws, config, project, today);
+            // A fallback template or placeholders left to fill: say so where the user chooses.
+            let mut change = generated.change;
+            if !generated.warnings.is_empty() {
+                change.title = format!("{} ({})", change.title, generated.warnings.join("; "));
+            }
+            change
         })
         .collect()
 }
