@@ -69,6 +69,14 @@ function M.check()
   end
   if prp.status.grammars then
     health.ok("tree-sitter queries on the runtimepath: " .. prp.status.grammars)
+  elseif prp.status.grammars_error then
+    health.warn("tree-sitter queries not loaded: they do not compile with this Neovim's Markdown parser", {
+      prp.status.grammars_error,
+      "Markdown highlighting is unaffected; the PRP highlights are off. A newer markdown parser "
+        .. "(nvim-treesitter's :TSUpdate markdown) may accept them; or set grammars = false",
+    })
+  elseif prp.options.grammars then
+    health.info("tree-sitter queries: the plugin is not inside a prp-lsp checkout; see grammars/README.md")
   end
 end
 

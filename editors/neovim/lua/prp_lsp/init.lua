@@ -31,6 +31,7 @@ local defaults = {
   settings = {}, -- the `prp-lsp` section: same keys as prp-lsp.toml
   codelens = true, -- show and refresh the "Deploy: ready / blocked" lenses
   grammars = true, -- add the repository's grammars/ (tree-sitter queries) to the runtimepath
+  highlight = false, -- start tree-sitter highlighting in Markdown buffers (Neovim leaves it off)
   on_attach = nil, -- function(client, bufnr)
   capabilities = nil, -- extra client capabilities, merged into Neovim's defaults
   -- Internal: force the 0.10 code path (`vim.lsp.start`) on newer Neovim. Used by the tests.
@@ -55,6 +56,40 @@ function M.repo_dir()
     return repo
   end
   return nil
+end
+
+local match_predicates = { ["match?"] = true, ["not-match?"] = true, ["vim-match?"] = true, ["not-vim-match?"] = true }
+
+--- Whether the highlight queries under `grammars` work with this Neovim's Markdown parsers:
+--- they compile, and every `#match?` regex compiles the way Neovim compiles it (very magic,
+--- `\v`, unless the pattern starts with a magic prefix), which only fails when highlighting.
+function M.check_queries(grammars)
+  for _, lang in ipairs({ "markdown", "markdown_inline" }) do
+    local file = grammars .. "/queries/" .. lang .. "/highlights.scm"
+    if vim.fn.filereadable(file) == 1 then
+      local text = table.concat(vim.fn.readfile(file), "\n")
+      local ok, query = pcall(vim.treesitter.query.parse, lang, text)
+      if not ok then
+        return false, file .. ": " .. tostring(query)
+      end
+      for _, predicates in pairs(query.info.patterns or {}) do
+        for _, p in ipairs(predicates) do
+          if match_predicates[p[1]] and type(p[3]) == "string" then
+            local pattern = p[3]
+            local prefix = pattern:sub(1, 2)
+            if #pattern >= 2 and not vim.tbl_contains({ "\\v", "\\m", "\\M", "\\V" }, prefix) then
+              pattern = "\\v" .. pattern
+            end
+            local compiled, err = pcall(vim.regex, pattern)
+            if not compiled then
+              return false, string.format("%s: #%s regex %q: %s", file, p[1], p[3], tostring(err))
+            end
+          end
+        end
+      end
+    end
+  end
+  return true, nil
 end
 
 --- `cmd` as a list, with the executable resolved; nil and a message when it is missing.
@@ -348,18 +383,43 @@ function M.setup(opts)
   end
   create_commands()
 
+  M.status.grammars, M.status.grammars_error = nil, nil
   if M.options.grammars then
     local repo = M.repo_dir()
     if repo then
       local grammars = repo .. "/grammars"
-      if not vim.tbl_contains(vim.api.nvim_list_runtime_paths(), grammars) then
-        vim.opt.runtimepath:append(grammars)
+      local valid, err = M.check_queries(grammars)
+      if valid then
+        if not vim.tbl_contains(vim.api.nvim_list_runtime_paths(), grammars) then
+          vim.opt.runtimepath:append(grammars)
+        end
+        M.status.grammars = grammars
+      else
+        -- An `; extends` query that does not compile breaks *all* Markdown highlighting of
+        -- the language, so it stays off the runtimepath; :checkhealth prp_lsp says why.
+        M.status.grammars_error = err
       end
-      M.status.grammars = grammars
     end
   end
 
   vim.api.nvim_clear_autocmds({ group = augroup })
+  if M.options.highlight then
+    local function highlight(bufnr)
+      if vim.api.nvim_buf_is_loaded(bufnr) and vim.tbl_contains(M.options.filetypes, vim.bo[bufnr].filetype) then
+        pcall(vim.treesitter.start, bufnr, "markdown")
+      end
+    end
+    vim.api.nvim_create_autocmd("FileType", {
+      group = augroup,
+      pattern = M.options.filetypes,
+      callback = function(ev)
+        highlight(ev.buf)
+      end,
+    })
+    for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+      highlight(bufnr)
+    end
+  end
   local cmd, missing = M.resolve_cmd(M.options.cmd)
   M.status.cmd = cmd or M.options.cmd or { "prp-lsp" }
   M.status.found = cmd ~= nil
