@@ -22,10 +22,10 @@ T.REPO, T.BIN, T.WS = REPO, BIN, WS
 -- still stopped (the run script adds an outer `timeout` too).
 local deadline = vim.uv.new_timer()
 deadline:start(
-  50000,
+  25000,
   0,
   vim.schedule_wrap(function()
-    io.stdout:write("FAIL: the test run did not finish within 50 s\n")
+    io.stdout:write("FAIL: the test run did not finish within 25 s\n")
     vim.cmd("cquit 1")
   end)
 )

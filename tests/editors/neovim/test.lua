@@ -1,7 +1,7 @@
 -- The checks; loaded by init.lua. Every wait is bounded (vim.wait with a timeout).
 local T = { passed = 0, failed = 0 }
 
-local WAIT = 10000 -- ms for any one thing the server does (it answers in well under a second)
+local WAIT = 8000 -- ms for any one thing the server does (it answers in well under a second)
 
 local function out(line)
   io.stdout:write(line .. "\n")
