@@ -155,21 +155,6 @@ fn inline_captures(doc: &Doc) -> Vec<(String, String)> {
 }
 
 #[test]
-#[ignore = "debugging aid: cargo test -p prp-grammars -- --ignored --nocapture dump"]
-fn dump() {
-    for name in ["prp.md", "TASK.md", "feature_plan.md"] {
-        let doc = fixture(name);
-        println!("== {name}\n{}", doc.block.root_node().to_sexp());
-        for t in &doc.inlines {
-            let n = t.root_node();
-            println!("  {:?} {}", &doc.text[n.byte_range()], n.to_sexp());
-        }
-        println!("block: {:#?}", block_captures(&doc));
-        println!("inline: {:#?}", inline_captures(&doc));
-    }
-}
-
-#[test]
 fn every_query_compiles() {
     let files = query_files();
     assert!(files.len() >= 2, "no queries found: {files:?}");

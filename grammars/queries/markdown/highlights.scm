@@ -36,7 +36,7 @@
 ; `Assigned to: integration`, `**Assigned to**: backend_agent`
 ((paragraph
   (inline) @label.prp.assignee)
-  (#match? @label.prp.assignee "^[*]*Assigned [Tt]o[*]*:[*]* *[*`]*@*[A-Za-z_][A-Za-z0-9_.-]*[*`]*$"))
+  (#match? @label.prp.assignee "^[*]*Assigned [Tt]o[*]*:[*]* *[*`]*[@]*[A-Za-z_][A-Za-z0-9_.-]*[*`]*$"))
 
 ; `Status: Complete`, `**Status**: In Progress`
 ((paragraph
@@ -55,19 +55,30 @@
 
 ; ---- Task blueprints in fences: `CREATE path:`, `MODIFY path:`, `UPDATE path:` ------------
 ; A fence's content is one node, so the whole content of an untyped (or `text`) fence that
-; holds such a verb is captured; fences in a real language (```bash) are left alone.
+; holds such a verb is captured; fences in a real language (```bash) are left alone. An
+; untyped fence is one whose content follows the opening delimiter's line directly (anchors):
+; negated fields (`!info_string`) are not portable, Neovim's parser has no such field.
 ((fenced_code_block
-  !info_string
+  (fenced_code_block_delimiter)
+  .
+  (block_continuation)
+  .
   (code_fence_content) @markup.raw.block.prp.tasks)
   (#match? @markup.raw.block.prp.tasks "CREATE [^ ]"))
 
 ((fenced_code_block
-  !info_string
+  (fenced_code_block_delimiter)
+  .
+  (block_continuation)
+  .
   (code_fence_content) @markup.raw.block.prp.tasks)
   (#match? @markup.raw.block.prp.tasks "MODIFY [^ ]"))
 
 ((fenced_code_block
-  !info_string
+  (fenced_code_block_delimiter)
+  .
+  (block_continuation)
+  .
   (code_fence_content) @markup.raw.block.prp.tasks)
   (#match? @markup.raw.block.prp.tasks "UPDATE [^ ]"))
 

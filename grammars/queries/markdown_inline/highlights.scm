@@ -49,7 +49,7 @@
 
 ; ---- Agents and dates written as code spans: `` `@backend` ``, `` `2026-11-02` `` -------------
 ((code_span) @label.prp.agent
-  (#match? @label.prp.agent "^`@[A-Za-z_][A-Za-z0-9_.-]*`$"))
+  (#match? @label.prp.agent "^`[@][A-Za-z_][A-Za-z0-9_.-]*`$"))
 
 ((code_span) @constant.numeric.prp.date
   (#match? @constant.numeric.prp.date "^`[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]`$"))
