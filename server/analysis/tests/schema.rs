@@ -4,6 +4,16 @@ use std::collections::BTreeSet;
 
 use prp_analysis::{RawConfig, Rule};
 
+/// The property names of a schema object.
+fn keys(object: &serde_json::Value) -> BTreeSet<&str> {
+    object
+        .as_object()
+        .expect("an object of properties")
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
 fn schema() -> serde_json::Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -16,12 +26,7 @@ fn schema() -> serde_json::Value {
 #[test]
 fn schema_lists_every_rule_code() {
     let schema = schema();
-    let in_schema: BTreeSet<&str> = schema["properties"]["rules"]["properties"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let in_schema: BTreeSet<&str> = keys(&schema["properties"]["rules"]["properties"]);
     let in_code: BTreeSet<&str> = Rule::ALL.iter().map(|r| r.code()).collect();
     assert_eq!(in_schema, in_code);
 }
@@ -95,12 +100,7 @@ stale-after = 3600
 "#;
     RawConfig::from_toml(toml).expect("every documented key parses");
     let schema = schema();
-    let top: BTreeSet<&str> = schema["properties"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let top: BTreeSet<&str> = keys(&schema["properties"]);
     let used: BTreeSet<&str> = [
         "orchestrator-config",
         "documents",
@@ -119,29 +119,14 @@ stale-after = 3600
         top, used,
         "the test's TOML must exercise every top-level key of the schema"
     );
-    let docs: BTreeSet<&str> = schema["properties"]["documents"]["properties"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let docs: BTreeSet<&str> = keys(&schema["properties"]["documents"]["properties"]);
     assert_eq!(docs, ["agents", "exclude", "prp", "task-board"].into());
-    let routing: BTreeSet<&str> = schema["properties"]["routing"]["properties"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let routing: BTreeSet<&str> = keys(&schema["properties"]["routing"]["properties"]);
     assert_eq!(
         routing,
         ["default-agent", "keywords", "modules", "rules"].into()
     );
-    let gates: BTreeSet<&str> = schema["properties"]["gates"]["properties"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let gates: BTreeSet<&str> = keys(&schema["properties"]["gates"]["properties"]);
     assert_eq!(
         gates,
         [
@@ -160,12 +145,7 @@ stale-after = 3600
         .into(),
         "the test's TOML must exercise every [gates] key of the schema"
     );
-    let status: BTreeSet<&str> = schema["properties"]["status"]["properties"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let status: BTreeSet<&str> = keys(&schema["properties"]["status"]["properties"]);
     assert_eq!(
         status,
         [
