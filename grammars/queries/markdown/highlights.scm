@@ -58,6 +58,7 @@
 ; holds such a verb is captured; fences in a real language (```bash) are left alone. An
 ; untyped fence is one whose content follows the opening delimiter's line directly (anchors):
 ; negated fields (`!info_string`) are not portable, Neovim's parser has no such field.
+; One pattern per verb: alternation is outside the regex subset both editors read alike.
 ((fenced_code_block
   (fenced_code_block_delimiter)
   .
