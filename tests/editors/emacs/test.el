@@ -180,6 +180,17 @@
        (let ((root (prp-lsp-root (prp-test-path rel))))
          (unless (equal root prp-test-ws)
            (prp-test-fail "root of %s is %S, expected %s" rel root prp-test-ws))))
+     ;; A `~/' command (as in `use-package' :custom) is expanded before Eglot runs it.
+     ;; (Only with the run script's temporary HOME: this writes ~/bin/prp-lsp.)
+     (let* ((home (file-name-as-directory (expand-file-name "~")))
+            (link (expand-file-name "bin/prp-lsp" home)))
+       (unless (string-prefix-p (file-truename temporary-file-directory) (file-truename home))
+         (prp-test-fail "HOME (%s) is not a temporary folder; run tests/editors/emacs/run" home))
+       (make-directory (file-name-directory link) t)
+       (make-symbolic-link prp-test-bin link t)
+       (let ((prp-lsp-server-command "~/bin/prp-lsp"))
+         (unless (equal (cadr (prp-lsp--contact)) link)
+           (prp-test-fail "contact for ~/bin/prp-lsp: %S" (prp-lsp--contact)))))
      (let ((outside (make-temp-file "prp-outside" t)))
        (unwind-protect
            (when (prp-lsp-root (expand-file-name "notes.md" outside))
