@@ -26,7 +26,7 @@ if (bundle) {
 const vsce = path.join(root, "node_modules", "@vscode", "vsce", "vsce");
 const result = spawnSync(
   process.execPath,
-  [vsce, "package", "--no-dependencies", "--allow-missing-repository", "--skip-license", "-o", "prp-lsp.vsix"],
+  [vsce, "package", "--no-dependencies", "--allow-missing-repository", "--skip-license", "--no-rewrite-relative-links", "-o", "prp-lsp.vsix"],
   { cwd: root, stdio: ["ignore", "inherit", "inherit"] },
 );
 fs.rmSync(serverDir, { recursive: true, force: true });

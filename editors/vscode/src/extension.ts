@@ -120,7 +120,8 @@ function workspaceFolderPaths(): string[] {
 
 async function startClient(announce: boolean): Promise<void> {
   const extension = vscode.extensions.getExtension(`prp-lsp.${CLIENT_ID}`);
-  const extensionPath = extension?.extensionPath ?? __dirname + "/..";
+  const extensionPath = extension?.extensionPath ?? path.dirname(__dirname);
+  makeBundledServerExecutable(extensionPath);
   const configuredPath = vscode.workspace.getConfiguration(SECTION).get<string>("server.path") ?? "";
   const resolution = resolveServer({
     configuredPath,
@@ -179,6 +180,22 @@ async function startClient(announce: boolean): Promise<void> {
       });
   }
   statusBar.refresh();
+}
+
+/** A .vsix unpacked by a tool that drops file modes leaves the bundled server unexecutable. */
+function makeBundledServerExecutable(extensionPath: string): void {
+  if (process.platform === "win32") {
+    return;
+  }
+  const bundled = path.join(extensionPath, "server", "prp-lsp");
+  try {
+    const mode = fs.statSync(bundled).mode;
+    if ((mode & 0o111) === 0) {
+      fs.chmodSync(bundled, mode | 0o755);
+    }
+  } catch {
+    // No bundled server.
+  }
 }
 
 function describeSource(source: "setting" | "bundled" | "path"): string {
