@@ -19,7 +19,8 @@
 ;; - `prp-lsp-ensure', for `markdown-mode-hook': starts Eglot in PRP workspaces only, and
 ;;   says once (a warning) when the server binary is missing;
 ;; - the commands `prp-lsp-generate', `prp-lsp-assign-all' and `prp-lsp-gate-report';
-;; - file creation for `prp.generate' (Eglot before Emacs 31 applies no `CreateFile');
+;; - file creation (`prp.generate') and, on Emacs 30, renaming (archive and renumber
+;;   code actions): Eglot before Emacs 31 applies neither;
 ;; - `prp-lsp-settings', sent as the `prp-lsp' section of `workspace/configuration'.
 ;;
 ;; Setup:
@@ -147,64 +148,162 @@ language servers keep their usual projects."
   "The root folder of a prp-lsp PROJECT."
   (cdr project))
 
-;;; The server class: file creation, settings
+;;; The server class: file operations, settings
 
 (defclass prp-lsp-server (eglot-lsp-server) ()
   :documentation "An Eglot connection to prp-lsp.")
 
+(defvar prp-lsp--eglot-resource-operations nil
+  "The `resourceOperations' Eglot itself announces (none before Emacs 31).
+When Eglot has its own, prp-lsp leaves workspace edits to it.")
+
+(defun prp-lsp--resource-operations ()
+  "The resource operations prp-lsp performs for Eglot.
+`create' (for `prp.generate'); `rename' (archiving and renumbering PRPs)
+when code actions go through `eglot-execute' (Emacs 30 and later)."
+  (if (fboundp 'eglot-execute) ["create" "rename"] ["create"]))
+
 (cl-defmethod eglot-client-capabilities ((_server prp-lsp-server))
-  "Eglot's capabilities for prp-lsp, plus the `create' resource operation.
-`prp.generate' creates its PRP with a `CreateFile' operation, which
-`prp-lsp--create-files' performs before Eglot applies the text edits."
+  "Eglot's capabilities, plus the resource operations prp-lsp performs.
+See `prp-lsp--resource-operations'."
   (let* ((caps (copy-sequence (cl-call-next-method)))
          (workspace (copy-sequence (plist-get caps :workspace)))
          (edit (copy-sequence (plist-get workspace :workspaceEdit))))
-    (setq edit (plist-put edit :documentChanges t))
-    (unless (plist-member edit :resourceOperations)
-      (setq edit (plist-put edit :resourceOperations ["create"])))
+    (setq prp-lsp--eglot-resource-operations (plist-get edit :resourceOperations))
+    (unless prp-lsp--eglot-resource-operations
+      (setq edit (plist-put edit :documentChanges t))
+      (setq edit (plist-put edit :resourceOperations (prp-lsp--resource-operations))))
     (setq workspace (plist-put workspace :workspaceEdit edit))
     (plist-put caps :workspace workspace)))
 
-(defun prp-lsp--create-files (edit)
-  "Perform the `CreateFile' operations of the WorkspaceEdit EDIT.
-Each new file is created empty on disk (with its folders) and visited;
-returns EDIT without those operations, so Eglot applies the rest (the text
-edits filling the new buffers)."
-  (let ((changes (plist-get edit :documentChanges)))
-    (if (not (seq-some (lambda (c) (equal (plist-get c :kind) "create")) changes))
-        edit
-      (let ((kept '()))
-        (seq-doseq (c changes)
-          (if (not (equal (plist-get c :kind) "create"))
-              (push c kept)
-            (let* ((file (prp-lsp--path (plist-get c :uri)))
-                   (options (plist-get c :options))
-                   (exists (file-exists-p file)))
-              (cond
-               ((and exists (eq (plist-get options :overwrite) t))
-                (with-current-buffer (find-file-noselect file)
-                  (erase-buffer)))
-               ((and exists (eq (plist-get options :ignoreIfExists) t)))
-               (exists
-                (error "%s already exists" file))
-               (t
-                (make-directory (file-name-directory file) t)
-                (write-region "" nil file nil 'silent)))
-              (find-file-noselect file))))
-        (let ((copy (copy-sequence edit)))
-          (plist-put copy :documentChanges (vconcat (nreverse kept))))))))
+(defun prp-lsp--resource-op-p (change)
+  "Whether the `documentChanges' entry CHANGE is a file operation."
+  (member (plist-get change :kind) '("create" "rename" "delete")))
+
+(defun prp-lsp--has-resource-ops-p (edit)
+  "Whether the WorkspaceEdit EDIT holds file operations prp-lsp must perform."
+  (and (not prp-lsp--eglot-resource-operations)
+       (seq-some #'prp-lsp--resource-op-p (plist-get edit :documentChanges))))
+
+(defun prp-lsp--create-file (op)
+  "Perform the `CreateFile' OP: an empty file (and its folders), visited."
+  (let* ((file (prp-lsp--path (plist-get op :uri)))
+         (options (plist-get op :options))
+         (exists (file-exists-p file)))
+    (cond
+     ((and exists (eq (plist-get options :overwrite) t))
+      (with-current-buffer (find-file-noselect file)
+        (erase-buffer)))
+     ((and exists (eq (plist-get options :ignoreIfExists) t)))
+     (exists
+      (error "%s already exists" file))
+     (t
+      (make-directory (file-name-directory file) t)
+      (write-region "" nil file nil 'silent)))
+    (find-file-noselect file)))
+
+(defun prp-lsp--rename-file (op)
+  "Perform the `RenameFile' OP: move the file and the buffer visiting it.
+The buffer keeps its unsaved changes; Eglot tells the server it closed the
+old name and opened the new one."
+  (let* ((from (prp-lsp--path (plist-get op :oldUri)))
+         (to (prp-lsp--path (plist-get op :newUri)))
+         (options (plist-get op :options))
+         (buffer (find-buffer-visiting from)))
+    (cond
+     ((and (file-exists-p to) (eq (plist-get options :ignoreIfExists) t)))
+     ((and (file-exists-p to) (not (eq (plist-get options :overwrite) t)))
+      (error "%s already exists" to))
+     (t
+      (make-directory (file-name-directory to) t)
+      (rename-file from to t)
+      (when buffer
+        (with-current-buffer buffer
+          (set-visited-file-name to t t)))))))
+
+(defun prp-lsp--confirm-file-operations (edit origin)
+  "Ask before applying EDIT when `eglot-confirm-server-edits' says so.
+ORIGIN is the command the edit comes from, as for Eglot: with `maybe-summary'
+or `maybe-diff' (the default), ask only when EDIT changes or renames a file
+that no buffer visits (files it creates do not count)."
+  (let* ((decision (if (consp eglot-confirm-server-edits)
+                       (cdr (or (assq origin eglot-confirm-server-edits)
+                                (assq t eglot-confirm-server-edits)))
+                     eglot-confirm-server-edits))
+         (created '())
+         (unvisited nil)
+         (lines
+          (mapcar
+           (lambda (c)
+             (let ((uri (or (plist-get c :uri) (plist-get c :oldUri)
+                            (plist-get (plist-get c :textDocument) :uri))))
+               (if (equal (plist-get c :kind) "create")
+                   (push uri created)
+                 (unless (or (member uri created)
+                             (find-buffer-visiting (prp-lsp--path uri)))
+                   (setq unvisited t)))
+               (pcase (plist-get c :kind)
+                 ("create" (format "  create %s\n" (prp-lsp--path uri)))
+                 ("rename" (format "  rename %s\n      to %s\n" (prp-lsp--path uri)
+                                   (prp-lsp--path (plist-get c :newUri))))
+                 ("delete" (format "  delete %s\n" (prp-lsp--path uri)))
+                 (_ (format "  edit %s\n" (prp-lsp--path uri))))))
+           (plist-get edit :documentChanges))))
+    (when (and decision
+               (or unvisited (not (memq decision '(maybe-summary maybe-diff))))
+               (not (y-or-n-p (format "[prp-lsp] Server wants to:\n%sProceed? "
+                                      (apply #'concat (delete-dups lines))))))
+      (user-error "prp-lsp: nothing changed"))))
+
+(defun prp-lsp--apply-edit (edit apply-text-edits origin)
+  "Apply the WorkspaceEdit EDIT from the command ORIGIN, in order.
+Runs of text edits go to APPLY-TEXT-EDITS (Eglot's, called with a
+WorkspaceEdit and with `eglot-confirm-server-edits' nil: the whole edit is
+confirmed once, first); prp-lsp creates and renames files itself."
+  (prp-lsp--confirm-file-operations edit origin)
+  (let ((run '())
+        (eglot-confirm-server-edits nil))
+    (cl-flet ((flush ()
+                (when run
+                  (funcall apply-text-edits
+                           (list :documentChanges (vconcat (nreverse run))))
+                  (setq run nil))))
+      (seq-doseq (c (plist-get edit :documentChanges))
+        (pcase (plist-get c :kind)
+          ("create" (flush) (prp-lsp--create-file c))
+          ("rename" (flush) (prp-lsp--rename-file c))
+          ("delete" (error "prp-lsp: file deletion is not supported"))
+          (_ (push c run))))
+      (flush))))
 
 (cl-defmethod eglot-handle-request
   ((server prp-lsp-server) (method (eql 'workspace/applyEdit)) &rest params &key edit &allow-other-keys)
-  "Handle SERVER's `workspace/applyEdit' (METHOD): create files, then apply EDIT.
-PARAMS are the request's other parameters."
-  (condition-case err
-      (setq edit (prp-lsp--create-files edit))
-    (error (setq edit err)))
-  (if (eq (car-safe edit) 'error)
-      (list :applied :json-false :failureReason (error-message-string edit))
-    (apply #'cl-call-next-method server method
-           (plist-put (copy-sequence params) :edit edit))))
+  "Handle SERVER's `workspace/applyEdit' (METHOD, PARAMS).
+prp-lsp applies an EDIT with file operations, Eglot any other."
+  (if (not (prp-lsp--has-resource-ops-p edit))
+      (cl-call-next-method)
+    (condition-case err
+        (progn
+          (prp-lsp--apply-edit
+           edit (lambda (wedit)
+                  (apply #'cl-call-next-method server method
+                         (plist-put (copy-sequence params) :edit wedit)))
+           last-command)
+          (list :applied t))
+      (error (list :applied :json-false :failureReason (error-message-string err))))))
+
+(cl-defmethod eglot-execute ((server prp-lsp-server) action)
+  "Execute the code action or command ACTION of SERVER.
+Code actions whose edit creates or renames files (archive, renumber) are
+applied by prp-lsp, the rest by Eglot."
+  (let ((edit (plist-get action :edit)))
+    (if (not (and (plist-member action :title) edit (prp-lsp--has-resource-ops-p edit)))
+        (cl-call-next-method)
+      (prp-lsp--apply-edit edit
+                           (lambda (wedit) (eglot--apply-workspace-edit wedit this-command))
+                           this-command)
+      (when-let ((command (plist-get action :command)))
+        (eglot-execute server command)))))
 
 (cl-defmethod eglot-handle-request
   ((server prp-lsp-server) (method (eql 'workspace/configuration)) &rest params)
