@@ -35,6 +35,28 @@ async def test_rule_turned_off_and_raised_from_editor_settings(vscode: LanguageC
     await pull_until(vscode, doc, lambda ds: ds == [], "missing-section turned off")
 
 
+async def test_vscode_shaped_settings_with_editor_keys_apply(vscode: LanguageClient):
+    """VS Code sends the whole `prp-lsp` section, its own keys (server path, trace) included;
+    the server's keys still apply and no complaint is shown."""
+    doc = open_doc(vscode, vscode.root / PRP, without_why(vscode))
+    assert codes(await pull(vscode, doc)) == ["missing-section"]
+    refreshes = vscode.diagnostic_refresh_count
+    vscode.set_configuration(
+        {
+            "server": {"path": "/opt/prp-lsp/bin/prp-lsp"},
+            "trace": {"server": "verbose"},
+            "rules": {"missing-section": "error"},
+            "status": {},
+        },
+        section="prp-lsp",
+    )
+    vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await wait_until(lambda: vscode.diagnostic_refresh_count > refreshes, "a diagnostic refresh")
+    items = await pull(vscode, doc)
+    assert [d.severity for d in items] == [types.DiagnosticSeverity.Error]
+    assert not any("settings" in m.message for m in vscode.messages)
+
+
 async def test_invalid_editor_settings_are_ignored_with_a_message(vscode: LanguageClient):
     doc = open_doc(vscode, vscode.root / PRP, without_why(vscode))
     vscode.set_configuration({"rules": {"missing-section": "loud"}}, section="prp-lsp")

@@ -131,6 +131,51 @@ async def test_show_gate_report_command_returns_the_markdown_report(vscode: Lang
     assert message.message == f"{PRP_BLOCKED}: Deploy: blocked — 4 tasks open, no code review"
 
 
+async def execute(client: LanguageClient, command: str, arguments: list):
+    return await req(
+        client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command=command, arguments=arguments)
+        )
+    )
+
+
+@pytest.mark.workspace("example")
+async def test_deploy_state_answers_quietly_and_null_off_prp(vscode: LanguageClient):
+    """What an extension's status bar asks: the decision of the active PRP, without a message
+    each time, and null for a document that is not a PRP."""
+    ready = open_doc(vscode, vscode.root / PRP_READY)
+    blocked = open_doc(vscode, vscode.root / PRP_BLOCKED)
+    await lenses(vscode, ready)
+    shown = len(vscode.messages)
+    state = await execute(vscode, "prp.deployState", [ready])
+    assert (state["prp"], state["ready"], state["summary"]) == (PRP_READY, True, "Deploy: ready")
+    assert f"# Deployment gates: `{PRP_READY}`" in state["markdown"]
+    state = await execute(vscode, "prp.deployState", [{"uri": blocked}])
+    assert (state["ready"], state["summary"]) == (
+        False,
+        "Deploy: blocked — 4 tasks open, no code review",
+    )
+    task_board = (vscode.root / TASK).as_uri()
+    assert await execute(vscode, "prp.deployState", [task_board]) is None
+    assert vscode.messages[shown:] == []
+    assert "prp.deployState" in vscode.init_result.capabilities.execute_command_provider.commands
+
+
+@pytest.mark.workspace("example")
+async def test_agent_status_command_lists_agents_with_alerts(vscode: LanguageClient):
+    open_doc(vscode, vscode.root / PRP_READY)
+    status = await execute(vscode, "prp.agentStatus", [])
+    by_id = {a["id"]: a for a in status["agents"]}
+    # EXPECTED.md: frontend is stuck, integration errs at 12%.
+    assert by_id["frontend"]["state"] == "stuck"
+    assert "agent-stuck" in [a["code"] for a in by_id["frontend"]["alerts"]]
+    assert by_id["integration"]["error_rate"] == pytest.approx(0.12)
+    markdown = status["markdown"]
+    assert markdown.startswith("# Agent status\n")
+    assert re.search(r"^\| integration \| \w+ \| [^|]+ \| 12\.0% \|", markdown, re.M), markdown
+    assert "## Alerts" in markdown and "**frontend** `agent-stuck`" in markdown
+
+
 @pytest.mark.workspace("example")
 async def test_show_gate_report_in_neovim(nvim: LanguageClient):
     """Neovim runs a lens's command too; a ready PRP is good news (an info message)."""

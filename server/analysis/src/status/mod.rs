@@ -15,7 +15,7 @@ pub(crate) use alerts::check;
 pub use alerts::{alerts, Alert};
 pub use board::board_summary;
 pub use model::{parse_status, AgentState, AgentStatus, StatusSnapshot};
-pub use report::{agent_rows, describe, duration, relative, AgentRow};
+pub use report::{agent_rows, agents_markdown, describe, duration, relative, AgentCells, AgentRow};
 
 use std::collections::BTreeMap;
 

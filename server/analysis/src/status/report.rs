@@ -113,6 +113,96 @@ pub struct AgentRow {
     pub alerts: Vec<Alert>,
 }
 
+/// The cells of an agent's row as people read them, shared by the CLI's table and the
+/// editor's Markdown view so both say the same thing.
+pub struct AgentCells {
+    pub state: String,
+    pub open: String,
+    pub errors: String,
+    pub health: String,
+    pub last_report: String,
+}
+
+impl AgentRow {
+    pub fn cells(&self, now: i64) -> AgentCells {
+        let state =
+            self.state
+                .map(|s| s.label())
+                .unwrap_or(if self.enabled { "-" } else { "disabled" });
+        AgentCells {
+            state: state.to_string(),
+            open: match self.max_concurrent {
+                Some(max) => format!("{}/{max}", self.open_tasks),
+                None => self.open_tasks.to_string(),
+            },
+            errors: self
+                .error_rate
+                .map(|e| format!("{:.1}%", e * 100.0))
+                .unwrap_or_else(|| "-".into()),
+            health: self
+                .health
+                .map(|h| format!("{h:.0}"))
+                .unwrap_or_else(|| "-".into()),
+            last_report: self
+                .last_report
+                .map(|t| relative(now - t))
+                .unwrap_or_else(|| "never".into()),
+        }
+    }
+
+    /// The machine-readable row (`prp-lsp agents --json`, the `prp.agentStatus` command).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "state": self.state.map(|s| s.label()),
+            "enabled": self.enabled,
+            "current_task": self.current_task,
+            "open_tasks": self.open_tasks,
+            "max_concurrent": self.max_concurrent,
+            "error_rate": self.error_rate,
+            "health": self.health,
+            "last_report": self.last_report,
+            "alerts": self.alerts.iter().map(|a| serde_json::json!({ "code": a.rule.code(), "message": a.message })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// The agents as a Markdown table with their alerts below it: the editor's agent status view.
+pub fn agents_markdown(rows: &[AgentRow], now: i64) -> String {
+    if rows.is_empty() {
+        return "# Agent status\n\nNo agents: no agent context files, orchestrator configuration or status reports were found.\n".into();
+    }
+    let mut text = String::from("# Agent status\n\n| agent | state | open tasks | error rate | health | last report | current task |\n|---|---|---:|---:|---:|---|---|\n");
+    let cell = |s: &str| s.replace('|', "\\|");
+    for r in rows {
+        let c = r.cells(now);
+        text.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            cell(&r.id),
+            c.state,
+            c.open,
+            c.errors,
+            c.health,
+            c.last_report,
+            cell(r.current_task.as_deref().unwrap_or(""))
+        ));
+    }
+    let alerts: Vec<String> = rows
+        .iter()
+        .flat_map(|r| {
+            r.alerts
+                .iter()
+                .map(move |a| format!("- **{}** `{}`: {}", r.id, a.rule.code(), a.message))
+        })
+        .collect();
+    if !alerts.is_empty() {
+        text.push_str("\n## Alerts\n\n");
+        text.push_str(&alerts.join("\n"));
+        text.push('\n');
+    }
+    text
+}
+
 /// Every agent known from context files, the orchestrator configuration and status reports,
 /// by id. Without a status snapshot the rows carry the workload only.
 pub fn agent_rows(ws: &Workspace, config: &Config) -> Vec<AgentRow> {

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use prp_analysis::status::{agent_rows, relative};
+use prp_analysis::status::agent_rows;
 
 use crate::project::{now_seconds, Project};
 
@@ -17,23 +17,7 @@ pub fn run(workspace: &Path, json: bool) -> i32 {
     let rows = agent_rows(&project.ws, &project.config);
     let now = now_seconds();
     let text = if json {
-        let value: Vec<_> = rows
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "id": r.id,
-                    "state": r.state.map(|s| s.label()),
-                    "enabled": r.enabled,
-                    "current_task": r.current_task,
-                    "open_tasks": r.open_tasks,
-                    "max_concurrent": r.max_concurrent,
-                    "error_rate": r.error_rate,
-                    "health": r.health,
-                    "last_report": r.last_report,
-                    "alerts": r.alerts.iter().map(|a| serde_json::json!({ "code": a.rule.code(), "message": a.message })).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
+        let value: Vec<_> = rows.iter().map(|r| r.to_json()).collect();
         format!(
             "{}\n",
             serde_json::to_string_pretty(&value).unwrap_or_default()
@@ -44,34 +28,15 @@ pub fn run(workspace: &Path, json: bool) -> i32 {
             "agent", "state", "open", "errors", "health", "last report", "current task"
         );
         for r in &rows {
-            let open = match r.max_concurrent {
-                Some(max) => format!("{}/{max}", r.open_tasks),
-                None => r.open_tasks.to_string(),
-            };
-            let state =
-                r.state
-                    .map(|s| s.label())
-                    .unwrap_or(if r.enabled { "-" } else { "disabled" });
-            let errors = r
-                .error_rate
-                .map(|e| format!("{:.1}%", e * 100.0))
-                .unwrap_or_else(|| "-".into());
-            let health = r
-                .health
-                .map(|h| format!("{h:.0}"))
-                .unwrap_or_else(|| "-".into());
-            let last = r
-                .last_report
-                .map(|t| relative(now - t))
-                .unwrap_or_else(|| "never".into());
+            let c = r.cells(now);
             text.push_str(&format!(
                 "{:<16} {:<9} {:>6} {:>7} {:>7}  {:<16} {}\n",
                 r.id,
-                state,
-                open,
-                errors,
-                health,
-                last,
+                c.state,
+                c.open,
+                c.errors,
+                c.health,
+                c.last_report,
                 r.current_task.as_deref().unwrap_or("")
             ));
             for alert in &r.alerts {

@@ -1,6 +1,8 @@
 //! `workspace/executeCommand`: the editor's command palette. Each command computes a change
 //! and asks the client to apply it (`workspace/applyEdit`); the server writes nothing itself.
 
+use prp_analysis::gates::GateReport;
+use prp_analysis::status::{agent_rows, agents_markdown};
 use prp_analysis::{assign, generate};
 use serde_json::{json, Value};
 use tower_lsp_server::jsonrpc::{Error, Result};
@@ -13,7 +15,17 @@ use crate::project::today;
 pub const GENERATE: &str = "prp.generate";
 pub const ASSIGN_ALL: &str = "prp.assignAll";
 pub const SHOW_GATE_REPORT: &str = "prp.showGateReport";
-pub const ALL: [&str; 3] = [GENERATE, ASSIGN_ALL, SHOW_GATE_REPORT];
+/// Like `prp.showGateReport` without the message, and `null` for a document that is not a
+/// PRP: what an extension polls for its status bar.
+pub const DEPLOY_STATE: &str = "prp.deployState";
+pub const AGENT_STATUS: &str = "prp.agentStatus";
+pub const ALL: [&str; 5] = [
+    GENERATE,
+    ASSIGN_ALL,
+    SHOW_GATE_REPORT,
+    DEPLOY_STATE,
+    AGENT_STATUS,
+];
 
 fn invalid(message: impl Into<String>) -> Error {
     let mut e = Error::invalid_params(message.into());
@@ -99,6 +111,29 @@ fn prepare(state: &State, params: &ExecuteCommandParams) -> Result<(WorkspaceEdi
     Ok((edit, change.title, result))
 }
 
+/// The gate report of the PRP at the command's URI; `None` when that document is not a PRP.
+fn gate_report(state: &State, params: &ExecuteCommandParams) -> Result<Option<GateReport>> {
+    let uri = uri_argument(&params.arguments, &params.command)?;
+    let key = state
+        .key_of(&uri)
+        .ok_or_else(|| invalid("not a file URI"))?;
+    let guard = state.project.read_lock();
+    let project = guard
+        .as_ref()
+        .ok_or_else(|| invalid("the workspace is still being indexed"))?;
+    Ok(project.gate_report(&key, crate::project::now_seconds()))
+}
+
+fn report_json(report: &GateReport) -> Value {
+    json!({
+        "prp": report.prp,
+        "ready": report.ready,
+        "summary": report.summary(),
+        "markdown": report.to_markdown(),
+        "report": report,
+    })
+}
+
 /// The gate report of a PRP: returned as Markdown (an extension shows it in a view), and
 /// its one-line decision shown as a message for editors without one.
 async fn show_gate_report(
@@ -106,19 +141,8 @@ async fn show_gate_report(
     state: &State,
     params: &ExecuteCommandParams,
 ) -> Result<Option<Value>> {
-    let uri = uri_argument(&params.arguments, SHOW_GATE_REPORT)?;
-    let report = {
-        let key = state
-            .key_of(&uri)
-            .ok_or_else(|| invalid("not a file URI"))?;
-        let guard = state.project.read_lock();
-        let project = guard
-            .as_ref()
-            .ok_or_else(|| invalid("the workspace is still being indexed"))?;
-        project
-            .gate_report(&key, crate::project::now_seconds())
-            .ok_or_else(|| invalid(format!("`{key}` is not a PRP")))?
-    };
+    let report =
+        gate_report(state, params)?.ok_or_else(|| invalid("this document is not a PRP"))?;
     let kind = if report.ready {
         MessageType::INFO
     } else {
@@ -127,11 +151,19 @@ async fn show_gate_report(
     client
         .show_message(kind, format!("{}: {}", report.prp, report.summary()))
         .await;
-    let summary = report.summary();
-    let markdown = report.to_markdown();
-    Ok(Some(
-        json!({ "prp": report.prp, "ready": report.ready, "summary": summary, "markdown": markdown, "report": report }),
-    ))
+    Ok(Some(report_json(&report)))
+}
+
+/// Every agent with its state, workload and alerts, as rows and as a Markdown table.
+fn agent_status(state: &State) -> Result<Option<Value>> {
+    let guard = state.project.read_lock();
+    let project = guard
+        .as_ref()
+        .ok_or_else(|| invalid("the workspace is still being indexed"))?;
+    let rows = agent_rows(&project.ws, &project.config);
+    let markdown = agents_markdown(&rows, crate::project::now_seconds());
+    let agents: Vec<Value> = rows.iter().map(|r| r.to_json()).collect();
+    Ok(Some(json!({ "markdown": markdown, "agents": agents })))
 }
 
 pub async fn execute(
@@ -139,9 +171,18 @@ pub async fn execute(
     state: &State,
     params: ExecuteCommandParams,
 ) -> Result<Option<Value>> {
-    // Reading a report changes nothing, so it needs no applyEdit support.
-    if params.command == SHOW_GATE_REPORT {
-        return show_gate_report(client, state, &params).await;
+    // Reading reports changes nothing, so they need no applyEdit support.
+    match params.command.as_str() {
+        SHOW_GATE_REPORT => return show_gate_report(client, state, &params).await,
+        DEPLOY_STATE => {
+            return Ok(Some(
+                gate_report(state, &params)?
+                    .map(|r| report_json(&r))
+                    .unwrap_or(Value::Null),
+            ))
+        }
+        AGENT_STATUS => return agent_status(state),
+        _ => {}
     }
     if !state.support().apply_edit {
         return Err(invalid("this editor does not support workspace/applyEdit, so prp-lsp cannot change files from a command; use the code actions or `prp-lsp new` in a terminal"));

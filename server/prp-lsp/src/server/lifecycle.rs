@@ -194,6 +194,20 @@ pub async fn initialized(client: &Client, state: &std::sync::Arc<State>) {
     super::diagnostics::after_change(client, state, Changed::Everything).await;
 }
 
+/// The editor's `prp-lsp` settings section. Editors keep their own keys in the same section
+/// (VS Code's `prp-lsp.server.path` and `prp-lsp.trace.server`); those are not the server's
+/// to read, so they are dropped before the strict parse that catches misspelt keys.
+fn settings_from_json(mut value: serde_json::Value) -> Result<RawConfig, String> {
+    if let Some(object) = value.as_object_mut() {
+        for editor_key in EDITOR_ONLY_SETTINGS {
+            object.remove(editor_key);
+        }
+    }
+    RawConfig::from_json(value).map_err(|e| e.to_string())
+}
+
+const EDITOR_ONLY_SETTINGS: [&str; 2] = ["server", "trace"];
+
 async fn fetch_settings(client: &Client) -> Option<RawConfig> {
     let items = vec![ConfigurationItem {
         scope_uri: None,
@@ -201,7 +215,7 @@ async fn fetch_settings(client: &Client) -> Option<RawConfig> {
     }];
     let values = client.configuration(items).await.ok()?;
     let value = values.into_iter().next().filter(|v| v.is_object())?;
-    match RawConfig::from_json(value) {
+    match settings_from_json(value) {
         Ok(settings) => Some(settings),
         Err(e) => {
             client
@@ -230,7 +244,7 @@ pub async fn did_change_configuration(
             .unwrap_or(params.settings);
         value
             .is_object()
-            .then(|| RawConfig::from_json(value).ok())
+            .then(|| settings_from_json(value).ok())
             .flatten()
     };
     let mut guard = state.project.write_lock();
