@@ -219,7 +219,13 @@ old name and opened the new one."
       (rename-file from to t)
       (when buffer
         (with-current-buffer buffer
-          (set-visited-file-name to t t)))))))
+          ;; Eglot follows no renames: close the old name, open the new one.
+          (let ((managed (bound-and-true-p eglot--managed-mode)))
+            (when managed
+              (eglot--signal-textDocument/didClose)
+              (eglot--managed-mode-off))
+            (set-visited-file-name to t t)
+            (when managed (eglot--maybe-activate-editing-mode)))))))))
 
 (defun prp-lsp--confirm-file-operations (edit origin)
   "Ask before applying EDIT when `eglot-confirm-server-edits' says so.

@@ -107,11 +107,12 @@
                    (with-current-buffer buffer
                      (and (eglot-managed-p) (eglot-current-server))))))
 
-(defun prp-test-flush (buffer)
-  "Send BUFFER's pending changes (what Eglot's idle timer would do)."
-  (with-current-buffer buffer
-    (when (eglot-managed-p)
-      (eglot--signal-textDocument/didChange))))
+(defun prp-test-flush (&rest _)
+  "Send every buffer's pending changes (what Eglot's idle timers would do)."
+  (dolist (buffer (buffer-list))
+    (with-current-buffer buffer
+      (when (eglot-managed-p)
+        (eglot--signal-textDocument/didChange)))))
 
 (defun prp-test-diagnostics (buffer code)
   "Flymake's diagnostics of BUFFER with the server's CODE, after a fresh `flymake-start'."
@@ -359,6 +360,42 @@
                                  (how-many "Assigned to: " (point-min) (point-max))))))
          (unless (string-search "Task 1:\n  Assigned to: database\n" (prp-test-text b07))
            (prp-test-fail "unexpected text:\n%s" (prp-test-text b07))))))
+
+    (when (fboundp 'eglot-execute)      ; file renames need Emacs 30's eglot-execute
+      (prp-test-check
+       "code action \"Renumber to …\" on PRPs/planning/03_export_reports.md renames file and buffer"
+       (lambda ()
+         (let* ((old (prp-test-path "PRPs/planning/03_export_reports.md"))
+                (b (prp-test-visit "PRPs/planning/03_export_reports.md"))
+                (s (prp-test-attached b))
+                (prompts '())
+                new)
+           (with-current-buffer b
+             (let* ((d (car (prp-test-wait "a duplicate-prp-number diagnostic"
+                                           (lambda () (prp-test-diagnostics b "duplicate-prp-number")))))
+                    (actions (eglot-code-actions (flymake-diagnostic-beg d)
+                                                 (flymake-diagnostic-end d)))
+                    (action (cl-find-if (lambda (a) (string-prefix-p "Renumber to "
+                                                                     (plist-get a :title)))
+                                        actions)))
+               (unless action
+                 (prp-test-fail "no Renumber action; offered: %S"
+                                (mapcar (lambda (a) (plist-get a :title)) actions)))
+               (cl-letf (((symbol-function 'y-or-n-p)
+                          (lambda (prompt) (push prompt prompts) t)))
+                 (eglot-execute s action))))
+           (setq new (buffer-file-name b))
+           (when (equal new old) (prp-test-fail "the buffer still visits %s" old))
+           (unless (string-match-p "/PRPs/planning/[0-9]+_export_reports\\.md\\'" new)
+             (prp-test-fail "renamed to %s" new))
+           (when (file-exists-p old) (prp-test-fail "%s still exists" old))
+           (unless (file-exists-p new) (prp-test-fail "%s does not exist" new))
+           (prp-test-out "     renamed to %s%s" (file-relative-name new prp-test-ws)
+                         (if prompts (format " (confirmed: %S)" prompts) ""))
+           (prp-test-attached b)
+           (prp-test-flush b)
+           (prp-test-wait "the duplicate-prp-number diagnostic to clear"
+                          (lambda () (null (prp-test-diagnostics b "duplicate-prp-number"))))))))
 
     (prp-test-check
      "prp-lsp-generate creates a PRP (CreateFile + edit) and visits it"
