@@ -12,6 +12,7 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
+from pytest_lsp.client import captured_exception_key
 
 from conftest import CONFIG, _start, settle, settle_vscode, stop
 from helpers import (
@@ -223,3 +224,32 @@ async def test_generate_command_without_apply_edit_is_a_clear_error(custom):
     assert "prp-lsp new" in message
     assert client.apply_edit_requests == []
     assert snapshot(client.root) == before
+
+
+async def test_generate_command_when_the_editor_answers_apply_edit_with_an_error(
+    vscode: LanguageClient, request: pytest.FixtureRequest
+):
+    """An editor may answer `workspace/applyEdit` with an error instead of `applied: false`;
+    the command's error still says that nothing changed and what the editor said."""
+
+    def broken_editor(params):
+        raise RuntimeError("file operations are not supported here")
+
+    vscode.apply_edit_handler = broken_editor
+    before = snapshot(vscode.root)
+    with pytest.raises(Exception) as failure:
+        await req(
+            vscode.workspace_execute_command_async(
+                types.ExecuteCommandParams(
+                    command="prp.generate", arguments=["Add CSV export to the reports page"]
+                )
+            )
+        )
+    message = str(failure.value)
+    assert "nothing was changed: the editor answered" in message, message
+    assert "file operations are not supported here" in message, message
+    assert len(vscode.apply_edit_requests) == 1
+    assert snapshot(vscode.root) == before
+    # pytest-lsp reports any exception in a client handler as a failure of the test; this
+    # one is the editor's error under test, so it is taken back.
+    request.node.stash[captured_exception_key] = None

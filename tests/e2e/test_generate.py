@@ -180,9 +180,15 @@ async def test_generate_from_selection(vscode: LanguageClient, where: str):
     text = editor.text(doc)
     start = find(text, "Let members")
     end = find(text, "Other notes.")
-    # Without a selection, a plain paragraph offers nothing to generate from.
+    # Without a selection, a plain paragraph offers nothing to generate from; nor does the
+    # one-character selection that is Helix's cursor.
     assert not [
         t for t in titles(await code_actions(vscode, doc, start)) if t.startswith("Generate")
+    ]
+    assert not [
+        t
+        for t in titles(await code_actions(vscode, doc, start, (start[0], start[1] + 1)))
+        if t.startswith("Generate")
     ]
     action = titled(await code_actions(vscode, doc, start, end), "Generate PRP")
     assert (

@@ -138,6 +138,8 @@ fn collect(
     out
 }
 
+const MIN_SELECTED_LETTERS: usize = 4;
+
 /// "Generate PRP" from the TASK.md item, the requirement block or the selection under the
 /// cursor.
 fn generate_actions(
@@ -167,7 +169,9 @@ fn generate_actions(
     }
     if sources.is_empty() && span.end > span.start {
         let selected = text[span.clone()].trim();
-        if !selected.is_empty() {
+        // Editors whose cursor is a one-character selection (Helix, Kakoune) send it with
+        // every request; a requirement needs at least a word.
+        if selected.chars().filter(|c| c.is_alphanumeric()).count() >= MIN_SELECTED_LETTERS {
             sources.push((generate::requirement_from_text(selected), None));
         }
     }

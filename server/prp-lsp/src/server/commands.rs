@@ -192,9 +192,17 @@ pub async fn execute(
         edit,
         label: Some(label),
     };
+    // An editor that answers with an error (rather than `applied: false`) still gets told
+    // what went wrong, not a bare internal error.
     let response = client
         .send_request::<request::ApplyWorkspaceEdit>(params)
-        .await?;
+        .await
+        .map_err(|e| {
+            invalid(format!(
+                "nothing was changed: the editor answered: {}",
+                e.message
+            ))
+        })?;
     if !response.applied {
         let reason = response
             .failure_reason
