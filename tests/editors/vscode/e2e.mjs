@@ -317,8 +317,7 @@ async function main() {
     }, 30_000).catch(async (e) => {
       throw new Error(`${e.message}; listed: ${JSON.stringify(await quickInputRows())}`);
     });
-    await closeWidgets();
-    return `${rows.filter((r) => r.startsWith("PRP: ")).length} PRP commands`;
+    return `${rows.filter((r) => r.startsWith("PRP: ")).length} PRP commands`; // still open for the screenshot
   });
 
   // 1. Diagnostics in the Problems panel, the quick fix, the diagnostic gone.
@@ -425,8 +424,7 @@ async function main() {
     });
     const agentLine = text.split("\n").find((l) => l.startsWith("Agent:")) || "";
     const stateLine = text.split("\n").find((l) => /^Agent frontend:/.test(l)) || "";
-    await closeWidgets();
-    return `${agentLine} / ${stateLine}`;
+    return `${agentLine} / ${stateLine}`; // the hover stays open for the screenshot
   });
 
   await check("the status bar item `PRP Deploy State` shows `PRP-002: blocked` (error icon)", async () => {
