@@ -247,6 +247,16 @@ async function problemsOf(name) {
   return { rows, mine };
 }
 
+/** The text of the Markdown preview (a webview: nested iframes) that satisfies `accept`, or null. */
+async function previewText(accept) {
+  for (const f of page.frames()) {
+    if (f === page.mainFrame()) continue;
+    const t = await f.locator("body").innerText({ timeout: 500 }).catch(() => "");
+    if (accept(t)) return t;
+  }
+  return null;
+}
+
 async function deployStateItem() {
   const item = page.locator('.statusbar-item[id$=".deployState"]').first();
   if ((await item.count()) === 0 || !(await item.isVisible())) return null;
@@ -451,13 +461,9 @@ async function main() {
       return t && /gate report/i.test(t) && t;
     });
     // The Markdown preview renders in a webview (nested iframes): read its text there.
-    const text = await waitFor("the rendered report (Deployment gates, Deploy: blocked)", async () => {
-      for (const f of page.frames()) {
-        const t = await f.locator("body").innerText({ timeout: 500 }).catch(() => "");
-        if (t.includes("Deployment gates") && t.includes("Deploy: blocked")) return t;
-      }
-      return null;
-    });
+    const text = await waitFor("the rendered report (Deployment gates, Deploy: blocked)", async () =>
+      previewText((t) => t.includes("Deployment gates") && t.includes("Deploy: blocked")),
+    );
     const tab = await activeTab();
     const gates = ["tasks", "code review", "unit tests", "coverage"].filter((g) => text.includes(g));
     if (gates.length < 4) throw new Error(`the report lacks gates: ${text.slice(0, 300)}`);
@@ -490,6 +496,24 @@ async function main() {
     });
     if (!texts.some((x) => x.includes("Deploy: ready"))) throw new Error(`lenses: ${JSON.stringify(texts)}`);
     return texts.join(" | ").slice(0, 100);
+  });
+
+  await check("\"PRP: Show Agent Status\" opens the agent table (frontend stuck, integration's error rate)", async () => {
+    await runCommand("PRP: Show Agent Status");
+    await waitFor("an agent status tab", async () => {
+      const t = await activeTab();
+      return t && /agent status/i.test(t) && t;
+    });
+    const text = await waitFor("the rendered agent table", async () =>
+      previewText((t) => /^Agent status/m.test(t) && /^frontend\s+stuck\b/m.test(t)),
+    ).catch(async (e) => {
+      throw new Error(`${e.message}; frames: ${JSON.stringify(await Promise.all(page.frames().map((f) => f.locator("body").innerText({ timeout: 500 }).then((t) => t.slice(0, 200)).catch(() => ""))))}`);
+    });
+    for (const agent of ["backend", "database", "integration"]) {
+      if (!new RegExp(`^${agent}\\s`, "m").test(text)) throw new Error(`no row for ${agent}: ${text.slice(0, 400)}`);
+    }
+    if (!text.includes("agent-error-rate")) throw new Error(`no error-rate alert for integration: ${text.slice(0, 600)}`);
+    return text.split("\n").find((l) => l.startsWith("frontend"));
   });
 }
 
