@@ -438,7 +438,8 @@ class ReportDocuments implements vscode.TextDocumentContentProvider, vscode.Disp
     this.contents.set(uri.toString(), markdown);
     this.changed.fire(uri);
     try {
-      await vscode.commands.executeCommand("markdown.showPreview", uri);
+      // Locked: a dynamic preview would follow the active editor and lose the report.
+      await vscode.commands.executeCommand("markdown.showLockedPreviewToSide", uri);
       return;
     } catch (error) {
       output.appendLine(`Markdown preview unavailable (${errorMessage(error)}): showing the report as text`);
