@@ -438,8 +438,7 @@ class ReportDocuments implements vscode.TextDocumentContentProvider, vscode.Disp
     this.contents.set(uri.toString(), markdown);
     this.changed.fire(uri);
     try {
-      // Locked: a dynamic preview would follow the active editor and lose the report.
-      await vscode.commands.executeCommand("markdown.showLockedPreviewToSide", uri);
+      await vscode.commands.executeCommand("markdown.showPreview", uri);
       return;
     } catch (error) {
       output.appendLine(`Markdown preview unavailable (${errorMessage(error)}): showing the report as text`);
