@@ -73,7 +73,7 @@ enum Command {
 fn main() {
     let args = Args::parse();
     match args.command {
-        None | Some(Command::Lsp) => server::run_stdio(),
+        None | Some(Command::Lsp) => std::process::exit(server::run_stdio()),
         Some(Command::Check { paths, format }) => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());

@@ -118,7 +118,7 @@ pub async fn after_change(client: &Client, state: &Arc<State>, changed: Changed)
     if support.pull_diagnostics {
         // The client re-pulls the document it edited by itself; others need a refresh.
         let others_changed = match &changed {
-            Changed::Nothing => false,
+            Changed::Nothing | Changed::Stale { .. } => false,
             Changed::Documents { others, .. } => !others.is_empty(),
             Changed::Everything => true,
         };
@@ -128,7 +128,7 @@ pub async fn after_change(client: &Client, state: &Arc<State>, changed: Changed)
         return;
     }
     let (keys, publish_empty) = match changed {
-        Changed::Nothing => return,
+        Changed::Nothing | Changed::Stale { .. } => return,
         // Documents with findings, and those whose earlier findings must be cleared; the
         // client has nothing to clear for the rest.
         Changed::Everything => (None, false),

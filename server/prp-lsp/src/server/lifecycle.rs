@@ -17,6 +17,11 @@ use crate::project::{relative_path, Project, CONFIG_FILES};
 /// Documents whose diagnostics must be recomputed after a change.
 pub enum Changed {
     Nothing,
+    /// A change for a version the document is already past; nothing was applied.
+    Stale {
+        version: i32,
+        current: i32,
+    },
     Documents {
         /// The document the editor changed (its client re-pulls it by itself).
         edited: Option<String>,
@@ -302,6 +307,14 @@ pub fn did_change(state: &State, params: DidChangeTextDocumentParams) -> Changed
         let Some(mut open) = state.open.get_mut(&key) else {
             return Changed::Nothing;
         };
+        // Versions only increase (LSP); an older or repeated one is a change the editor
+        // has already superseded, and applying it would bring back text the user replaced.
+        if params.text_document.version <= open.version {
+            return Changed::Stale {
+                version: params.text_document.version,
+                current: open.version,
+            };
+        }
         apply_changes(&mut open.rope, params.content_changes, encoding);
         open.version = params.text_document.version;
         open.rope.to_string()

@@ -15,12 +15,13 @@ mod lifecycle;
 mod live;
 pub mod state;
 mod symbols;
+mod transport;
 
 use std::sync::Arc;
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
-use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+use tower_lsp_server::{Client, LanguageServer, LspService};
 
 use lifecycle::Changed;
 use state::{guarded, State};
@@ -30,22 +31,24 @@ pub struct Backend {
     state: Arc<State>,
 }
 
-/// Serves the protocol on stdin/stdout until the client exits.
-pub fn run_stdio() {
+/// Serves the protocol on stdin/stdout until the client exits; returns the exit code
+/// (0 only after `shutdown` and `exit`).
+pub fn run_stdio() -> i32 {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("cannot start the async runtime");
-    runtime.block_on(async {
+    let code = runtime.block_on(async {
         let (service, socket) = LspService::new(|client| Backend {
             client,
             state: Arc::new(State::new()),
         });
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket).await
     });
+    // A read of stdin may still be pending on a blocking thread: do not wait for it.
+    runtime.shutdown_background();
+    code
 }
 
 /// Set when dropped: work running elsewhere for a request learns that the request is gone.
@@ -96,9 +99,17 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri.clone();
         let changed = self
             .sync("did_change", || lifecycle::did_change(&self.state, params))
             .await;
+        if let Changed::Stale { version, current } = changed {
+            let message = format!(
+                "prp-lsp: ignored a change to {} for version {version}: the document is already at version {current}",
+                uri.as_str()
+            );
+            self.client.log_message(MessageType::LOG, message).await;
+        }
         diagnostics::after_change(&self.client, &self.state, changed).await;
     }
 

@@ -1,0 +1,331 @@
+//! Cutting a byte stream into LSP frames (`Content-Length: N\r\n\r\n` + N bytes) without
+//! ever giving up on the stream: a header that cannot be read, a length that is negative,
+//! absurd or missing, or bytes that are no header at all are reported once and skipped up to
+//! the next `Content-Length:` header, where reading resumes.
+
+/// The largest body accepted. Far above any real document (a 50 MB PRP is about 55 MB as
+/// JSON); a larger declared length is treated as a broken header, not waited for.
+pub const MAX_BODY: usize = 256 * 1024 * 1024;
+/// The largest header block: real ones are under 100 bytes.
+const MAX_HEADER: usize = 8 * 1024;
+const CONTENT_LENGTH: &[u8] = b"content-length:";
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Incoming {
+    /// A delimited body (not yet known to be JSON).
+    Frame(Vec<u8>),
+    /// Input that was skipped, and why (in words for the log).
+    Skipped(String),
+}
+
+/// Incremental frame reader: feed bytes with [`push`](Self::push), take frames with
+/// [`next`](Self::next).
+#[derive(Default)]
+pub struct FrameReader {
+    buf: Vec<u8>,
+    /// Start of the unread part of `buf` (compacted lazily so reading stays linear).
+    start: usize,
+    /// Bytes dropped since the last frame while looking for a header.
+    skipped: usize,
+    /// Set after a broken header: the bytes up to the next header are its body, already
+    /// reported with it.
+    quiet: bool,
+}
+
+impl FrameReader {
+    pub fn push(&mut self, bytes: &[u8]) {
+        if self.start > 0 && self.start * 2 >= self.buf.len() {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// Puts bytes back in front of the unread input (the tail of a frame that turned out to
+    /// hold the next header).
+    pub fn unread(&mut self, bytes: &[u8]) {
+        let rest = self.buf.split_off(self.start);
+        self.buf.clear();
+        self.buf.extend_from_slice(bytes);
+        self.buf.extend_from_slice(&rest);
+        self.start = 0;
+    }
+
+    fn pending(&self) -> &[u8] {
+        &self.buf[self.start..]
+    }
+
+    /// The next frame or skipped stretch; `None` until more input arrives.
+    pub fn next(&mut self) -> Option<Incoming> {
+        loop {
+            // Blank lines between frames are tolerated silently.
+            let blank = self
+                .pending()
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count();
+            self.start += blank;
+            let pending = self.pending();
+            if pending.is_empty() {
+                return None;
+            }
+            if !starts_with_header(pending) {
+                if could_become_header(pending) {
+                    return None;
+                }
+                match find_ignore_case(pending, CONTENT_LENGTH, 1) {
+                    Some(at) => {
+                        self.start += at;
+                        self.skipped += at;
+                        if let Some(skipped) = self.take_skipped() {
+                            return Some(skipped);
+                        }
+                        continue;
+                    }
+                    None => {
+                        // Keep a tail that may be the start of a header split across reads.
+                        let keep = (CONTENT_LENGTH.len() - 1).min(pending.len());
+                        let drop = pending.len() - keep;
+                        self.start += drop;
+                        self.skipped += drop;
+                        return None;
+                    }
+                }
+            }
+            let Some((header_len, block_len)) = header_end(pending) else {
+                if pending.len() > MAX_HEADER {
+                    return Some(self.broken_header("a header that never ends".into(), 1));
+                }
+                return None;
+            };
+            let header = &pending[..header_len];
+            let length = match content_length(header) {
+                Ok(n) if n <= MAX_BODY => n,
+                Ok(n) => {
+                    return Some(self.broken_header(
+                        format!("a message of {n} bytes, over the limit of {MAX_BODY}"),
+                        block_len,
+                    ))
+                }
+                Err(why) => return Some(self.broken_header(why, block_len)),
+            };
+            if pending.len() < block_len + length {
+                return None;
+            }
+            let body = pending[block_len..block_len + length].to_vec();
+            self.start += block_len + length;
+            self.quiet = false;
+            self.skipped = 0;
+            return Some(Incoming::Frame(body));
+        }
+    }
+
+    /// At the end of input: what was left unread, if anything.
+    pub fn finish(&mut self) -> Option<Incoming> {
+        self.skipped += self.pending().len();
+        self.start = self.buf.len();
+        self.take_skipped()
+    }
+
+    /// Reports skipped bytes once, unless they belong to a broken header already reported.
+    fn take_skipped(&mut self) -> Option<Incoming> {
+        let skipped = std::mem::take(&mut self.skipped);
+        if skipped == 0 || std::mem::take(&mut self.quiet) {
+            return None;
+        }
+        Some(Incoming::Skipped(format!(
+            "{skipped} byte(s) that are not an LSP message (no `Content-Length` header)"
+        )))
+    }
+
+    /// Drops a header that cannot be used; what follows it is skipped up to the next header.
+    fn broken_header(&mut self, why: String, consumed: usize) -> Incoming {
+        self.start += consumed;
+        self.skipped = 0;
+        self.quiet = true;
+        Incoming::Skipped(why)
+    }
+}
+
+/// Whether `bytes` begin with a header line the protocol knows.
+fn starts_with_header(bytes: &[u8]) -> bool {
+    [b"content-length:".as_slice(), b"content-type:"]
+        .iter()
+        .any(|h| bytes.len() >= h.len() && bytes[..h.len()].eq_ignore_ascii_case(h))
+}
+
+/// Whether `bytes` are shorter than a header name and could still become one.
+fn could_become_header(bytes: &[u8]) -> bool {
+    [b"content-length:".as_slice(), b"content-type:"]
+        .iter()
+        .any(|h| bytes.len() < h.len() && h[..bytes.len()].eq_ignore_ascii_case(bytes))
+}
+
+/// The header's length without its terminating blank line, and with it. Lines may end in
+/// `\r\n` (the protocol) or a bare `\n` (tolerated).
+fn header_end(bytes: &[u8]) -> Option<(usize, usize)> {
+    let window = &bytes[..bytes.len().min(MAX_HEADER + 4)];
+    let mut line_start = 0;
+    for (i, &b) in window.iter().enumerate() {
+        if b != b'\n' {
+            continue;
+        }
+        let line = &window[line_start..i];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            return Some((line_start, i + 1));
+        }
+        line_start = i + 1;
+    }
+    None
+}
+
+/// The `Content-Length` of a header block, or what is wrong with it.
+fn content_length(header: &[u8]) -> Result<usize, String> {
+    let mut length = None;
+    for line in header.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            continue;
+        }
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            return Err(format!(
+                "a header line without a colon: `{}`",
+                String::from_utf8_lossy(line)
+            ));
+        };
+        let (name, value) = (&line[..colon], &line[colon + 1..]);
+        if name.eq_ignore_ascii_case(b"content-length") {
+            let value = String::from_utf8_lossy(value);
+            let value = value.trim();
+            length = Some(value.parse::<usize>().map_err(|_| {
+                format!("a `Content-Length` of `{value}`, which is not a byte count")
+            })?);
+        }
+    }
+    length.ok_or_else(|| "a header without `Content-Length`".to_string())
+}
+
+/// First case-insensitive occurrence of `needle` (lowercase ASCII) at or after `from`.
+pub fn find_ignore_case(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    let rest = haystack.get(from..)?;
+    let first = needle[0];
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), rest)
+        .map(|i| i + from)
+        .find(|&i| {
+            haystack
+                .get(i..i + needle.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(needle))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(body: &str) -> Vec<u8> {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    }
+
+    fn all(input: &[u8]) -> Vec<Incoming> {
+        let mut reader = FrameReader::default();
+        reader.push(input);
+        let mut out = Vec::new();
+        while let Some(i) = reader.next() {
+            out.push(i);
+        }
+        out.extend(reader.finish());
+        out
+    }
+
+    fn body(s: &str) -> Incoming {
+        Incoming::Frame(s.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn frames_in_one_read_and_split_byte_by_byte() {
+        let mut input = frame("{\"a\":1}");
+        input.extend(b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\ncontent-length: 2\r\n\r\n{}");
+        assert_eq!(all(&input), vec![body("{\"a\":1}"), body("{}")]);
+        let mut reader = FrameReader::default();
+        let mut out = Vec::new();
+        for b in &input {
+            reader.push(std::slice::from_ref(b));
+            while let Some(i) = reader.next() {
+                out.push(i);
+            }
+        }
+        assert_eq!(out, vec![body("{\"a\":1}"), body("{}")]);
+    }
+
+    #[test]
+    fn garbage_before_a_frame_is_skipped_once() {
+        let mut input = b"hello world\r\n\r\nmore junk".to_vec();
+        input.extend(frame("{}"));
+        let out = all(&input);
+        assert!(
+            matches!(&out[0], Incoming::Skipped(why) if why.contains("24 byte")),
+            "{out:?}"
+        );
+        assert_eq!(out[1..], [body("{}")]);
+    }
+
+    #[test]
+    fn bad_lengths_are_reported_and_reading_resumes_at_the_next_header() {
+        for bad in ["-5", "abc", "99999999999999", ""] {
+            let mut input = format!("Content-Length: {bad}\r\n\r\n{{\"x\":1}}").into_bytes();
+            input.extend(frame("{}"));
+            let out = all(&input);
+            assert_eq!(out.len(), 2, "{bad}: {out:?}");
+            assert!(matches!(&out[0], Incoming::Skipped(_)));
+            assert_eq!(out[1], body("{}"), "{bad}");
+        }
+        let out = all(b"Content-Type: x\r\n\r\n");
+        assert!(matches!(&out[0], Incoming::Skipped(why) if why.contains("without")));
+    }
+
+    #[test]
+    fn a_header_that_never_ends_is_dropped() {
+        let mut input = b"Content-Length: 5\r\nX-Long: ".to_vec();
+        input.extend(vec![b'a'; MAX_HEADER + 10]);
+        input.extend(frame("{}"));
+        let out = all(&input);
+        assert!(out.contains(&body("{}")), "{out:?}");
+    }
+
+    #[test]
+    fn unread_bytes_are_read_again_first() {
+        let mut reader = FrameReader::default();
+        reader.push(&frame("{}"));
+        reader.unread(&frame("[]"));
+        assert_eq!(reader.next(), Some(body("[]")));
+        assert_eq!(reader.next(), Some(body("{}")));
+    }
+
+    #[test]
+    fn bare_newlines_are_tolerated() {
+        assert_eq!(all(b"Content-Length: 2\n\n{}\r\n"), vec![body("{}")]);
+    }
+
+    #[test]
+    fn garbage_without_any_header_is_reported_at_the_end() {
+        let out = all(b"just some text that goes on");
+        assert!(matches!(&out[..], [Incoming::Skipped(_)]), "{out:?}");
+    }
+
+    #[test]
+    fn finds_headers_in_any_case() {
+        assert_eq!(
+            find_ignore_case(b"xxCONTENT-LENGTH: 1", CONTENT_LENGTH, 0),
+            Some(2)
+        );
+        assert_eq!(
+            find_ignore_case(b"cContent-length:", CONTENT_LENGTH, 0),
+            Some(1)
+        );
+        assert_eq!(
+            find_ignore_case(b"content-length:", CONTENT_LENGTH, 1),
+            None
+        );
+    }
+}
