@@ -1,11 +1,13 @@
 """Agent status from an orchestrator's monitoring endpoint: a small HTTP server on 127.0.0.1
-the test starts, polled every second with a one-second timeout. Its reports reach hovers and
-alerts; an outage (a timeout, bad JSON, the server gone) is told once, its end once, and never
-holds up a request."""
+the test starts, polled every second with a one-second timeout once the user allows it. Its
+reports reach hovers and alerts; an outage (a timeout, bad JSON, the server gone) is told once,
+its end once, and never holds up a request. A URL that only the repository's prp-lsp.toml
+names is never contacted without the user's consent."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 
 import pytest
@@ -84,6 +86,15 @@ def workspace(workspace, endpoint):
     return workspace
 
 
+def allow_url(client: LanguageClient, allowed: bool = True) -> None:
+    """The user's consent, in their editor settings (`prp-lsp.status.allow-url`)."""
+    client.set_configuration({"status": {"allow-url": allowed}}, section="prp-lsp")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+
+
+NOT_POLLED = r"is not polled until you allow it"
+
+
 def offline_at(items) -> list[int]:
     return sorted(d.range.start.line for d in items if code_of(d) == "agent-offline")
 
@@ -102,6 +113,7 @@ async def test_monitoring_endpoint_reports_and_outages(
     text = path.read_text(encoding="utf-8")
     doc = open_doc(vscode, path, text)
     database = (line_of(text, "**Assigned to**: database"), 19)
+    allow_url(vscode)
 
     # The endpoint's report wins over the older status file: database is offline, and
     # that is an alert where it is assigned (PRP-002 Task 2, TASK.md line 19).
@@ -176,3 +188,43 @@ async def test_monitoring_endpoint_reports_and_outages(
     _, took = await timed_hover(vscode, doc, database)
     assert took < 0.5
     assert len(messages_of(vscode, types.MessageType.Info, RECOVERY)) == 2
+
+
+@pytest.mark.workspace("example")
+async def test_a_url_from_the_repository_is_not_contacted_without_consent(
+    vscode: LanguageClient, endpoint: AgentEndpoint
+):
+    """The repository's prp-lsp.toml names the endpoint; the user has not allowed it. The
+    server contacts nothing, says why in its log and in the agent status view, and starts
+    polling the moment the user allows it in their settings (and stops when they take the
+    consent back)."""
+    def notes() -> list[str]:
+        return [m.message for m in vscode.log_messages if re.search(NOT_POLLED, m.message)]
+
+    await wait_until(notes, "the not-polled note in the log")
+    [note] = notes()
+    assert endpoint.url in note and "prp-lsp.status.allow-url" in note, note
+    await asyncio.sleep(3.5)  # three poll intervals
+    assert endpoint.requests == 0, "the endpoint was contacted without the user's consent"
+    status = await vscode.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="prp.agentStatus", arguments=[])
+    )
+    assert "is not polled until you allow it" in status["markdown"], status["markdown"]
+
+    # Hover on the key in prp-lsp.toml says the same, and how to allow it.
+    toml = vscode.root / "prp-lsp.toml"
+    toml_text = toml.read_text(encoding="utf-8")
+    toml_doc = open_doc(vscode, toml, toml_text)
+    value = await hover_text(vscode, toml_doc, (line_of(toml_text, "url = "), 1))
+    assert "Not polled until you allow it" in value and "allow-url" in value, value
+
+    allow_url(vscode)
+    await wait_until(lambda: endpoint.requests >= 1, "a poll once the user allowed it")
+    value = await hover_text(vscode, toml_doc, (line_of(toml_text, "url = "), 1))
+    assert "Polled for agent status" in value, value
+
+    allow_url(vscode, False)
+    await asyncio.sleep(1.5)  # a poll already under way may still finish
+    stopped_at = endpoint.requests
+    await asyncio.sleep(2.5)
+    assert endpoint.requests == stopped_at, "still polling after the consent was taken back"

@@ -158,6 +158,18 @@ pub struct Config {
     pub generate: crate::generate::RawGenerate,
     pub status: crate::status::RawStatus,
     pub gates: crate::gates::Gates,
+    /// Problems with single keys that disable only what they configure (a `[generate]
+    /// folder` outside the workspace stops generation, not the rules); reported as
+    /// `invalid-config` by the owner.
+    pub problems: Vec<ConfigError>,
+}
+
+/// Whether a configured path could name something outside the workspace: absolute, a drive
+/// letter, or any `..` component. Such paths are refused before anything is read or written.
+pub fn leaves_workspace(path: &str) -> bool {
+    path.starts_with(['/', '\\'])
+        || path.get(1..2) == Some(":")
+        || path.split(['/', '\\']).any(|c| c == "..")
 }
 
 impl Default for Config {
@@ -262,6 +274,15 @@ impl Config {
             generate: raw.generate.clone(),
             status: raw.status.clone().checked()?,
             gates: crate::gates::Gates::compile(&raw.gates)?,
+            problems: raw
+                .generate
+                .folder_problem()
+                .map(|message| ConfigError {
+                    message,
+                    span: None,
+                })
+                .into_iter()
+                .collect(),
         })
     }
 

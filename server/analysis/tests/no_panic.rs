@@ -224,17 +224,20 @@ fn actions_on_generated_documents_never_panic() {
         changes.extend(assign::assign_all(&doc, &text, &ws, &config));
         for item in 0..doc.checklist.len() {
             let requirement = generate::requirement_from_task_item(&doc, &text, item);
-            changes
-                .push(generate::generate(&requirement, None, &ws, &config, &NoTexts, today).change);
+            changes.extend(
+                generate::generate(&requirement, None, &ws, &config, &NoTexts, today)
+                    .map(|g| g.change),
+            );
         }
         for (_, requirement) in generate::requirement_blocks(&doc, &text) {
             if let Ok(requirement) = requirement {
-                changes.push(
-                    generate::generate(&requirement, None, &ws, &config, &NoTexts, today).change,
+                changes.extend(
+                    generate::generate(&requirement, None, &ws, &config, &NoTexts, today)
+                        .map(|g| g.change),
                 );
             }
         }
-        changes.push(
+        changes.extend(
             generate::generate(
                 &generate::requirement_from_text(&text),
                 None,
@@ -243,7 +246,7 @@ fn actions_on_generated_documents_never_panic() {
                 &NoTexts,
                 today,
             )
-            .change,
+            .map(|g| g.change),
         );
         for change in changes {
             for c in &change.changes {

@@ -59,6 +59,10 @@ enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Read agent status from the monitoring endpoint that the workspace's prp-lsp.toml
+        /// names (`[status] url`). Without it, prp-lsp contacts no network address.
+        #[arg(long)]
+        allow_url: bool,
     },
     /// Assign every unassigned task to the agent routing picks; shows a diff.
     Assign {
@@ -93,8 +97,10 @@ fn main() {
             workspace,
             format,
         }) => std::process::exit(cli::gates::run(&prps, &workspace, format)),
-        Some(Command::Agents { workspace, json }) => {
-            std::process::exit(cli::agents::run(&workspace, json))
-        }
+        Some(Command::Agents {
+            workspace,
+            json,
+            allow_url,
+        }) => std::process::exit(cli::agents::run(&workspace, json, allow_url)),
     }
 }

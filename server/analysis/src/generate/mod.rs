@@ -78,6 +78,17 @@ impl RawGenerate {
         self.profile.as_deref().unwrap_or(DEFAULT_PROFILE)
     }
 
+    /// Why the configured folder cannot be used: new PRPs are written only inside the
+    /// workspace.
+    pub fn folder_problem(&self) -> Option<String> {
+        let folder = self.folder.as_deref()?;
+        crate::config::leaves_workspace(folder).then(|| {
+            format!(
+                "[generate] folder `{folder}` is outside the workspace; prp-lsp writes new PRPs only inside it (give a relative folder without `..`, e.g. \"PRPs/active\")"
+            )
+        })
+    }
+
     /// The configured folder, else `PRPs/active` beside the workspace's PRPs (which some
     /// teams keep under `.claude/PRPs/`).
     pub fn folder(&self, ws: &Workspace) -> String {
@@ -143,7 +154,8 @@ pub struct Generated {
 
 /// A new PRP for a requirement: the next free number, a name in the workspace's style, a
 /// body from the workspace's template (else the profile's built-in one) filled with the
-/// requirement and its analysis, and a link from the source document.
+/// requirement and its analysis, and a link from the source document. Refused, with the
+/// reason, when the configured folder is outside the workspace.
 pub fn generate(
     req: &Requirement,
     link_back: Option<&LinkBack>,
@@ -151,8 +163,11 @@ pub fn generate(
     config: &Config,
     texts: &dyn TextSource,
     today: Date,
-) -> Generated {
+) -> Result<Generated, String> {
     let settings = &config.generate;
+    if let Some(problem) = settings.folder_problem() {
+        return Err(problem);
+    }
     let analysis = analyze(req, ws, config);
     let folder = settings.folder(ws);
     let namespace = prp_namespace(&format!("{folder}/new.md"));
@@ -225,11 +240,11 @@ pub fn generate(
         });
     }
     let title = format!("Generate {label}: {}", req.title);
-    Generated {
+    Ok(Generated {
         change: Change::new(title, ChangeKind::Refactor, changes),
         path,
         warnings,
-    }
+    })
 }
 
 /// The configured profile when it has a built-in template, else `base` (with a warning).

@@ -49,6 +49,7 @@ impl Fixture {
 
     fn generate(&self, req: &Requirement, link: Option<&LinkBack>) -> Generated {
         generate(req, link, &self.ws, &self.config, self, today())
+            .expect("the fixture's folder is inside the workspace")
     }
 
     /// Applies the change and returns the findings on the new PRP.
@@ -390,4 +391,31 @@ fn settings_merge_and_relative_links() {
         relative_path("PRPs", "PRPs/active/01_x.md"),
         "active/01_x.md"
     );
+}
+
+#[test]
+fn a_folder_outside_the_workspace_refuses_generation_and_is_a_config_problem() {
+    let req = requirement_from_text("Add CSV export");
+    for folder in [
+        "../../../../tmp/x",
+        "/tmp/x",
+        "PRPs/../../x",
+        "C:/x",
+        "\\\\server\\x",
+    ] {
+        let fx = Fixture::with_config(
+            &format!("[generate]\nfolder = {folder:?}\n"),
+            &[("PRPs/active/01_a.md", "# A\n")],
+        );
+        let refusal = generate(&req, None, &fx.ws, &fx.config, &fx, today()).unwrap_err();
+        assert!(
+            refusal.contains("[generate] folder") && refusal.contains("outside the workspace"),
+            "{folder}: {refusal}"
+        );
+        assert_eq!(fx.config.problems.len(), 1, "{folder}");
+        assert_eq!(fx.config.problems[0].message, refusal);
+    }
+    let fx = Fixture::with_config("[generate]\nfolder = \"docs/./prps\"\n", &[]);
+    assert!(fx.config.problems.is_empty());
+    assert!(generate(&req, None, &fx.ws, &fx.config, &fx, today()).is_ok());
 }

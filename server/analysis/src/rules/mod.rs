@@ -65,6 +65,7 @@ rules! {
     AgentScopeMissing = "agent-scope-missing", Warning, "an agent's scope folder does not exist";
     AgentMissingSection = "agent-missing-section", Warning, "an agent context file lacks Identity, Scope, Capabilities or Restrictions";
     InvalidEncoding = "invalid-encoding", Error, "the file is not valid UTF-8";
+    UnreadableFile = "unreadable-file", Error, "a document could not be read (permissions, a file name that is not UTF-8, …), so it was not checked";
     InvalidConfig = "invalid-config", Error, "the configuration file cannot be used";
     InternalError = "internal-error", Error, "prp-lsp failed on this file (a bug in prp-lsp, not in the document)";
     InvalidRequirement = "invalid-requirement", Error, "a requirement block does not parse; the message names the field at fault";
@@ -202,6 +203,19 @@ pub fn invalid_encoding(valid_up_to: usize) -> Diagnostic {
     }
 }
 
+/// The finding for a document that could not be read at all: it was not checked, and a
+/// check that skipped it silently would pass while it is broken.
+pub fn unreadable_file(reason: &str) -> Diagnostic {
+    Diagnostic {
+        rule: Rule::UnreadableFile,
+        severity: Rule::UnreadableFile.default_severity(),
+        span: 0..0,
+        message: format!("prp-lsp cannot read this document, so it was not checked: {reason}"),
+        related: Vec::new(),
+        hint: None,
+    }
+}
+
 /// The finding for a document whose analysis failed: the rest of the workspace is still
 /// checked, and the user learns which file to report.
 pub fn internal_error(detail: &str) -> Diagnostic {
@@ -221,7 +235,7 @@ pub fn invalid_config(message: &str, span: Option<Span>) -> Diagnostic {
         rule: Rule::InvalidConfig,
         severity: Rule::InvalidConfig.default_severity(),
         span: span.unwrap_or(0..0),
-        message: format!("{message} (the previous valid configuration stays in effect)"),
+        message: message.to_string(),
         related: Vec::new(),
         hint: None,
     }

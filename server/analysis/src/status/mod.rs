@@ -93,10 +93,7 @@ impl RawStatus {
             })
         };
         if let Some(files) = &self.files {
-            let escapes = files.starts_with(['/', '\\'])
-                || files.get(1..2) == Some(":")
-                || files.split(['/', '\\']).any(|c| c == "..");
-            if escapes {
+            if crate::config::leaves_workspace(files) {
                 return fail(format!(
                     "[status] files `{files}` must be a glob inside the workspace (relative, no `..`)"
                 ));

@@ -2,18 +2,30 @@
 
 use std::path::Path;
 
-use prp_analysis::status::agent_rows;
+use prp_analysis::status::{agent_rows, StatusSettings};
 
 use crate::project::{now_seconds, Project};
 
-pub fn run(workspace: &Path, json: bool) -> i32 {
-    let project = match Project::load(workspace) {
+pub fn run(workspace: &Path, json: bool, allow_url: bool) -> i32 {
+    let mut project = match Project::load(workspace) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("prp-lsp agents: cannot read {}: {e}", workspace.display());
             return 2;
         }
     };
+    if allow_url {
+        project.allow_status_url();
+        if let Some(url) = project.status_endpoint().allowed().map(str::to_string) {
+            let timeout = StatusSettings::of(&project.config).timeout.max(1);
+            let fetched = crate::monitoring::fetch(&url, std::time::Duration::from_secs(timeout));
+            if let Err(why) = project.take_endpoint_answer(&url, fetched, now_seconds()) {
+                eprintln!("prp-lsp agents: warning: {why}");
+            }
+        }
+    } else if let Some(note) = project.status_endpoint().not_allowed_note() {
+        eprintln!("prp-lsp agents: note: {note}");
+    }
     let rows = agent_rows(&project.ws, &project.config);
     let now = now_seconds();
     let text = if json {

@@ -7,21 +7,22 @@ use std::path::Path;
 
 use prp_analysis::edit::{apply_edits, Change, FileChange};
 
-/// Checks that the change can be applied as a whole: files to edit or rename exist, files to
-/// create or rename to do not.
+/// Checks that the change can be applied as a whole: every path may be written (inside
+/// the workspace), files to edit or rename exist, files to create or rename to do not.
 fn preflight(root: &Path, change: &Change) -> Result<(), String> {
     for c in &change.changes {
+        let target = |path: &str| crate::project::writable(root, path);
         match c {
-            FileChange::Edit { path, .. } if !root.join(path).is_file() => {
+            FileChange::Edit { path, .. } if !target(path)?.is_file() => {
                 return Err(format!("`{path}` does not exist"))
             }
-            FileChange::Create { path, .. } if root.join(path).exists() => {
+            FileChange::Create { path, .. } if target(path)?.exists() => {
                 return Err(format!("`{path}` already exists; nothing was written"))
             }
-            FileChange::Rename { from, .. } if !root.join(from).is_file() => {
+            FileChange::Rename { from, .. } if !target(from)?.is_file() => {
                 return Err(format!("`{from}` does not exist"))
             }
-            FileChange::Rename { to, .. } if root.join(to).exists() => {
+            FileChange::Rename { to, .. } if target(to)?.exists() => {
                 return Err(format!("`{to}` already exists; nothing was written"))
             }
             _ => {}
@@ -50,16 +51,17 @@ fn replace_atomically(path: &Path, text: &str) -> std::io::Result<()> {
 pub fn apply_to_disk(root: &Path, change: &Change) -> Result<(), String> {
     preflight(root, change)?;
     let io = |path: &str, e: std::io::Error| format!("`{path}`: {e}");
+    let at = |path: &str| crate::project::writable(root, path);
     for c in &change.changes {
         if let FileChange::Edit { path, edits } = c {
-            let text = std::fs::read_to_string(root.join(path)).map_err(|e| io(path, e))?;
-            replace_atomically(&root.join(path), &apply_edits(&text, edits))
-                .map_err(|e| io(path, e))?;
+            let file = at(path)?;
+            let text = std::fs::read_to_string(&file).map_err(|e| io(path, e))?;
+            replace_atomically(&file, &apply_edits(&text, edits)).map_err(|e| io(path, e))?;
         }
     }
     for c in &change.changes {
         if let FileChange::Create { path, content } = c {
-            let target = root.join(path);
+            let target = at(path)?;
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| io(path, e))?;
             }
@@ -74,7 +76,7 @@ pub fn apply_to_disk(root: &Path, change: &Change) -> Result<(), String> {
     }
     for c in &change.changes {
         if let FileChange::Rename { from, to } = c {
-            let target = root.join(to);
+            let (source, target) = (at(from)?, at(to)?);
             if target.exists() {
                 return Err(format!(
                     "`{to}` appeared while applying; `{from}` was not moved"
@@ -83,7 +85,7 @@ pub fn apply_to_disk(root: &Path, change: &Change) -> Result<(), String> {
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| io(to, e))?;
             }
-            std::fs::rename(root.join(from), target).map_err(|e| io(from, e))?;
+            std::fs::rename(source, target).map_err(|e| io(from, e))?;
         }
     }
     Ok(())
@@ -131,7 +133,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("prp-lsp-apply-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        dir
+        dir.canonicalize().unwrap()
     }
 
     #[test]
@@ -167,6 +169,42 @@ mod tests {
             "b\n"
         );
         assert!(!root.join("a.md").exists());
+    }
+
+    #[test]
+    fn refuses_paths_outside_the_workspace_and_writes_nothing() {
+        let root = scratch("outside");
+        std::fs::write(root.join("a.md"), "keep\n").unwrap();
+        let outside = root
+            .parent()
+            .unwrap()
+            .join(format!("escaped-{}.md", std::process::id()));
+        for path in [
+            format!("../{}", outside.file_name().unwrap().to_string_lossy()),
+            outside.to_string_lossy().into_owned(),
+        ] {
+            let change = Change::new(
+                "test",
+                ChangeKind::Refactor,
+                vec![
+                    FileChange::Edit {
+                        path: "a.md".into(),
+                        edits: vec![TextEdit::insert(0, "x")],
+                    },
+                    FileChange::Create {
+                        path: path.clone(),
+                        content: "escaped\n".into(),
+                    },
+                ],
+            );
+            let err = apply_to_disk(&root, &change).unwrap_err();
+            assert!(err.contains("only inside the workspace"), "{path}: {err}");
+            assert!(!outside.exists(), "{path} was written");
+            assert_eq!(
+                std::fs::read_to_string(root.join("a.md")).unwrap(),
+                "keep\n"
+            );
+        }
     }
 
     #[test]

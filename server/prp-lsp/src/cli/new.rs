@@ -28,6 +28,13 @@ pub fn run(root: &Path, description: &str) -> i32 {
         &project,
         today(),
     );
+    let generated = match generated {
+        Ok(g) => g,
+        Err(refusal) => {
+            eprintln!("prp-lsp new: nothing was written: {refusal}");
+            return 2;
+        }
+    };
     for warning in &generated.warnings {
         eprintln!("prp-lsp new: warning: {warning}");
     }

@@ -20,14 +20,95 @@ pub struct StatusSources {
     pub endpoint_down: Option<String>,
 }
 
+/// The monitoring endpoint, and whether the user allowed prp-lsp to contact it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    None,
+    /// The user set the URL in their editor's settings, or allowed the workspace's.
+    Allowed(String),
+    /// Named only by the repository's files: never contacted until the user allows it.
+    NotAllowed(String),
+}
+
+impl Endpoint {
+    pub fn allowed(&self) -> Option<&str> {
+        match self {
+            Endpoint::Allowed(url) => Some(url),
+            _ => None,
+        }
+    }
+
+    /// What the user sees of an endpoint that is not contacted, and how to allow it.
+    pub fn not_allowed_note(&self) -> Option<String> {
+        match self {
+            Endpoint::NotAllowed(url) => Some(format!(
+                "the monitoring endpoint {url} (from the workspace's prp-lsp.toml) is not polled until you allow it: set `prp-lsp.status.allow-url` to true in your editor's user settings, or pass --allow-url to `prp-lsp agents`"
+            )),
+            _ => None,
+        }
+    }
+}
+
 impl Project {
+    /// The monitoring endpoint in effect. A URL from the repository's files alone is never
+    /// contacted: opening a cloned repository must not make requests on the user's
+    /// network. The user allows it in their editor settings (or with a CLI flag), or names
+    /// the URL there themselves.
+    pub fn status_endpoint(&self) -> Endpoint {
+        let Some(url) = StatusSettings::of(&self.config).url else {
+            return Endpoint::None;
+        };
+        let user = self.editor_settings.as_ref();
+        let allowed = user.is_some_and(|s| s.allow_status_url || s.config.status.url.is_some());
+        if allowed {
+            Endpoint::Allowed(url)
+        } else {
+            Endpoint::NotAllowed(url)
+        }
+    }
+
+    /// The user allows the workspace's monitoring endpoint (`prp-lsp agents --allow-url`).
+    pub fn allow_status_url(&mut self) {
+        self.editor_settings
+            .get_or_insert_with(Default::default)
+            .allow_status_url = true;
+        self.refresh_status(super::now_seconds());
+    }
+
+    /// Stores what the monitoring endpoint answered (its body, or why there is none) and
+    /// refreshes the status snapshot; the error, in words, when there is no usable answer.
+    pub fn take_endpoint_answer(
+        &mut self,
+        url: &str,
+        fetched: Result<String, String>,
+        now: i64,
+    ) -> Result<(), String> {
+        let outcome = fetched.and_then(|body| {
+            status::parse_status(url, &body)
+                .map_err(|e| format!("{url} answered something that is not agent status: {e}"))
+        });
+        let result = match outcome {
+            Ok(statuses) => {
+                self.status.endpoint_down = None;
+                self.status.from_endpoint = statuses;
+                Ok(())
+            }
+            Err(reason) => {
+                self.status.endpoint_down = Some(reason.clone());
+                Err(reason)
+            }
+        };
+        self.refresh_status(now);
+        result
+    }
+
     /// Whether the workspace reports agent status at all: status files (readable or not)
-    /// or a monitoring endpoint.
+    /// or a monitoring endpoint prp-lsp may contact.
     pub fn has_status_sources(&self) -> bool {
         let s = &self.status;
         !s.from_files.is_empty()
             || !s.file_problems.is_empty()
-            || StatusSettings::of(&self.config).url.is_some()
+            || self.status_endpoint().allowed().is_some()
     }
 
     /// Reads the evidence files of the quality gates and the agent status files, then

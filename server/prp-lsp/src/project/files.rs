@@ -40,9 +40,19 @@ pub(crate) fn is_markdown(path: &str) -> bool {
     lower.ends_with(".md") || lower.ends_with(".markdown")
 }
 
+/// What a walk of the workspace found.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Every file, relative, sorted.
+    pub files: Vec<String>,
+    /// Paths that cannot be used, and why: a name that is not UTF-8 (shown lossily), a
+    /// folder that cannot be listed.
+    pub problems: Vec<(String, String)>,
+}
+
 /// Every file under `root`, relative, honouring `.gitignore` but not hiding dot-folders
-/// (teams keep PRPs under `.claude/PRPs/`).
-pub fn walk(root: &Path) -> Vec<String> {
+/// (teams keep PRPs under `.claude/PRPs/`). Symbolic links are not followed.
+pub fn walk(root: &Path) -> Walked {
     let mut builder = ignore::WalkBuilder::new(root);
     builder
         .hidden(false)
@@ -61,10 +71,23 @@ pub fn walk(root: &Path) -> Vec<String> {
             let tx = tx.clone();
             let root = root.to_path_buf();
             Box::new(move |entry| {
-                if let Ok(entry) = entry {
-                    if entry.file_type().is_some_and(|t| t.is_file()) {
+                match entry {
+                    Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
                         if let Some(rel) = relative_path(&root, entry.path()) {
-                            let _ = tx.send(rel);
+                            let found = match entry.path().to_str() {
+                                Some(_) => Ok(rel),
+                                None => Err((
+                                    rel,
+                                    "its file name is not valid UTF-8; rename it".to_string(),
+                                )),
+                            };
+                            let _ = tx.send(found);
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(error) => {
+                        if let Some((path, why)) = walk_error(&root, &error) {
+                            let _ = tx.send(Err((path, why)));
                         }
                     }
                 }
@@ -72,9 +95,40 @@ pub fn walk(root: &Path) -> Vec<String> {
             })
         });
     drop(tx);
-    let mut files: Vec<String> = rx.into_iter().collect();
-    files.sort();
-    files
+    let mut walked = Walked::default();
+    for found in rx {
+        match found {
+            Ok(rel) => walked.files.push(rel),
+            Err(problem) => walked.problems.push(problem),
+        }
+    }
+    walked.files.sort();
+    walked.problems.sort();
+    walked
+}
+
+/// The path and reason of a walk error that hides files (a folder that cannot be listed);
+/// `None` for errors about files the walk would not have returned anyway.
+fn walk_error(root: &Path, error: &ignore::Error) -> Option<(String, String)> {
+    let mut current = error;
+    let mut path = None;
+    loop {
+        match current {
+            ignore::Error::WithPath { path: p, err } => {
+                path.get_or_insert(p.clone());
+                current = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                current = err
+            }
+            ignore::Error::Io(io) => {
+                let rel = relative_path(root, path.as_deref()?)?;
+                return Some((rel, format!("it cannot be listed: {io}")));
+            }
+            // .gitignore syntax and loops: not a file that goes unread.
+            _ => return None,
+        }
+    }
 }
 
 pub fn available_threads() -> usize {

@@ -3,11 +3,13 @@
 //! current as documents change. All file-system access of the analysis lives here:
 //! `files` reads and walks, `evidence` reads gate evidence and agent status.
 
+mod confine;
 mod evidence;
 mod files;
 
-pub use evidence::StatusSources;
+pub use confine::writable;
 use evidence::{config_conflict, status_file_problem};
+pub use evidence::{Endpoint, StatusSources};
 pub use files::*;
 
 use std::collections::HashMap;
@@ -17,7 +19,7 @@ use std::sync::Arc;
 use prp_analysis::config::ConfigError;
 use prp_analysis::gates::{self, Artifact};
 use prp_analysis::orchestrator::OrchestratorConfig;
-use prp_analysis::rules::{internal_error, invalid_config, invalid_encoding};
+use prp_analysis::rules::{internal_error, invalid_config, invalid_encoding, unreadable_file};
 use prp_analysis::status;
 use prp_analysis::{check, parse, Config, DocFacts, DocKind, Document, RawConfig, Workspace};
 
@@ -69,11 +71,22 @@ enum IndexDepth {
 /// The head of a file that holds its front matter or pseudo-header and title.
 const HEAD_BYTES: usize = 4096;
 
+/// What the user's editor says: settings layered over prp-lsp.toml, and consents that only
+/// the user can give (a repository's files cannot).
+#[derive(Debug, Clone, Default)]
+pub struct EditorSettings {
+    pub config: RawConfig,
+    /// The monitoring endpoint named by the workspace's prp-lsp.toml may be contacted.
+    pub allow_status_url: bool,
+}
+
 /// A problem with the configuration, reported on the file that caused it.
 #[derive(Debug, Clone)]
 pub struct ConfigProblem {
     pub path: String,
     pub error: ConfigError,
+    /// The file as a whole was refused and the last good configuration is in effect.
+    pub kept_previous: bool,
 }
 
 pub struct Project {
@@ -81,8 +94,10 @@ pub struct Project {
     pub config: Arc<Config>,
     /// The file's configuration before editor settings were layered on.
     pub file_config: RawConfig,
-    pub editor_settings: Option<RawConfig>,
-    pub config_problems: Vec<ConfigProblem>,
+    pub editor_settings: Option<EditorSettings>,
+    config_problems: Vec<ConfigProblem>,
+    /// The syntax error of prp-lsp.toml, kept across rebuilds with editor settings.
+    syntax_problem: Option<ConfigProblem>,
     /// Facts of every document: the index cross-document rules read.
     pub ws: Workspace,
     /// Documents whose text the editor owns. Every other document is read from disk when
@@ -97,6 +112,8 @@ pub struct Project {
     evidence_files: Vec<(String, i64)>,
     /// The editor's version of each PRP when its gate report was last evaluated.
     gate_versions: HashMap<String, Option<i32>>,
+    /// Documents that could not be read (path as shown, reason): reported, never skipped.
+    unreadable: std::collections::BTreeMap<String, String>,
 }
 
 impl Project {
@@ -108,12 +125,14 @@ impl Project {
             file_config: RawConfig::default(),
             editor_settings: None,
             config_problems: Vec::new(),
+            syntax_problem: None,
             ws: Workspace::new(),
             open: HashMap::new(),
             artifacts: Vec::new(),
             status: StatusSources::default(),
             evidence_files: Vec::new(),
             gate_versions: HashMap::new(),
+            unreadable: Default::default(),
         }
     }
 
@@ -140,11 +159,13 @@ impl Project {
         };
         project.ws.root_name = root.file_name().map(|n| n.to_string_lossy().into_owned());
         project.reload_config();
-        let files = walk(&root);
-        for f in &files {
+        let walked = walk(&root);
+        for f in &walked.files {
             project.ws.add_file(f);
         }
-        let documents: Vec<String> = files
+        project.note_walk_problems(walked.problems);
+        let documents: Vec<String> = walked
+            .files
             .into_iter()
             .filter(|f| project.is_candidate(f))
             .collect();
@@ -163,7 +184,7 @@ impl Project {
     /// Re-reads `prp-lsp.toml` (and the orchestrator configuration it names). A broken file
     /// keeps the last good configuration and is reported on the file.
     pub fn reload_config(&mut self) -> bool {
-        self.config_problems.clear();
+        self.syntax_problem = None;
         let mut raw = RawConfig::default();
         for name in CONFIG_FILES {
             let path = self.root.join(name);
@@ -172,9 +193,10 @@ impl Project {
                 match RawConfig::from_toml(&text) {
                     Ok(r) => raw = r,
                     Err(error) => {
-                        self.config_problems.push(ConfigProblem {
+                        self.syntax_problem = Some(ConfigProblem {
                             path: name.to_string(),
                             error,
+                            kept_previous: true,
                         });
                         raw = self.file_config.clone();
                     }
@@ -187,7 +209,7 @@ impl Project {
     }
 
     /// Layers editor settings over the file configuration.
-    pub fn set_editor_settings(&mut self, settings: Option<RawConfig>) -> bool {
+    pub fn set_editor_settings(&mut self, settings: Option<EditorSettings>) -> bool {
         self.editor_settings = settings;
         self.rebuild_config()
     }
@@ -201,8 +223,9 @@ impl Project {
     }
 
     fn rebuild_config(&mut self) -> bool {
+        self.config_problems = self.syntax_problem.iter().cloned().collect();
         let raw = match &self.editor_settings {
-            Some(s) => self.file_config.clone().merge(s.clone()),
+            Some(s) => self.file_config.clone().merge(s.config.clone()),
             None => self.file_config.clone(),
         };
         let mut config = match Config::from_raw(&raw) {
@@ -211,6 +234,7 @@ impl Project {
                 self.config_problems.push(ConfigProblem {
                     path: self.config_file_name(),
                     error,
+                    kept_previous: true,
                 });
                 return false;
             }
@@ -225,6 +249,7 @@ impl Project {
                             message,
                             span: None,
                         },
+                        kept_previous: false,
                     }),
                 },
                 Err(message) => self.config_problems.push(ConfigProblem {
@@ -233,8 +258,16 @@ impl Project {
                         message: format!("orchestrator-config `{rel}`: {message}"),
                         span: None,
                     },
+                    kept_previous: false,
                 }),
             }
+        }
+        for error in &config.problems {
+            self.config_problems.push(ConfigProblem {
+                path: self.config_file_name(),
+                error: error.clone(),
+                kept_previous: false,
+            });
         }
         self.ws.set_config_agents(&config);
         self.config = Arc::new(config);
@@ -262,26 +295,49 @@ impl Project {
         is_markdown(path) && prp_analysis::document::classify(path, &self.config) != DocKind::Other
     }
 
+    /// Walk problems that may hide documents: a file of a document kind whose name is not
+    /// UTF-8, a folder where documents would be that cannot be listed.
+    fn note_walk_problems(&mut self, problems: Vec<(String, String)>) {
+        for (path, why) in problems {
+            let could_hold_documents = self.is_candidate(&path)
+                || prp_analysis::document::classify(&format!("{path}/x.md"), &self.config)
+                    != DocKind::Other;
+            if could_hold_documents {
+                self.unreadable.insert(path, why);
+            }
+        }
+    }
+
     /// Reads, parses and indexes documents from disk on all cores, keeping only their facts.
+    /// A document that cannot be read is remembered with the reason, to be reported.
     fn index_from_disk(&mut self, paths: &[String], depth: IndexDepth) {
         let config = self.config.clone();
         let root = self.root.clone();
         let facts = parallel_map(paths, |path| {
-            let bytes = std::fs::read(root.join(path)).ok()?;
+            let bytes = match std::fs::read(root.join(path)) {
+                Ok(bytes) => bytes,
+                Err(e) => return Err(e.to_string()),
+            };
             let (mut text, _) = decode(bytes);
             let whole_file = depth == IndexDepth::Full
                 || prp_analysis::document::classify(path, &config) == DocKind::Agent;
             if !whole_file && text.len() > HEAD_BYTES {
                 text.truncate(prp_analysis::text::floor_char_boundary(&text, HEAD_BYTES));
             }
-            Some(DocFacts::of(&parse_contained(path, &text, &config).0))
+            Ok(DocFacts::of(&parse_contained(path, &text, &config).0))
         });
         for (path, facts) in paths.iter().zip(facts) {
             match facts {
-                Some(f) if f.kind != DocKind::Other => {
+                Ok(f) if f.kind != DocKind::Other => {
+                    self.unreadable.remove(path);
                     self.ws.update_document(path, f);
                 }
-                _ => {
+                Ok(_) => {
+                    self.unreadable.remove(path);
+                    self.ws.remove_document(path);
+                }
+                Err(why) => {
+                    self.unreadable.insert(path.clone(), why);
                     self.ws.remove_document(path);
                 }
             }
@@ -318,11 +374,14 @@ impl Project {
     /// Re-classifies and re-indexes every document after a configuration change.
     pub fn reanalyze_all(&mut self) {
         let root = self.root.clone();
-        let on_disk: Vec<String> = if root.as_os_str().is_empty() {
-            Vec::new()
+        let walked = if root.as_os_str().is_empty() {
+            Walked::default()
         } else {
             walk(&root)
         };
+        self.unreadable.clear();
+        self.note_walk_problems(walked.problems);
+        let on_disk = walked.files;
         let stale: Vec<String> = self.document_paths();
         for path in stale {
             self.ws.remove_document(&path);
@@ -401,9 +460,17 @@ impl Project {
             self.referrers_of(path)
         };
         if is_markdown(path) && !self.open.contains_key(path) {
-            if let Ok(bytes) = std::fs::read(self.root.join(path)) {
-                let (text, _) = decode(bytes);
-                deps.extend(self.update(path, &text).1);
+            match std::fs::read(self.root.join(path)) {
+                Ok(bytes) => {
+                    self.unreadable.remove(path);
+                    let (text, _) = decode(bytes);
+                    deps.extend(self.update(path, &text).1);
+                }
+                Err(e) if self.is_candidate(path) => {
+                    self.unreadable.insert(path.to_string(), e.to_string());
+                    deps.extend(self.remove_document_facts(path));
+                }
+                Err(_) => {}
             }
         }
         self.ws.add_file(path);
@@ -413,8 +480,16 @@ impl Project {
         deps
     }
 
+    /// Drops a document from the index (it can no longer be read); returns its dependents.
+    fn remove_document_facts(&mut self, path: &str) -> Vec<String> {
+        let old = self.ws.facts(path).cloned();
+        self.ws.remove_document(path);
+        self.ws.dependents(path, old.as_ref(), None)
+    }
+
     /// A file was deleted; returns the documents whose findings may change.
     pub fn remove_file(&mut self, path: &str) -> Vec<String> {
+        self.unreadable.remove(path);
         let old = self.ws.facts(path).cloned();
         self.ws.remove_file(path);
         self.open.remove(path);
@@ -452,6 +527,9 @@ impl Project {
     /// keyed by workspace-relative path.
     pub fn file_diagnostics(&self) -> Vec<(String, prp_analysis::Diagnostic)> {
         let mut out = self.config_diagnostics();
+        for (path, why) in &self.unreadable {
+            out.push((path.clone(), unreadable_file(why)));
+        }
         for (path, message) in gates::artifact_problems(&self.config, &self.artifacts) {
             out.push((path, gates::invalid_artifact(&message)));
         }
@@ -479,7 +557,17 @@ impl Project {
             .map(|p| {
                 (
                     p.path.clone(),
-                    invalid_config(&p.error.message, p.error.span.clone()),
+                    invalid_config(
+                        &if p.kept_previous {
+                            format!(
+                                "{} (the previous valid configuration stays in effect)",
+                                p.error.message
+                            )
+                        } else {
+                            p.error.message.clone()
+                        },
+                        p.error.span.clone(),
+                    ),
                 )
             })
             .collect()

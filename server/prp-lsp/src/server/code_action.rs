@@ -46,6 +46,19 @@ struct Collected {
     change: Change,
     kind: CodeActionKind,
     diagnostics: Vec<Diagnostic>,
+    /// Why the action cannot be taken (shown disabled where the editor can).
+    refused: Option<String>,
+}
+
+impl Collected {
+    fn new(change: Change, kind: CodeActionKind) -> Collected {
+        Collected {
+            change,
+            kind,
+            diagnostics: Vec::new(),
+            refused: None,
+        }
+    }
 }
 
 fn collect(
@@ -80,19 +93,14 @@ fn collect(
             for change in fixes::fixes_for(doc, text, ws, config, d, project) {
                 let kind = lsp_kind(&change);
                 out.push(Collected {
-                    change,
-                    kind,
                     diagnostics: vec![lsp_diagnostic.clone()],
+                    ..Collected::new(change, kind)
                 });
             }
         }
         for change in fixes::document_actions(doc, text, ws, config, span.clone(), project, today) {
             let kind = lsp_kind(&change);
-            out.push(Collected {
-                change,
-                kind,
-                diagnostics: Vec::new(),
-            });
+            out.push(Collected::new(change, kind));
         }
     }
     if wanted(only, &CodeActionKind::REFACTOR_REWRITE) {
@@ -104,35 +112,17 @@ fn collect(
             {
                 let mut change = assign::assign_change(doc, text, task, candidate);
                 change.preferred = i == 0;
-                out.push(Collected {
-                    change,
-                    kind: CodeActionKind::REFACTOR_REWRITE,
-                    diagnostics: Vec::new(),
-                });
+                out.push(Collected::new(change, CodeActionKind::REFACTOR_REWRITE));
             }
         }
         if let Some(change) = assign::assign_all(doc, text, ws, config) {
-            out.push(Collected {
-                change,
-                kind: CodeActionKind::REFACTOR_REWRITE,
-                diagnostics: Vec::new(),
-            });
+            out.push(Collected::new(change, CodeActionKind::REFACTOR_REWRITE));
         }
-        for change in generate_actions(project, a, span.clone(), today) {
-            out.push(Collected {
-                change,
-                kind: CodeActionKind::REFACTOR_REWRITE,
-                diagnostics: Vec::new(),
-            });
-        }
+        out.extend(generate_actions(project, a, span.clone(), today));
     }
     if wanted(only, &FIX_ALL) && !findings.is_empty() {
         if let Some(change) = fixes::fix_all(doc, text, ws, config, &findings, project) {
-            out.push(Collected {
-                change,
-                kind: FIX_ALL,
-                diagnostics: Vec::new(),
-            });
+            out.push(Collected::new(change, FIX_ALL));
         }
     }
     out
@@ -147,7 +137,7 @@ fn generate_actions(
     a: &Analyzed,
     span: std::ops::Range<usize>,
     today: prp_analysis::document::scan::Date,
-) -> Vec<Change> {
+) -> Vec<Collected> {
     let doc = &a.doc;
     let text: &str = &a.text;
     let (ws, config) = (&project.ws, &*project.config);
@@ -178,14 +168,26 @@ fn generate_actions(
     sources
         .into_iter()
         .map(|(requirement, link_back)| {
-            let generated =
-                generate::generate(&requirement, link_back.as_ref(), ws, config, project, today);
-            // A fallback template or placeholders left to fill: say so where the user chooses.
-            let mut change = generated.change;
-            if !generated.warnings.is_empty() {
-                change.title = format!("{} ({})", change.title, generated.warnings.join("; "));
+            let kind = CodeActionKind::REFACTOR_REWRITE;
+            match generate::generate(&requirement, link_back.as_ref(), ws, config, project, today) {
+                Ok(generated) => {
+                    // A fallback template or placeholders left to fill: say so where the
+                    // user chooses.
+                    let mut change = generated.change;
+                    if !generated.warnings.is_empty() {
+                        change.title =
+                            format!("{} ({})", change.title, generated.warnings.join("; "));
+                    }
+                    Collected::new(change, kind)
+                }
+                Err(refusal) => {
+                    let title = format!("Generate PRP: {}", requirement.title);
+                    Collected {
+                        refused: Some(refusal),
+                        ..Collected::new(Change::new(title, ChangeKind::Refactor, vec![]), kind)
+                    }
+                }
             }
-            change
         })
         .collect()
 }
@@ -201,9 +203,13 @@ pub fn code_actions(state: &State, params: &CodeActionParams) -> Option<CodeActi
         change,
         kind,
         diagnostics,
+        refused,
     } in collect(state, project, &key, &a, params)
     {
-        let edit = super::edits::workspace_edit(state, project, &change);
+        let edit = match refused {
+            Some(reason) => Err(reason),
+            None => super::edits::workspace_edit(state, project, &change),
+        };
         let (edit, disabled) = match edit {
             Ok(edit) => (Some(edit), None),
             Err(_) if !disabled_supported => continue,

@@ -84,7 +84,8 @@ fn prepare(state: &State, params: &ExecuteCommandParams) -> Result<(WorkspaceEdi
                 &project.config,
                 project,
                 today(),
-            );
+            )
+            .map_err(|refusal| invalid(format!("nothing was generated: {refusal}")))?;
             let result = json!({ "path": generated.path, "warnings": generated.warnings });
             (generated.change, result)
         }
@@ -161,7 +162,10 @@ fn agent_status(state: &State) -> Result<Option<Value>> {
         .as_ref()
         .ok_or_else(|| invalid("the workspace is still being indexed"))?;
     let rows = agent_rows(&project.ws, &project.config);
-    let markdown = agents_markdown(&rows, crate::project::now_seconds());
+    let mut markdown = agents_markdown(&rows, crate::project::now_seconds());
+    if let Some(note) = project.status_endpoint().not_allowed_note() {
+        markdown.push_str(&format!("\n> **Note**: {note}.\n"));
+    }
     let agents: Vec<Value> = rows.iter().map(|r| r.to_json()).collect();
     Ok(Some(json!({ "markdown": markdown, "agents": agents })))
 }

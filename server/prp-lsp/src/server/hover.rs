@@ -7,8 +7,8 @@ use prp_analysis::workspace::Resolution;
 use tower_lsp_server::ls_types::*;
 
 use super::at_cursor::{agent_identity, at_cursor, AtCursor};
-use super::state::State;
-use crate::project::{Analyzed, Project};
+use super::state::{LockExt, State};
+use crate::project::{Analyzed, Endpoint, Project, CONFIG_FILES};
 
 /// What each canonical section is for, in a sentence.
 fn purpose(canonical: &str) -> &'static str {
@@ -211,7 +211,49 @@ fn gate_item_hover(
     (!out.is_empty()).then(|| (out, item.line.clone()))
 }
 
+/// Hover on `url` under `[status]` in prp-lsp.toml: whether prp-lsp contacts that endpoint,
+/// and how to allow it when it does not.
+fn config_hover(state: &State, params: &TextDocumentPositionParams) -> Option<Hover> {
+    let key = state.key_of(&params.text_document.uri)?;
+    if !CONFIG_FILES.contains(&key.as_str()) {
+        return None;
+    }
+    let open = state.open.get(&key)?;
+    let line_index = params.position.line as usize;
+    if line_index >= open.rope.len_lines() {
+        return None;
+    }
+    let line = open.rope.line(line_index).to_string();
+    let is_url_key = line
+        .trim_start()
+        .strip_prefix("url")
+        .is_some_and(|rest| rest.trim_start().starts_with('='));
+    let table = (0..line_index).rev().find_map(|i| {
+        let l = open.rope.line(i).to_string();
+        let l = l.trim();
+        (l.starts_with('[') && l.ends_with(']'))
+            .then(|| l.trim_matches(['[', ']']).trim().to_string())
+    });
+    if !is_url_key || table.as_deref() != Some("status") {
+        return None;
+    }
+    let guard = state.project.read_lock();
+    let value = match guard.as_ref()?.status_endpoint() {
+        Endpoint::Allowed(url) => format!(
+            "**Monitoring endpoint** {url}\n\nPolled for agent status: you allowed it in your editor's settings."
+        ),
+        Endpoint::NotAllowed(url) => format!(
+            "**Monitoring endpoint** {url}\n\n**Not polled until you allow it.** A URL that comes only from the repository's files is never contacted, so that opening a cloned repository makes no requests on your network. To allow it, set `prp-lsp.status.allow-url` to `true` in your editor's *user* settings (or put the URL there yourself); on the command line, `prp-lsp agents --allow-url`."
+        ),
+        Endpoint::None => return None,
+    };
+    Some(hover_text(value, None, state.support().markdown_hover))
+}
+
 pub fn hover(state: &State, params: &TextDocumentPositionParams) -> Option<Hover> {
+    if let Some(hover) = config_hover(state, params) {
+        return Some(hover);
+    }
     state.with_document(&params.text_document.uri, |project, a, positions| {
         let offset = positions.offset(params.position);
         let (value, span) = match at_cursor(a, offset) {

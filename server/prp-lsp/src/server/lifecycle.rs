@@ -12,7 +12,7 @@ use tower_lsp_server::Client;
 
 use super::state::LockExt;
 use super::state::{apply_changes, ClientSupport, OpenDocument, State};
-use crate::project::{relative_path, Project, CONFIG_FILES};
+use crate::project::{relative_path, EditorSettings, Project, CONFIG_FILES};
 
 /// Documents whose diagnostics must be recomputed after a change.
 pub enum Changed {
@@ -55,8 +55,8 @@ pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
     *state.encoding.write_lock() = encoding;
     let support = ClientSupport::read(&params.capabilities);
     *state.support.write_lock() = support.clone();
-    if let Some(options) = params.initialization_options {
-        if let Ok(settings) = RawConfig::from_json(options) {
+    if let Some(options) = params.initialization_options.filter(|o| o.is_object()) {
+        if let Ok(settings) = settings_from_json(options) {
             *state.pending_settings.write_lock() = Some(settings);
         }
     }
@@ -189,10 +189,16 @@ pub async fn initialized(client: &Client, state: &std::sync::Arc<State>) {
         project.open_document(entry.key(), entry.rope.to_string(), entry.version);
     }
     project.refresh_evidence(crate::project::now_seconds());
+    let not_polled = project.status_endpoint().not_allowed_note();
     let count = project.document_count();
     *state.project.write_lock() = Some(project);
     state.ready.send_replace(true);
     super::live::spawn(client.clone(), state.clone());
+    if let Some(note) = not_polled {
+        client
+            .log_message(MessageType::INFO, format!("prp-lsp: {note}"))
+            .await;
+    }
     if let Some(p) = progress {
         p.finish_with_message(format!("{count} documents")).await;
     }
@@ -201,19 +207,37 @@ pub async fn initialized(client: &Client, state: &std::sync::Arc<State>) {
 
 /// The editor's `prp-lsp` settings section. Editors keep their own keys in the same section
 /// (VS Code's `prp-lsp.server.path` and `prp-lsp.trace.server`); those are not the server's
-/// to read, so they are dropped before the strict parse that catches misspelt keys.
-fn settings_from_json(mut value: serde_json::Value) -> Result<RawConfig, String> {
+/// to read, so they are dropped before the strict parse that catches misspelt keys. The
+/// user's consents are taken out here too: they exist only in editor settings, never in
+/// prp-lsp.toml.
+fn settings_from_json(mut value: serde_json::Value) -> Result<EditorSettings, String> {
+    let mut allow_status_url = false;
     if let Some(object) = value.as_object_mut() {
         for editor_key in EDITOR_ONLY_SETTINGS {
             object.remove(editor_key);
         }
+        if let Some(status) = object.get_mut("status").and_then(|s| s.as_object_mut()) {
+            for key in ALLOW_URL_KEYS {
+                if let Some(allowed) = status.remove(key) {
+                    allow_status_url = allowed.as_bool().ok_or_else(|| {
+                        format!("status.{key} must be true or false, not {allowed}")
+                    })?;
+                }
+            }
+        }
     }
-    RawConfig::from_json(value).map_err(|e| e.to_string())
+    let config = RawConfig::from_json(value).map_err(|e| e.to_string())?;
+    Ok(EditorSettings {
+        config,
+        allow_status_url,
+    })
 }
 
 const EDITOR_ONLY_SETTINGS: [&str; 2] = ["server", "trace"];
+/// `prp-lsp.status.allow-url` (and the camel-case spelling some editors' settings use).
+const ALLOW_URL_KEYS: [&str; 2] = ["allow-url", "allowUrl"];
 
-async fn fetch_settings(client: &Client) -> Option<RawConfig> {
+async fn fetch_settings(client: &Client) -> Option<EditorSettings> {
     let items = vec![ConfigurationItem {
         scope_uri: None,
         section: Some("prp-lsp".into()),

@@ -76,7 +76,7 @@ pub fn spawn(client: Client, state: Arc<State>) {
         let mut last_poll: Option<Instant> = None;
         loop {
             tick.tick().await;
-            let (root, paths, settings) = {
+            let (root, paths, settings, endpoint) = {
                 let guard = state.project.read_lock();
                 let Some(project) = guard.as_ref() else {
                     continue;
@@ -90,6 +90,7 @@ pub fn spawn(client: Client, state: Arc<State>) {
                     project.root.clone(),
                     paths,
                     StatusSettings::of(&project.config),
+                    project.status_endpoint(),
                 )
             };
             let mut changed = false;
@@ -110,7 +111,8 @@ pub fn spawn(client: Client, state: Arc<State>) {
                 changed |= reread(&state).await;
             }
             // The monitoring endpoint.
-            if let Some(url) = settings.url.clone() {
+            // Only with the user's consent (see `Project::status_endpoint`).
+            if let Some(url) = endpoint.allowed().map(str::to_string) {
                 let due = last_poll.is_none_or(|t| {
                     t.elapsed() >= Duration::from_secs(settings.poll_interval.max(1))
                 });
@@ -176,45 +178,30 @@ async fn poll(client: &Client, state: &Arc<State>, url: String, timeout: Duratio
             .await
             .unwrap_or_else(|e| Err(e.to_string()))
     };
-    let outcome = fetched.and_then(|body| {
-        status::parse_status(&url, &body)
-            .map_err(|e| format!("{url} answered something that is not agent status: {e}"))
-    });
     let mut announcement = None;
     let changed = {
         let mut guard = state.project.write_lock();
         let Some(project) = guard.as_mut() else {
             return false;
         };
-        let was_down = project.status.endpoint_down.clone();
+        let was_down = project.status.endpoint_down.is_some();
         let before = project.status.from_endpoint.clone();
-        match outcome {
-            Ok(statuses) => {
-                if was_down.is_some() {
-                    announcement = Some((
-                        MessageType::INFO,
-                        format!("prp-lsp: the monitoring endpoint {url} answers again"),
-                    ));
-                }
-                project.status.endpoint_down = None;
-                project.status.from_endpoint = statuses;
+        match project.take_endpoint_answer(&url, fetched, now_seconds()) {
+            Ok(()) if was_down => {
+                announcement = Some((
+                    MessageType::INFO,
+                    format!("prp-lsp: the monitoring endpoint {url} answers again"),
+                ))
             }
-            Err(reason) => {
-                if was_down.is_none() {
-                    announcement = Some((
-                        MessageType::WARNING,
-                        format!("prp-lsp: agent status from {url} is unavailable: {reason}"),
-                    ));
-                }
-                project.status.endpoint_down = Some(reason);
+            Err(reason) if !was_down => {
+                announcement = Some((
+                    MessageType::WARNING,
+                    format!("prp-lsp: agent status from {url} is unavailable: {reason}"),
+                ))
             }
+            _ => {}
         }
-        let changed = project.status.from_endpoint != before
-            || project.status.endpoint_down.is_some() != was_down.is_some();
-        if changed {
-            project.refresh_status(now_seconds());
-        }
-        changed
+        project.status.from_endpoint != before || project.status.endpoint_down.is_some() != was_down
     };
     if let Some((kind, message)) = announcement {
         client.show_message(kind, message).await;

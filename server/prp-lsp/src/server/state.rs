@@ -134,7 +134,7 @@ pub struct State {
     /// they can be cleared when their findings go away.
     pub published: DashMap<String, ()>,
     /// Editor settings received before the workspace was indexed.
-    pub pending_settings: RwLock<Option<prp_analysis::RawConfig>>,
+    pub pending_settings: RwLock<Option<crate::project::EditorSettings>>,
 }
 
 impl State {
