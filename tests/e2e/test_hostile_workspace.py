@@ -5,6 +5,7 @@ cannot be read is reported, never silently left out of a check that then passes.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from helpers import BIN, MINI, Editor, code_actions, find, pull_workspace, req, snapshot
+from helpers import BIN, MINI, Editor, at, code_actions, find, pull_workspace, req, snapshot
 
 ESCAPES = ["../../../../tmp/{token}", "/tmp/{token}", "PRPs/../../{token}"]
 
@@ -206,3 +207,71 @@ async def test_editor_shows_the_unreadable_document(vscode: LanguageClient):
     uri, message = hits[0]
     assert uri.endswith("/PRPs/active/61_%EF%BF%BD%EF%BF%BD.md"), uri
     assert "not valid UTF-8" in message
+
+
+# --- what a repository cannot reach -----------------------------------------------------------
+
+OUTSIDE_PRP = "# Outside secret plan\n\n## Goal\n\nNot part of this workspace.\n"
+
+
+@pytest.fixture
+def linked_out(workspace: Path, tmp_path: Path) -> Path:
+    """Symbolic links inside the workspace to a PRP and a folder outside it."""
+    outside = tmp_path / "outside"
+    (outside / "PRPs" / "active").mkdir(parents=True)
+    (outside / "secret.md").write_text(OUTSIDE_PRP, encoding="utf-8")
+    (outside / "PRPs" / "active" / "09_other.md").write_text(OUTSIDE_PRP, encoding="utf-8")
+    (workspace / "PRPs" / "active" / "05_link.md").symlink_to(outside / "secret.md")
+    (workspace / "PRPs" / "linked").symlink_to(outside / "PRPs", target_is_directory=True)
+    return workspace
+
+
+def test_check_follows_no_symbolic_link(linked_out: Path):
+    out = run("check", linked_out, "--format", "json")
+    paths = [f["path"] for f in json.loads(out.stdout)["files"]]
+    assert not [p for p in paths if "05_link" in p or "linked" in p], paths
+    assert "Outside secret" not in out.stdout
+
+
+async def test_server_follows_no_symbolic_link(linked_out: Path, vscode: LanguageClient):
+    symbols = await req(
+        vscode.workspace_symbol_async(types.WorkspaceSymbolParams(query="Outside secret"))
+    )
+    assert not symbols, symbols
+    reports = await pull_workspace(vscode)
+    assert not [u for u in reports if "05_link" in u or "/linked/" in u], list(reports)
+
+
+ESCAPING_REFERENCES = """# Reach out
+
+## Goal
+
+Read what is not ours.
+
+## All Needed Context
+
+- file: ../../../../../../etc/passwd
+- docfile: /etc/passwd
+- See [the users](../../../../../../etc/passwd).
+"""
+
+
+@pytest.mark.files({"PRPs/active/07_reach.md": ESCAPING_REFERENCES})
+async def test_references_outside_the_workspace_reveal_nothing(vscode: LanguageClient):
+    root = vscode.root
+    editor = Editor(vscode)
+    doc = editor.open(root / "PRPs/active/07_reach.md")
+    text = editor.text(doc)
+    for needle in ["../../../../../../etc/passwd", "/etc/passwd", "the users"]:
+        line, column = find(text, needle)
+        position = at(doc, line, column + 2)
+        hover = await req(vscode.text_document_hover_async(types.HoverParams(**position)))
+        if hover is not None:
+            assert "root:" not in str(hover.contents), hover
+        found = await req(
+            vscode.text_document_definition_async(types.DefinitionParams(**position))
+        )
+        locations = found if isinstance(found, list) else [found] if found else []
+        for location in locations:
+            target = getattr(location, "uri", None) or getattr(location, "target_uri", "")
+            assert target.startswith(root.as_uri()), f"definition leads out: {target}"
