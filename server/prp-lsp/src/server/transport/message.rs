@@ -216,6 +216,17 @@ fn nesting_depth(bytes: &[u8]) -> usize {
 /// when there is nothing to replace, which is checked without allocating.
 pub fn replace_lone_surrogates(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
+    // Nearly every message has no surrogate escape at all: find that out with a fast search.
+    let surrogate_escape = memchr::memmem::find_iter(bytes, b"\\u").any(|at| {
+        matches!(bytes.get(at + 2), Some(b'd' | b'D'))
+            && matches!(
+                bytes.get(at + 3),
+                Some(b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F')
+            )
+    });
+    if !surrogate_escape {
+        return None;
+    }
     let mut out: Option<String> = None;
     let mut copied = 0;
     let mut i = 0;
