@@ -50,19 +50,16 @@ pub struct Walked {
     pub problems: Vec<(String, String)>,
 }
 
-/// Every file under `root`, relative, honouring `.gitignore` but not hiding dot-folders
-/// (teams keep PRPs under `.claude/PRPs/`). Symbolic links are not followed.
+/// Every file under `root`, relative, dot-folders included (teams keep PRPs under
+/// `.claude/PRPs/`), except dependency and build folders. `.gitignore` does not apply here: an
+/// ignored file still exists for the references that name it, and which ignored files are
+/// no documents is git's call (see `git::GitView`). Symbolic links are not followed.
 pub fn walk(root: &Path) -> Walked {
     let mut builder = ignore::WalkBuilder::new(root);
-    builder
-        .hidden(false)
-        .git_ignore(true)
-        .git_exclude(true)
-        .require_git(false)
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            !(e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.contains(&name.as_ref()))
-        });
+    builder.standard_filters(false).filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        !(e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.contains(&name.as_ref()))
+    });
     let (tx, rx) = std::sync::mpsc::channel();
     builder
         .threads(available_threads())

@@ -6,6 +6,7 @@
 mod confine;
 mod evidence;
 mod files;
+mod git;
 
 pub use confine::writable;
 use evidence::{config_conflict, status_file_problem};
@@ -114,6 +115,8 @@ pub struct Project {
     gate_versions: HashMap<String, Option<i32>>,
     /// Documents that could not be read (path as shown, reason): reported, never skipped.
     unreadable: std::collections::BTreeMap<String, String>,
+    /// Which files git leaves out (ignored and untracked).
+    git: git::GitView,
 }
 
 impl Project {
@@ -133,6 +136,7 @@ impl Project {
             evidence_files: Vec::new(),
             gate_versions: HashMap::new(),
             unreadable: Default::default(),
+            git: git::GitView::none(),
         }
     }
 
@@ -155,6 +159,7 @@ impl Project {
         let root = root.canonicalize()?;
         let mut project = Project {
             root: root.clone(),
+            git: git::GitView::read(&root),
             ..Project::empty()
         };
         project.ws.root_name = root.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -167,7 +172,7 @@ impl Project {
         let documents: Vec<String> = walked
             .files
             .into_iter()
-            .filter(|f| project.is_candidate(f))
+            .filter(|f| project.is_document_file(f))
             .collect();
         // Evidence first: agent status decides how much of each document to index.
         project.read_evidence(now_seconds());
@@ -295,6 +300,11 @@ impl Project {
         is_markdown(path) && prp_analysis::document::classify(path, &self.config) != DocKind::Other
     }
 
+    /// A candidate that git does not leave out (a tracked file is never ignored).
+    fn is_document_file(&mut self, path: &str) -> bool {
+        self.is_candidate(path) && !self.git.hides(path)
+    }
+
     /// Walk problems that may hide documents: a file of a document kind whose name is not
     /// UTF-8, a folder where documents would be that cannot be listed.
     fn note_walk_problems(&mut self, problems: Vec<(String, String)>) {
@@ -380,6 +390,7 @@ impl Project {
             walk(&root)
         };
         self.unreadable.clear();
+        self.git = git::GitView::read(&root);
         self.note_walk_problems(walked.problems);
         let on_disk = walked.files;
         let stale: Vec<String> = self.document_paths();
@@ -388,7 +399,7 @@ impl Project {
         }
         let documents: Vec<String> = on_disk
             .into_iter()
-            .filter(|f| self.is_candidate(f) && !self.open.contains_key(f))
+            .filter(|f| !self.open.contains_key(f) && self.is_document_file(f))
             .collect();
         self.index_from_disk(&documents, IndexDepth::Full);
         let open: Vec<(String, Analyzed)> = self.open.drain().collect();
@@ -459,7 +470,7 @@ impl Project {
         } else {
             self.referrers_of(path)
         };
-        if is_markdown(path) && !self.open.contains_key(path) {
+        if is_markdown(path) && !self.open.contains_key(path) && !self.git.hides(path) {
             match std::fs::read(self.root.join(path)) {
                 Ok(bytes) => {
                     self.unreadable.remove(path);
