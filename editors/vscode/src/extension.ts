@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import {
+  DidChangeConfigurationNotification,
   ExecuteCommandRequest,
   LanguageClient,
   RevealOutputChannelOn,
@@ -24,14 +25,13 @@ import {
   isDeployState,
   isUnknownCommand,
   reportFileName,
-  serverSettings,
   type DeployState,
 } from "./present";
 import { resolveServer } from "./resolve";
+import { configurationAnswer, SECTION, sentSettings } from "./trust";
 
 const CLIENT_ID = "prp-lsp";
 const CLIENT_NAME = "PRP Language Server";
-const SECTION = "prp-lsp";
 const REPORT_SCHEME = "prp-lsp-report";
 const STATUS_ITEM_ID = "prp-lsp.deployState";
 const STATUS_POLL_MS = 5000;
@@ -51,6 +51,8 @@ let reports: ReportDocuments;
 let statusBar: DeployStatusBar;
 /** Serializes start and stop so a restart never overlaps another. */
 let lifecycle: Promise<void> = Promise.resolve();
+/** The `prp-lsp.server.path` setting at the last start. */
+let startedWithPath: string | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   output = vscode.window.createOutputChannel(CLIENT_NAME);
@@ -67,10 +69,18 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand("prp-lsp.showAgentStatus", showAgentStatus),
     vscode.commands.registerCommand("prp-lsp.restartServer", () => restart(true)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SECTION}.server.path`)) {
+      // VS Code also says so, unchanged, when the workspace is trusted (the setting is
+      // restricted): restart only for another value.
+      if (e.affectsConfiguration(`${SECTION}.server.path`) && configuredServerPath() !== startedWithPath) {
         output.appendLine("prp-lsp.server.path changed: restarting the server");
         void restart(false);
       }
+    }),
+    // Trusting the workspace lets status.url and status.allow-url through to the server (see
+    // src/trust.ts): tell it, so it may start polling without a reload.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      output.appendLine("the workspace is trusted now: sending the settings again");
+      void queueSettings(() => client);
     }),
   );
   void restart(false);
@@ -112,6 +122,11 @@ async function stopClient(): Promise<void> {
   }
 }
 
+/** In an untrusted workspace, VS Code gives the user's value only (a restricted setting). */
+function configuredServerPath(): string {
+  return vscode.workspace.getConfiguration(SECTION).get<string>("server.path") ?? "";
+}
+
 function workspaceFolderPaths(): string[] {
   return (vscode.workspace.workspaceFolders ?? [])
     .filter((f) => f.uri.scheme === "file")
@@ -122,7 +137,8 @@ async function startClient(announce: boolean): Promise<void> {
   const extension = vscode.extensions.getExtension(`prp-lsp.${CLIENT_ID}`);
   const extensionPath = extension?.extensionPath ?? path.dirname(__dirname);
   makeBundledServerExecutable(extensionPath);
-  const configuredPath = vscode.workspace.getConfiguration(SECTION).get<string>("server.path") ?? "";
+  const configuredPath = configuredServerPath();
+  startedWithPath = configuredPath;
   const resolution = resolveServer({
     configuredPath,
     extensionPath,
@@ -142,18 +158,29 @@ async function startClient(announce: boolean): Promise<void> {
     return;
   }
   output.appendLine(`starting ${resolution.path} (${describeSource(resolution.source)})`);
+  if (!vscode.workspace.isTrusted) {
+    output.appendLine(
+      "Restricted Mode: the server gets no prp-lsp.status url or allow-url, so it contacts no monitoring endpoint; trust the workspace to allow it",
+    );
+  }
 
   const serverOptions: ServerOptions = {
     run: { command: resolution.path, args: ["lsp"] },
     debug: { command: resolution.path, args: ["lsp"] },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: "file", language: "markdown" }],
+    // prp-lsp.toml too: its findings, and the hover that says whether `[status] url` is polled.
+    documentSelector: [
+      { scheme: "file", language: "markdown" },
+      { scheme: "file", pattern: "**/{prp-lsp.toml,.prp-lsp.toml}" },
+    ],
     synchronize: { configurationSection: SECTION },
+    // Evaluated at each start, so it follows the workspace trust of the moment.
+    initializationOptions: () => currentSettings(),
     outputChannel: output,
     traceOutputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    middleware: middleware(),
+    middleware: middleware(() => next),
   };
   const next = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
   next.onDidChangeState((e) => {
@@ -209,19 +236,55 @@ function describeSource(source: "setting" | "bundled" | "path"): string {
   }
 }
 
-function middleware(): Middleware {
+/**
+ * The `prp-lsp` settings as the server gets them (`sentSettings`): the shape of prp-lsp.toml
+ * without the editor-only keys and unset values, and in an untrusted workspace without
+ * `status.url` and `status.allow-url`.
+ */
+function currentSettings(): Record<string, unknown> {
+  return sentSettings(vscode.workspace.getConfiguration().get<unknown>(SECTION), vscode.workspace.isTrusted);
+}
+
+/**
+ * Sends `workspace/didChangeConfiguration` with the settings of the moment (the server asks
+ * for them again) to `target()`, after the starts and stops queued before: a client that a
+ * restart replaced in the meantime gets nothing (its successor read them when it started).
+ */
+function queueSettings(target: () => LanguageClient | undefined): Promise<void> {
+  lifecycle = lifecycle.then(async () => {
+    const c = target();
+    if (c === undefined || c !== client || c.state !== State.Running) {
+      return;
+    }
+    try {
+      await c.sendNotification(DidChangeConfigurationNotification.type, { settings: { [SECTION]: currentSettings() } });
+    } catch (error) {
+      output.appendLine(`sending the settings: ${errorMessage(error)}`);
+    }
+  });
+  return lifecycle;
+}
+
+/** `owner` is the client the middleware belongs to. */
+function middleware(owner: () => LanguageClient | undefined): Middleware {
   return {
-    // The server reads the same shape as prp-lsp.toml: the editor-only keys (`server`,
-    // `trace`) and unset values stay here.
+    // Every setting the server gets goes through src/trust.ts.
     workspace: {
       configuration: async (params, token, next) => {
         const result = await next(params, token);
         if (!Array.isArray(result)) {
           return result;
         }
-        return result.map((value: unknown, i: number) =>
-          params.items[i]?.section === SECTION ? serverSettings(value) : value,
-        );
+        const trusted = vscode.workspace.isTrusted;
+        return result.map((value: unknown, i: number) => configurationAnswer(params.items[i]?.section, value, trusted));
+      },
+      // The client's own notification carries the raw section: send the filtered one, and
+      // not to a client that a restart (a changed server.path, say) is replacing.
+      didChangeConfiguration: async (sections, next) => {
+        if (sections === undefined || !sections.includes(SECTION)) {
+          return next(sections);
+        }
+        await queueSettings(owner);
       },
     },
     // The "Deploy: ready / blocked" code lens runs `prp.showGateReport`: open the report view.

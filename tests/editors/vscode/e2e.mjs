@@ -1,6 +1,8 @@
 // Drives the VS Code workbench (code-server) in headless Chromium with Playwright, as a person
 // would: Quick Open, the Problems panel, Ctrl+. quick fixes, hovers, the status bar, the
-// command palette. Started by tests/editors/vscode/run, which sets:
+// command palette. It also serves a monitoring endpoint on 127.0.0.1, names it in the
+// workspace's prp-lsp.toml and counts the server's polls (none without `allow-url`).
+// Started by tests/editors/vscode/run, which sets:
 //   PRP_E2E_URL         the code-server base URL (http://127.0.0.1:PORT)
 //   PRP_E2E_WS          the private workspace copy to open as the folder
 //   PRP_E2E_ART         where screenshots and the browser console log go
@@ -12,6 +14,7 @@
 // `N passed, M failed`; exits 1 when a check failed.
 import { createRequire } from "node:module";
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as path from "node:path";
 
 const env = (name) => {
@@ -73,6 +76,8 @@ async function finish(code) {
     // closing a dead browser
   }
   consoleLog.end();
+  monitor?.server.close();
+  monitor?.server.closeAllConnections?.();
   out(`${passed} passed, ${failed} failed`);
   process.exit(code ?? (failed > 0 ? 1 : 0));
 }
@@ -268,9 +273,46 @@ async function deployStateItem() {
   };
 }
 
+// --- the monitoring endpoint --------------------------------------------------------------
+
+/** A monitoring endpoint on 127.0.0.1 that answers `[]` (no agents) and counts its requests. */
+let monitor;
+async function startMonitor() {
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    requests.push({ at: Date.now(), method: req.method, url: req.url });
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end("[]");
+  });
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  return { server, requests, url: `http://127.0.0.1:${server.address().port}/agents` };
+}
+
+/** Names `url` in `[status]` of the workspace's prp-lsp.toml, polled every second (the file
+ * keeps its modification time). */
+function nameEndpointInToml(url) {
+  const file = path.join(WS, "prp-lsp.toml");
+  const { atime, mtime } = fs.statSync(file);
+  const toml = fs.readFileSync(file, "utf8");
+  const lines = `url = "${url}"\npoll-interval = 1\n`;
+  const updated = /^\[status\]\s*$/m.test(toml)
+    ? toml.replace(/^\[status\]\s*$/m, (header) => `${header}\n${lines.trimEnd()}`)
+    : `${toml.trimEnd()}\n\n[status]\n${lines}`;
+  fs.writeFileSync(file, updated);
+  fs.utimesSync(file, atime, mtime);
+}
+
 // --- the session ---------------------------------------------------------------------------
 
 async function main() {
+  // Before the workbench (and so the server) starts: the workspace names an endpoint.
+  monitor = await startMonitor();
+  nameEndpointInToml(monitor.url);
+  out(`monitoring endpoint ${monitor.url}, named by prp-lsp.toml ([status] url, poll-interval = 1)`);
+
   context = await chromium.launchPersistentContext(PROFILE, {
     executablePath: CHROMIUM,
     headless: true,
@@ -334,6 +376,7 @@ async function main() {
   const opened07 = await check(`Quick Open (Ctrl+P) opens ${PRP07}`, async () => openFile(PRP07));
 
   let why;
+  let serverUpAt; // when the server had the workspace indexed (its first diagnostics)
   const haveDiag = await check("the Problems panel (Ctrl+Shift+M) shows the missing-section diagnostic naming `Why` at line 1", async () => {
     if (!opened07) throw new Error("the file did not open");
     await problemsFilteredTo(path.basename(PRP07, ".md"));
@@ -347,6 +390,7 @@ async function main() {
     if (!/missing section/i.test(why)) throw new Error(`not a missing-section message: ${why}`);
     if (!/at line 1 and character 1/.test(why)) throw new Error(`not at line 1: ${why}`);
     if (!/prp-lsp/.test(why)) throw new Error(`not from prp-lsp: ${why}`);
+    serverUpAt = Date.now();
     return why.slice(0, 90) + "…";
   });
 
@@ -514,6 +558,37 @@ async function main() {
     }
     if (!text.includes("agent-error-rate")) throw new Error(`no error-rate alert for integration: ${text.slice(0, 600)}`);
     return text.split("\n").find((l) => l.startsWith("frontend"));
+  });
+
+  // 4. The monitoring endpoint: the server has had prp-lsp.toml (its [status] url, polled
+  // every second) since it started, but no consent (`prp-lsp.status.allow-url`), so it never
+  // contacted it. (The workspace is trusted here: run turns workspace trust off.)
+  const quiet = await check("the server never polled the `[status] url` of prp-lsp.toml (no `prp-lsp.status.allow-url`)", async () => {
+    if (!haveDiag) throw new Error("the server never showed a diagnostic: nothing to conclude");
+    const minimum = 5_000; // five poll intervals
+    const waited = Date.now() - serverUpAt;
+    if (waited < minimum) await sleep(bounded(minimum - waited));
+    const seconds = Math.round((Date.now() - serverUpAt) / 1000);
+    if (monitor.requests.length > 0) {
+      const first = monitor.requests[0];
+      throw new Error(
+        `${monitor.requests.length} request(s) to ${monitor.url} in the ${seconds} s since the first diagnostic, the first ${first.method} ${first.url} ${Math.round((first.at - T0) / 1000)} s into the session`,
+      );
+    }
+    return `0 requests in the ${seconds} s since the first diagnostic (poll-interval 1 s)`;
+  });
+
+  // The other side: consent in the (trusted) workspace's settings, and the polls begin
+  // without a reload. Also shows that the endpoint was reachable all along.
+  await check("with `\"prp-lsp.status\": { \"allow-url\": true }` in .vscode/settings.json the server polls it", async () => {
+    if (!quiet) throw new Error("the server polled without allow-url already");
+    const dir = path.join(WS, ".vscode");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "settings.json"), JSON.stringify({ "prp-lsp.status": { "allow-url": true } }, null, 2) + "\n");
+    const t = Date.now();
+    await waitFor(`a request to ${monitor.url}`, async () => monitor.requests.length > 0);
+    const first = monitor.requests[0];
+    return `${first.method} ${first.url} ${((first.at - t) / 1000).toFixed(1)} s after the settings were written`;
   });
 }
 
