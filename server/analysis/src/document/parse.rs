@@ -372,15 +372,10 @@ fn read_lines(text: &str, doc: &mut Document) {
                 span: span.start + r.start..span.start + r.end,
             });
         }
-        let heading_line = !in_fence && line.trim_start().starts_with('#');
-        let bullet_line = {
-            let t = line.trim_start();
-            t.starts_with("- ")
-                || t.starts_with("* ")
-                || t.starts_with("**")
-                || t.chars().next().is_some_and(|c| c.is_ascii_digit())
-        };
-        if in_fence || heading_line || bullet_line {
+        // A verb line anywhere: in a fence, a heading, a list, or a bare paragraph line
+        // (`MODIFY src/x.tsx:` above `- ADD: …` bullets, as the base template's task list
+        // is often written). The verb must be upper case and its target look like a path.
+        {
             if let Some((verb, r)) = scan::verb_target(line) {
                 let kind = if verb == "create" {
                     ReferenceKind::Create
