@@ -45,6 +45,7 @@ fn marked_done(s: &Section) -> bool {
         return false;
     }
     s.name.done_mark
+        || done_suffix(&display)
         || DONE_WORDS.iter().any(|w| match key.strip_prefix(w) {
             Some("") => true,
             Some(rest) if rest.starts_with(' ') => {
@@ -55,6 +56,28 @@ fn marked_done(s: &Section) -> bool {
                     || DONE_HEADING_TAILS.contains(&rest.split(' ').next().unwrap_or(""))
             }
             _ => false,
+        })
+}
+
+/// A heading that ends by saying it is done: `Payments (Completed)`, `Search (Done)`,
+/// `Admin (Completed 2025-04-01)`, `Docs — complete`, `Docs [DONE]`.
+fn done_suffix(display: &str) -> bool {
+    let t = display.trim_end();
+    let tail = if let Some(inner) = t.strip_suffix(')').and_then(|t| t.rsplit_once('(')) {
+        inner.1
+    } else if let Some(inner) = t.strip_suffix(']').and_then(|t| t.rsplit_once('[')) {
+        inner.1
+    } else if let Some((_, after)) = t.rsplit_once(" - ") {
+        after
+    } else {
+        return false;
+    };
+    let tail = tail.trim();
+    ["completed", "complete", "done", "finished"]
+        .iter()
+        .any(|w| match tail.strip_prefix(w) {
+            Some(rest) => rest.is_empty() || !scan::dates(rest).is_empty(),
+            None => false,
         })
 }
 
@@ -81,6 +104,15 @@ fn items<'a>(cx: &'a Context) -> impl Iterator<Item = &'a CheckItem> + 'a {
         .filter(|c| !cx.doc.in_example(c.section))
 }
 
+/// The heading's own words, numbering kept (`Phase 2: Payments (Completed)`).
+fn heading_words(cx: &Context, s: &Section) -> String {
+    strip_decoration(heading_title(&cx.text[s.heading.clone()]))
+        .trim()
+        .to_string()
+}
+
+/// One finding per section marked done that still has open items, on its heading, with the
+/// open items as related information.
 fn phase_open(cx: &mut Context) {
     let doc = cx.doc;
     let mut found = Vec::new();
@@ -90,24 +122,34 @@ fn phase_open(cx: &mut Context) {
         }
         // Only items whose innermost done-marked section is this one, so nested done
         // sections do not report the same item twice.
-        for item in items(cx).filter(|c| c.is_open() && doc.is_within(c.section, i)) {
-            let mut cur = item.section;
-            let mut innermost_done = None;
-            while let Some(j) = cur {
-                if marked_done(&doc.sections[j]) {
-                    innermost_done = Some(j);
-                    break;
+        let open: Vec<Span> = items(cx)
+            .filter(|c| c.is_open() && doc.is_within(c.section, i))
+            .filter(|item| {
+                let mut cur = item.section;
+                while let Some(j) = cur {
+                    if marked_done(&doc.sections[j]) {
+                        return j == i;
+                    }
+                    cur = doc.sections[j].parent;
                 }
-                cur = doc.sections[j].parent;
-            }
-            if innermost_done == Some(i) {
-                found.push((item.line.clone(), s.name.display.clone(), s.heading.clone()));
-            }
+                false
+            })
+            .map(|c| c.line.clone())
+            .collect();
+        if !open.is_empty() {
+            found.push((s.heading.clone(), heading_words(cx, s), open));
         }
     }
-    for (line, name, heading) in found {
-        let d = cx.report(Rule::TaskPhaseOpen, line, format!("`{name}` is marked done, but this item is still open; tick it, or move it to an open section"));
-        d.related = vec![Context::related_here(heading, "the section marked done")];
+    for (heading, name, open) in found {
+        let message = match open.len() {
+            1 => format!("`{name}` is marked done, but 1 item under it is still open; tick it, or move it to an open section"),
+            n => format!("`{name}` is marked done, but {n} items under it are still open; tick them, or move them to an open section"),
+        };
+        let d = cx.report(Rule::TaskPhaseOpen, heading, message);
+        d.related = open
+            .into_iter()
+            .map(|line| Context::related_here(line, "still open"))
+            .collect();
     }
 }
 
@@ -208,6 +250,71 @@ fn progress_counts(line: &str) -> Vec<(Span, usize, usize)> {
     out
 }
 
+/// What a progress line counts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CountScope {
+    /// The section it is written in (or the one its heading opens).
+    Here(Option<usize>),
+    /// Another section, named on the line (`- **Phase 2:** 10% (1/10 tasks)`).
+    Named(usize),
+    /// The whole board (`**Overall Progress:** 5% (2/40 tasks)`).
+    Board,
+}
+
+/// The number after `Phase` (`Phase 2`, `phase 4.5`), as written.
+fn phase_number(text: &str) -> Option<&str> {
+    let lower = text.to_ascii_lowercase();
+    let at = lower.find("phase")?;
+    let rest = text[at + 5..].trim_start();
+    let len = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(rest.len());
+    let number = rest[..len].trim_end_matches('.');
+    (!number.is_empty()).then_some(number)
+}
+
+/// Which items a progress line speaks of: a tracker line names its phase (by number) or
+/// section (by title) before the count, or the whole board; other lines speak of their own
+/// section. `None` when the line names a section the board does not have.
+fn count_scope(
+    cx: &Context,
+    line: &str,
+    first_count: usize,
+    here: Option<usize>,
+) -> Option<CountScope> {
+    let doc = cx.doc;
+    let label = strip_decoration(&line[..first_count]);
+    let label = label
+        .trim()
+        .trim_start_matches(['-', '+', ' '])
+        .trim_end_matches(|c: char| c == '(' || c == '%' || c.is_ascii_digit() || c.is_whitespace())
+        .trim_end_matches(':')
+        .trim();
+    let lower = label.to_lowercase();
+    let is_heading = line.trim_start().starts_with('#');
+    if is_heading || label.is_empty() {
+        return Some(CountScope::Here(here));
+    }
+    if ["overall", "total"]
+        .iter()
+        .any(|w| lower.split_whitespace().any(|x| x.starts_with(w)))
+    {
+        return Some(CountScope::Board);
+    }
+    let others =
+        || (0..doc.sections.len()).filter(|&i| Some(i) != here && !doc.in_example(Some(i)));
+    if let Some(number) = phase_number(label) {
+        return others()
+            .find(|&i| phase_number(&heading_words(cx, &doc.sections[i])) == Some(number))
+            .map(CountScope::Named);
+    }
+    let key = normalize_key(label);
+    match others().find(|&i| normalize_key(&heading_words(cx, &doc.sections[i])) == key) {
+        Some(i) => Some(CountScope::Named(i)),
+        None => Some(CountScope::Here(here)),
+    }
+}
+
 fn count_mismatch(cx: &mut Context) {
     let doc = cx.doc;
     let text = cx.text;
@@ -219,18 +326,23 @@ fn count_mismatch(cx: &mut Context) {
             continue;
         }
         let counts = progress_counts(line);
-        if counts.is_empty() {
+        let Some(first) = counts.first().map(|c| c.0.start) else {
             continue;
-        }
+        };
         // A count in a heading speaks of that heading's section; elsewhere, of the
-        // section it is written in.
-        let scope = doc.section_at(base);
-        if doc.in_example(scope) {
+        // section it is written in, unless the line names another one.
+        let here = doc.section_at(base);
+        if doc.in_example(here) {
             continue;
         }
+        let Some(scope) = count_scope(cx, line, first, here) else {
+            continue;
+        };
         let in_scope: Vec<&CheckItem> = match scope {
-            Some(s) => items(cx).filter(|c| doc.is_within(c.section, s)).collect(),
-            None => items(cx).collect(),
+            CountScope::Here(Some(s)) | CountScope::Named(s) => {
+                items(cx).filter(|c| doc.is_within(c.section, s)).collect()
+            }
+            CountScope::Here(None) | CountScope::Board => items(cx).collect(),
         };
         if in_scope.is_empty() {
             continue;
@@ -248,12 +360,35 @@ fn count_mismatch(cx: &mut Context) {
         );
         for (r, a, b) in counts {
             if (a, b) != all && (a, b) != top {
-                found.push((base + r.start..base + r.end, a, b, all));
+                found.push((base + r.start..base + r.end, a, b, all, scope));
             }
         }
     }
-    for (span, a, b, (checked, total)) in found {
-        cx.report(Rule::TaskCountMismatch, span, format!("says {a}/{b}, but the section has {checked} of {total} items ticked; update the count"));
+    for (span, a, b, (checked, total), scope) in found {
+        let (message, related) = match scope {
+            CountScope::Here(_) => (
+                format!("says {a}/{b}, but the section has {checked} of {total} items ticked; update the count"),
+                None,
+            ),
+            CountScope::Named(s) => {
+                let section = &doc.sections[s];
+                (
+                    format!(
+                        "says {a}/{b} for `{}`, but that section has {checked} of {total} items ticked; update the count",
+                        heading_words(cx, section)
+                    ),
+                    Some(section.heading.clone()),
+                )
+            }
+            CountScope::Board => (
+                format!("says {a}/{b} for the whole board, but it has {checked} of {total} items ticked; update the count"),
+                None,
+            ),
+        };
+        let d = cx.report(Rule::TaskCountMismatch, span, message);
+        if let Some(heading) = related {
+            d.related = vec![Context::related_here(heading, "the section counted")];
+        }
     }
 }
 
@@ -264,10 +399,18 @@ fn out_of_order(dates: &[Date]) -> Vec<usize> {
     }
     let ups = dates.windows(2).filter(|w| w[1] > w[0]).count();
     let downs = dates.windows(2).filter(|w| w[1] < w[0]).count();
-    if ups == 0 || downs == 0 || ups == downs {
+    if ups == 0 || downs == 0 {
         return Vec::new();
     }
-    let ascending = ups > downs;
+    // A tie (05-20, 06-03, 06-01) is out of order too; the first step sets the direction.
+    let ascending = if ups == downs {
+        dates
+            .windows(2)
+            .find(|w| w[0] != w[1])
+            .is_some_and(|w| w[1] > w[0])
+    } else {
+        ups > downs
+    };
     (1..dates.len())
         .filter(|&i| {
             if ascending {
@@ -586,6 +729,8 @@ mod tests {
             [2]
         );
         assert!(out_of_order(&d(&[1, 2])).is_empty());
+        assert_eq!(out_of_order(&d(&[20250520, 20250603, 20250601])), [2]);
+        assert_eq!(out_of_order(&d(&[20250603, 20250520, 20250601])), [2]);
         assert!(out_of_order(&d(&[1, 2, 2, 3])).is_empty());
     }
 
