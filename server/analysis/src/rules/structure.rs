@@ -102,8 +102,9 @@ const MIN_MATCH: f64 = 0.5;
 
 /// Whether a best-matching document follows the profile closely enough that an absent
 /// section is a defect: all but one (or a quarter) of its sections are there, or the document starts as
-/// the profile does and either stops early (every absent section comes after the last
-/// present one) or writes every present section under the template's own name. A team's
+/// the profile does and either stops early (the profile's last sections are absent, with at
+/// most that many gaps before them) or writes every present section under the template's
+/// own name. A team's
 /// own family misses sections in the middle instead (no `What`
 /// between `Goal` and `Tasks`), and is not a broken template.
 fn follows(doc: &Document, profile: &Profile, hits: usize) -> bool {
@@ -119,7 +120,12 @@ fn follows(doc: &Document, profile: &Profile, hits: usize) -> bool {
         .map(|r| satisfied(doc, r).is_some())
         .collect();
     let last_present = present.iter().rposition(|p| *p).unwrap_or(0);
-    let stops_early = present[..=last_present].iter().all(|p| *p);
+    // Stops early: the template's tail is gone (blueprint, validation…) after the sections
+    // written in its order; with more than half of them written, the allowed few may be
+    // missing in between too.
+    let gaps_before = present[..=last_present].iter().filter(|p| !**p).count();
+    let stops_early = last_present + 1 < required
+        && (gaps_before == 0 || (gaps_before <= allowed_absent && hits * 2 > required));
     // The template itself with sections deleted: every present one under its own name.
     let literal = profile.required.iter().zip(&present).all(|(r, p)| {
         !*p || r.0.iter().any(|name| {
