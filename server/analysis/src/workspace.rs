@@ -444,8 +444,13 @@ impl Workspace {
         let mut candidates = Vec::new();
         if let Some(root_relative) = target.strip_prefix('/') {
             candidates.push(normalize_path("", root_relative));
+            // `/band-platform/frontend/` written from the repository's parent folder: try
+            // without the first part, unless nothing is left (`/docker/` is not the root).
             if let Some((first, rest)) = root_relative.split_once('/') {
-                if self.root_name.as_deref().is_none_or(|r| r == first) || !self.exists(first) {
+                let rest_is_a_path = !rest.trim_matches('/').is_empty();
+                if rest_is_a_path
+                    && (self.root_name.as_deref().is_none_or(|r| r == first) || !self.exists(first))
+                {
                     candidates.push(normalize_path("", rest));
                 }
             }

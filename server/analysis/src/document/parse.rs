@@ -658,13 +658,18 @@ fn read_agent(text: &str, doc: &Document) -> AgentDefinition {
                 .unwrap_or_else(|| display.clone()),
         }
     });
-    let mut scope = Vec::new();
-    for s in doc
-        .sections
-        .iter()
-        .filter(|s| s.canonical.as_deref() == Some("Scope"))
-    {
-        for (span, line) in lines_with_spans(&text[s.body.clone()]) {
+    let mut scope: Vec<Spanned<String>> = Vec::new();
+    // The Scope section with its subsections, and lists of folders under their own heading
+    // (`## Key Directories`); `Key Files` lists files, not scope.
+    let lists_folders = |s: &Section| {
+        s.canonical.as_deref() == Some("Scope")
+            || ["directories", "folders"]
+                .iter()
+                .any(|w| s.name.key.contains(w))
+    };
+    for s in doc.sections.iter().filter(|s| lists_folders(s)) {
+        let whole = s.body.start.min(s.end)..s.end;
+        for (span, line) in lines_with_spans(&text[whole.clone()]) {
             let t = line.trim_start();
             if !(t.starts_with("- ") || t.starts_with("* ")) {
                 continue;
@@ -676,8 +681,9 @@ fn read_agent(text: &str, doc: &Document) -> AgentDefinition {
                     break;
                 };
                 let token = &line[open..open + close];
-                if scan::looks_like_path(token) && (token.contains('/')) {
-                    let start = s.body.start + span.start + open;
+                let start = whole.start + span.start + open;
+                let seen = scope.iter().any(|x| x.span.start == start);
+                if scan::looks_like_path(token) && token.contains('/') && !seen {
                     scope.push(Spanned {
                         value: token.to_string(),
                         span: start..start + token.len(),
