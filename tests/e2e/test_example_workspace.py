@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+
 import pytest
 from pytest_lsp import LanguageClient
 
-from helpers import EXPECTED, pull_workspace, wait_published
+from helpers import BIN, EXPECTED, pull_workspace, wait_published
 
 
 def relative(root, uri: str) -> str:
@@ -44,3 +48,48 @@ async def test_pushed_diagnostics_match_expected(nvim: LanguageClient):
         for d in items
     }
     assert found == set(EXPECTED)
+
+
+def without_ages(message: str) -> str:
+    """Evidence ages ("3 min old") move with the clock between the two runs."""
+    return re.sub(r"\d+ (s|min|h|d) old", "<age> old", message)
+
+
+@pytest.mark.workspace("example")
+async def test_check_and_the_editor_report_the_same_findings(vscode: LanguageClient):
+    """What CI sees (`prp-lsp check`) is what the editor shows: same files, lines, columns,
+    codes, severities and messages, gate and agent findings included."""
+    out = subprocess.run(
+        [BIN, "check", str(vscode.root), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    cli = {
+        (
+            f["path"],
+            d["range"]["start"]["line"],
+            d["range"]["start"]["character"],
+            d["code"],
+            d["severity"],
+            without_ages(d["message"]),
+        )
+        for f in json.loads(out.stdout)["files"]
+        for d in f["diagnostics"]
+    }
+    report = await pull_workspace(vscode)
+    editor = {
+        (
+            relative(vscode.root, uri),
+            d.range.start.line,
+            d.range.start.character,
+            str(d.code),
+            int(d.severity),
+            without_ages(d.message),
+        )
+        for uri, items in report.items()
+        for d in items
+    }
+    assert len(cli) >= len(EXPECTED)
+    assert {c[3] for c in cli} >= {"gate-unticked", "gate-no-evidence", "agent-stuck"}
+    assert (sorted(cli - editor), sorted(editor - cli)) == ([], [])

@@ -29,6 +29,9 @@ pub struct DocFacts {
     pub tasks: Vec<TaskFact>,
     /// The completion date a PRP states (`**Completed**: 2026-11-02`, a date on its Status).
     pub finished_on: Option<Date>,
+    /// A PRP with pre-deployment checklist items that name a gate: its findings follow the
+    /// evidence.
+    pub gate_checklist: bool,
 }
 
 /// A task as the index remembers it.
@@ -128,6 +131,7 @@ impl DocFacts {
                 .map(|a| normalize_agent_id(&a.value))
                 .collect(),
             tasks,
+            gate_checklist: doc.kind == DocKind::Prp && crate::gates::has_gate_items(doc),
             finished_on: FINISHED_KEYS
                 .iter()
                 .filter_map(|k| doc.metadata.key(k))
@@ -178,6 +182,12 @@ pub struct Workspace {
     pub root_name: Option<String>,
     /// Quality gate reports by PRP path, kept by the owner (see [`crate::gates`]).
     gate_reports: HashMap<String, crate::gates::GateReport>,
+    /// The gate evidence read by the owner, and when (unix seconds): PRPs without a stored
+    /// report are evaluated against it when checked. `None` until the owner reads it.
+    evidence: Option<(std::sync::Arc<crate::gates::Evidence>, i64)>,
+    /// When each document was last saved (unix seconds), as the owner read it: evidence
+    /// older than its PRP's last change is stale.
+    saved_at: HashMap<String, i64>,
     /// What the orchestrator last reported of its agents; `None` until the owner reads it.
     status: Option<StatusSnapshot>,
     /// Open tasks per agent, computed on first use after a change (every document's
@@ -347,6 +357,31 @@ impl Workspace {
 
     pub fn remove_gate_report(&mut self, path: &str) -> Option<crate::gates::GateReport> {
         self.gate_reports.remove(path)
+    }
+
+    /// Stores the workspace's gate evidence and the time it is judged at.
+    pub fn set_evidence(&mut self, evidence: std::sync::Arc<crate::gates::Evidence>, now: i64) {
+        self.evidence = Some((evidence, now));
+    }
+
+    /// Moves the time evidence is judged at (ages in messages).
+    pub fn set_evidence_time(&mut self, now: i64) {
+        if let Some((_, at)) = &mut self.evidence {
+            *at = now;
+        }
+    }
+
+    pub fn evidence(&self) -> Option<(&crate::gates::Evidence, i64)> {
+        self.evidence.as_ref().map(|(e, now)| (e.as_ref(), *now))
+    }
+
+    pub fn set_saved_at(&mut self, path: &str, seconds: i64) {
+        self.saved_at.insert(path.to_string(), seconds);
+    }
+
+    /// When the document was last saved; `i64::MIN` when unknown (nothing is stale then).
+    pub fn saved_at(&self, path: &str) -> i64 {
+        self.saved_at.get(path).copied().unwrap_or(i64::MIN)
     }
 
     /// Open tasks per agent (normalized id) across the workspace's unfinished documents.

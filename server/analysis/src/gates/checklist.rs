@@ -93,13 +93,36 @@ pub fn checklist_gates(item: &str) -> Vec<Gate> {
     gates
 }
 
-/// Findings on the pre-deployment checklist items of a PRP whose gate report the owner has
-/// stored in the workspace.
+/// Whether the PRP has a pre-deployment checklist item that names a gate.
+pub(crate) fn has_gate_items(doc: &Document) -> bool {
+    doc.checklist.iter().any(|item| {
+        !doc.in_example(item.section)
+            && in_gate_checklist(doc, item.section)
+            && !checklist_gates(&item.text).is_empty()
+    })
+}
+
+/// Findings on the pre-deployment checklist items of a PRP: against the report the owner
+/// stored (an open PRP's, kept current as it is edited), else evaluated here against the
+/// workspace's evidence, so `check` and the workspace's diagnostics report what an open
+/// PRP shows.
 pub(crate) fn check(cx: &mut Context) {
-    let Some(report) = cx.ws.gate_report(&cx.doc.path) else {
-        return;
-    };
     let doc = cx.doc;
+    let evaluated;
+    let report = match cx.ws.gate_report(&doc.path) {
+        Some(report) => report,
+        None => {
+            let Some((evidence, now)) = cx.ws.evidence() else {
+                return;
+            };
+            if !has_gate_items(doc) {
+                return;
+            }
+            let saved = cx.ws.saved_at(&doc.path);
+            evaluated = super::evaluate_evidence(doc, cx.text, cx.config, evidence, saved).at(now);
+            &evaluated
+        }
+    };
     for item in &doc.checklist {
         if item.is_struck() || doc.in_example(item.section) || !in_gate_checklist(doc, item.section)
         {
@@ -128,7 +151,8 @@ pub(crate) fn check(cx: &mut Context) {
                 describe(&failing, report)
             );
             cx.report(Rule::GateFailing, item.line.clone(), message);
-        } else if !unproven.is_empty() && failing.is_empty() {
+        } else if item.checked && !unproven.is_empty() && failing.is_empty() {
+            // Only a ticked item claims the gate is met; an open one claims nothing.
             let message = format!(
                 "{}; nothing shows this item is done now",
                 describe(&unproven, report)

@@ -4,10 +4,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::formats::{
-    parse_benchmarks, parse_coverage, parse_junit, parse_sarif, SecurityScan, TestRun,
-};
-use super::{coverage_threshold, Artifact, Gate, GateReport, GateResult, Verdict};
+use super::formats::{SecurityScan, TestRun};
+use super::{coverage_threshold, Artifact, Evidence, Gate, GateReport, GateResult, Verdict};
 use crate::config::Config;
 use crate::document::scan::Date;
 use crate::document::{Document, MarkerState};
@@ -21,11 +19,28 @@ pub fn evaluate(
     artifacts: &[Artifact],
     prp_modified: i64,
 ) -> GateReport {
+    evaluate_evidence(
+        doc,
+        text,
+        config,
+        &Evidence::new(artifacts.to_vec()),
+        prp_modified,
+    )
+}
+
+/// [`evaluate`] against evidence parsed once for the whole workspace.
+pub fn evaluate_evidence(
+    doc: &Document,
+    text: &str,
+    config: &Config,
+    evidence: &Evidence,
+    prp_modified: i64,
+) -> GateReport {
     let mut cx = Eval {
         doc,
         text,
         config,
-        artifacts,
+        evidence,
         problems: Vec::new(),
     };
     let gates: Vec<GateResult> = config
@@ -59,7 +74,7 @@ struct Eval<'a> {
     doc: &'a Document,
     text: &'a str,
     config: &'a Config,
-    artifacts: &'a [Artifact],
+    evidence: &'a Evidence,
     problems: Vec<(String, String)>,
 }
 
@@ -96,7 +111,8 @@ pub(super) fn percent(ratio: f64) -> String {
 impl Eval<'_> {
     fn gate(&mut self, gate: Gate) -> GateResult {
         let files: Vec<&Artifact> = self
-            .artifacts
+            .evidence
+            .artifacts()
             .iter()
             .filter(|a| self.config.gates.matches(gate, &a.path))
             .collect();
@@ -165,7 +181,8 @@ impl Eval<'_> {
 
     fn tests(&mut self, gate: Gate, files: &[&Artifact]) -> GateResult {
         let (mut evidence, mut newest) = (Vec::new(), None);
-        let runs = self.read(files, |a| parse_junit(&a.text), &mut evidence, &mut newest);
+        let ev = self.evidence;
+        let runs = self.read(files, |a| ev.junit(a), &mut evidence, &mut newest);
         if runs.is_empty() {
             return self.unreadable(gate, files);
         }
@@ -230,12 +247,8 @@ impl Eval<'_> {
 
     fn coverage(&mut self, files: &[&Artifact]) -> GateResult {
         let (mut evidence, mut newest) = (Vec::new(), None);
-        let reports = self.read(
-            files,
-            |a| parse_coverage(&a.path, &a.text),
-            &mut evidence,
-            &mut newest,
-        );
+        let ev = self.evidence;
+        let reports = self.read(files, |a| ev.coverage(a), &mut evidence, &mut newest);
         let Some((lowest_path, lowest)) = reports
             .iter()
             .min_by(|a, b| a.1.ratio.total_cmp(&b.1.ratio))
@@ -268,12 +281,8 @@ impl Eval<'_> {
 
     fn performance(&mut self, files: &[&Artifact]) -> GateResult {
         let (mut evidence, mut newest) = (Vec::new(), None);
-        let sets = self.read(
-            files,
-            |a| parse_benchmarks(&a.text),
-            &mut evidence,
-            &mut newest,
-        );
+        let ev = self.evidence;
+        let sets = self.read(files, |a| ev.benchmarks(a), &mut evidence, &mut newest);
         if sets.is_empty() {
             return self.unreadable(Gate::Performance, files);
         }
@@ -313,7 +322,8 @@ impl Eval<'_> {
 
     fn security(&mut self, files: &[&Artifact]) -> GateResult {
         let (mut evidence, mut newest) = (Vec::new(), None);
-        let scans = self.read(files, |a| parse_sarif(&a.text), &mut evidence, &mut newest);
+        let ev = self.evidence;
+        let scans = self.read(files, |a| ev.sarif(a), &mut evidence, &mut newest);
         if scans.is_empty() {
             return self.unreadable(Gate::Security, files);
         }

@@ -27,12 +27,14 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, ConfigError};
+use std::sync::OnceLock;
+
 use crate::diagnostic::Diagnostic;
 use crate::rules::Rule;
 
-pub(crate) use checklist::check;
+pub(crate) use checklist::{check, has_gate_items};
 pub use checklist::{checklist_gates, is_gate_checklist};
-pub use evaluate::evaluate;
+pub use evaluate::{evaluate, evaluate_evidence};
 pub use formats::{
     parse_benchmarks, parse_coverage, parse_junit, parse_sarif, Benchmark, Coverage, Direction,
     SecurityScan, TestRun,
@@ -367,22 +369,22 @@ pub fn is_artifact(config: &Config, path: &str) -> bool {
 
 /// Artifacts that cannot be read as the evidence their gate expects, with the reason; shown
 /// on the file itself, whichever PRP's report is being looked at.
-pub fn artifact_problems(config: &Config, artifacts: &[Artifact]) -> Vec<(String, String)> {
+pub fn artifact_problems(config: &Config, evidence: &Evidence) -> Vec<(String, String)> {
     let gates = &config.gates;
     let mut problems = Vec::new();
-    for a in artifacts {
+    for a in evidence.artifacts() {
         let reads = |gate: Gate| gates.is_enabled(gate) && gates.matches(gate, &a.path);
         let outcome = if [Gate::UnitTests, Gate::IntegrationTests, Gate::E2eTests]
             .into_iter()
             .any(reads)
         {
-            formats::parse_junit(&a.text).err()
+            evidence.junit(a).err()
         } else if reads(Gate::Coverage) {
-            formats::parse_coverage(&a.path, &a.text).err()
+            evidence.coverage(a).err()
         } else if reads(Gate::Performance) {
-            formats::parse_benchmarks(&a.text).err()
+            evidence.benchmarks(a).err()
         } else if reads(Gate::Security) {
-            formats::parse_sarif(&a.text).err()
+            evidence.sarif(a).err()
         } else {
             None
         };
@@ -400,6 +402,71 @@ pub struct Artifact {
     pub path: String,
     pub text: String,
     pub modified: i64,
+}
+
+/// The evidence files of a workspace, each parsed at most once in each format however many
+/// PRPs are evaluated against it (reports are large; PRPs with checklists are many).
+#[derive(Debug, Default)]
+pub struct Evidence {
+    artifacts: Vec<Artifact>,
+    parsed: std::collections::HashMap<String, Parsed>,
+}
+
+#[derive(Debug, Default)]
+struct Parsed {
+    junit: OnceLock<Result<TestRun, String>>,
+    coverage: OnceLock<Result<Coverage, String>>,
+    benchmarks: OnceLock<Result<Vec<Benchmark>, String>>,
+    sarif: OnceLock<Result<SecurityScan, String>>,
+}
+
+impl Evidence {
+    pub fn new(artifacts: Vec<Artifact>) -> Evidence {
+        let parsed = artifacts
+            .iter()
+            .map(|a| (a.path.clone(), Parsed::default()))
+            .collect();
+        Evidence { artifacts, parsed }
+    }
+
+    pub fn artifacts(&self) -> &[Artifact] {
+        &self.artifacts
+    }
+
+    fn cached<'a, T>(
+        &'a self,
+        a: &Artifact,
+        slot: impl Fn(&'a Parsed) -> &'a OnceLock<Result<T, String>>,
+        parse: impl FnOnce() -> Result<T, String>,
+    ) -> Result<T, String>
+    where
+        T: Clone + 'a,
+    {
+        match self.parsed.get(&a.path) {
+            Some(p) => slot(p).get_or_init(parse).clone(),
+            None => parse(),
+        }
+    }
+
+    pub fn junit(&self, a: &Artifact) -> Result<TestRun, String> {
+        self.cached(a, |p| &p.junit, || formats::parse_junit(&a.text))
+    }
+
+    pub fn coverage(&self, a: &Artifact) -> Result<Coverage, String> {
+        self.cached(
+            a,
+            |p| &p.coverage,
+            || formats::parse_coverage(&a.path, &a.text),
+        )
+    }
+
+    pub fn benchmarks(&self, a: &Artifact) -> Result<Vec<Benchmark>, String> {
+        self.cached(a, |p| &p.benchmarks, || formats::parse_benchmarks(&a.text))
+    }
+
+    pub fn sarif(&self, a: &Artifact) -> Result<SecurityScan, String> {
+        self.cached(a, |p| &p.sarif, || formats::parse_sarif(&a.text))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

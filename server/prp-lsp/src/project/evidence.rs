@@ -172,7 +172,8 @@ impl Project {
         }
         artifacts.sort_by(|a, b| a.path.cmp(&b.path));
         files.sort();
-        self.artifacts = artifacts;
+        self.ws
+            .set_evidence(std::sync::Arc::new(gates::Evidence::new(artifacts)), now);
         self.evidence_files = files;
         self.status = sources;
         self.refresh_status(now);
@@ -180,6 +181,7 @@ impl Project {
 
     /// Rebuilds the status snapshot the rules read from the last files and endpoint answer.
     pub fn refresh_status(&mut self, now: i64) {
+        self.ws.set_evidence_time(now);
         if !self.has_status_sources() {
             self.ws.clear_status();
             return;
@@ -207,7 +209,9 @@ impl Project {
             return None;
         }
         let saved = modified_seconds(&self.root.join(path));
-        Some(gates::evaluate(&a.doc, &a.text, &self.config, &self.artifacts, saved).at(now))
+        let empty = gates::Evidence::default();
+        let evidence = self.ws.evidence().map_or(&empty, |(e, _)| e);
+        Some(gates::evaluate_evidence(&a.doc, &a.text, &self.config, evidence, saved).at(now))
     }
 
     /// Stores the gate reports of these PRPs where the rules read them (checklist findings).
@@ -266,8 +270,9 @@ impl Project {
         gates::is_artifact(&self.config, path) || status_files.is_ok_and(|m| m.is_match(path))
     }
 
-    /// Documents whose findings follow the evidence: open PRPs (gate checklist findings)
-    /// and every document that assigns work to an agent or mentions one (agent alerts).
+    /// Documents whose findings follow the evidence: PRPs with a gate checklist (and open
+    /// ones, whose lens does) and every document that assigns work to an agent or mentions
+    /// one (agent alerts).
     pub fn evidence_dependents(&self) -> Vec<String> {
         let mut out: Vec<String> = self
             .ws
@@ -275,7 +280,7 @@ impl Project {
             .filter(|(p, f)| {
                 !f.assigned_agents.is_empty()
                     || f.kind == DocKind::TaskBoard
-                    || (f.kind == DocKind::Prp && self.open.contains_key(*p))
+                    || (f.kind == DocKind::Prp && (f.gate_checklist || self.open.contains_key(*p)))
             })
             .map(|(p, _)| p.clone())
             .collect();

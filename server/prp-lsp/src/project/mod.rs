@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use prp_analysis::config::ConfigError;
-use prp_analysis::gates::{self, Artifact};
+use prp_analysis::gates;
 use prp_analysis::orchestrator::OrchestratorConfig;
 use prp_analysis::rules::{internal_error, invalid_config, invalid_encoding, unreadable_file};
 use prp_analysis::status;
@@ -104,8 +104,6 @@ pub struct Project {
     /// Documents whose text the editor owns. Every other document is read from disk when
     /// needed, so memory stays proportional to the facts, not to the text.
     open: HashMap<String, Analyzed>,
-    /// Evidence files the quality gates read (test reports, coverage, SARIF, …).
-    pub artifacts: Vec<Artifact>,
     /// Agent status read from status files, and the monitoring endpoint's last answer.
     pub status: StatusSources,
     /// Every evidence file read (artifacts and status files, readable or not) with its
@@ -131,7 +129,6 @@ impl Project {
             syntax_problem: None,
             ws: Workspace::new(),
             open: HashMap::new(),
-            artifacts: Vec::new(),
             status: StatusSources::default(),
             evidence_files: Vec::new(),
             gate_versions: HashMap::new(),
@@ -334,12 +331,17 @@ impl Project {
             if !whole_file && text.len() > HEAD_BYTES {
                 text.truncate(prp_analysis::text::floor_char_boundary(&text, HEAD_BYTES));
             }
-            Ok(DocFacts::of(&parse_contained(path, &text, &config).0))
+            let saved = modified_seconds(&root.join(path));
+            Ok((
+                DocFacts::of(&parse_contained(path, &text, &config).0),
+                saved,
+            ))
         });
         for (path, facts) in paths.iter().zip(facts) {
             match facts {
-                Ok(f) if f.kind != DocKind::Other => {
+                Ok((f, saved)) if f.kind != DocKind::Other => {
                     self.unreadable.remove(path);
+                    self.ws.set_saved_at(path, saved);
                     self.ws.update_document(path, f);
                 }
                 Ok(_) => {
@@ -474,6 +476,8 @@ impl Project {
             match std::fs::read(self.root.join(path)) {
                 Ok(bytes) => {
                     self.unreadable.remove(path);
+                    self.ws
+                        .set_saved_at(path, modified_seconds(&self.root.join(path)));
                     let (text, _) = decode(bytes);
                     deps.extend(self.update(path, &text).1);
                 }
@@ -541,7 +545,11 @@ impl Project {
         for (path, why) in &self.unreadable {
             out.push((path.clone(), unreadable_file(why)));
         }
-        for (path, message) in gates::artifact_problems(&self.config, &self.artifacts) {
+        let evidence = self.ws.evidence().map(|(e, _)| e);
+        for (path, message) in evidence
+            .map(|e| gates::artifact_problems(&self.config, e))
+            .unwrap_or_default()
+        {
             out.push((path, gates::invalid_artifact(&message)));
         }
         for (path, message) in &self.status.file_problems {
