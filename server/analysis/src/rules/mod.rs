@@ -71,7 +71,7 @@ rules! {
     InvalidRequirement = "invalid-requirement", Error, "a requirement block does not parse; the message names the field at fault";
     GateFailing = "gate-failing", Error, "a pre-deployment checklist item is ticked but its quality gate fails";
     GateUnticked = "gate-unticked", Hint, "a pre-deployment checklist item is open but its quality gate passes";
-    GateNoEvidence = "gate-no-evidence", Info, "no current evidence (missing, unreadable or stale) for a pre-deployment checklist item's gate";
+    GateNoEvidence = "gate-no-evidence", Info, "a ticked pre-deployment checklist item whose gate has no current evidence (missing, unreadable or stale)";
     InvalidArtifact = "invalid-artifact", Error, "a test, coverage, benchmark or SARIF file cannot be read; the message names the problem";
     ConfigConflict = "config-conflict", Warning, "prp-lsp.toml and the orchestrator configuration set a threshold to different values";
     AgentStuck = "agent-stuck", Warning, "an assigned agent is stuck, or busy on one task for longer than the stuck threshold";
