@@ -109,7 +109,7 @@ def test_gates_blocked_prp_exits_1_with_the_reason(example: Path):
     out = run(example, "gates", f"./{PRP_BLOCKED}")
     assert out.returncode == 1, out.stdout + out.stderr
     assert out.stdout.splitlines()[0] == (
-        f"{PRP_BLOCKED}: Deploy: blocked — 4 tasks open, no code review"
+        f"{PRP_BLOCKED}: Deploy: blocked — 4 tasks open, no DEV_LOG entry, no code review"
     )
     assert re.search(r"\s{2}FAIL\s{2}.*4 of 4 tasks and criteria open", matrix_row(out.stdout, "tasks"))
     assert re.search(r"\s{2}no evidence\s{2}", matrix_row(out.stdout, "code review"))

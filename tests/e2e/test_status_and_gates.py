@@ -92,8 +92,8 @@ async def test_deploy_lens_ready_and_blocked(vscode: LanguageClient):
 
     [lens] = await lenses(vscode, blocked)
     assert lens.range.start.line == 0
-    # EXPECTED.md: "Deploy: blocked — 4 tasks open, no code review".
-    assert lens.command.title == "Deploy: blocked — 4 tasks open, no code review"
+    # EXPECTED.md: "Deploy: blocked — 4 tasks open, no DEV_LOG entry, no code review".
+    assert lens.command.title == "Deploy: blocked — 4 tasks open, no DEV_LOG entry, no code review"
     assert lens.command.command == "prp.showGateReport"
     assert list(lens.command.arguments) == [blocked]
     assert "prp.showGateReport" in vscode.init_result.capabilities.execute_command_provider.commands
@@ -118,7 +118,7 @@ async def test_show_gate_report_command_returns_the_markdown_report(vscode: Lang
     report = next((t for t in texts if "Deployment gates" in t), None)
     assert report is not None, result
     assert f"# Deployment gates: `{PRP_BLOCKED}`" in report
-    assert "**Deploy: blocked — 4 tasks open, no code review**" in report
+    assert "**Deploy: blocked — 4 tasks open, no DEV_LOG entry, no code review**" in report
     assert "| Gate | Result | Detail | Evidence |" in report
     assert re.search(r"\| tasks \| FAIL \| 4 of 4 tasks and criteria open \|", report)
     assert re.search(r"\| e2e tests \| pass \| 5 tests, 0 failures \| `reports/e2e\.xml` \(10 min old\) \|", report)
@@ -128,7 +128,7 @@ async def test_show_gate_report_command_returns_the_markdown_report(vscode: Lang
         "a message with the gate decision",
     )
     assert message.type == types.MessageType.Warning
-    assert message.message == f"{PRP_BLOCKED}: Deploy: blocked — 4 tasks open, no code review"
+    assert message.message == f"{PRP_BLOCKED}: Deploy: blocked — 4 tasks open, no DEV_LOG entry, no code review"
 
 
 async def execute(client: LanguageClient, command: str, arguments: list):
@@ -153,7 +153,7 @@ async def test_deploy_state_answers_quietly_and_null_off_prp(vscode: LanguageCli
     state = await execute(vscode, "prp.deployState", [{"uri": blocked}])
     assert (state["ready"], state["summary"]) == (
         False,
-        "Deploy: blocked — 4 tasks open, no code review",
+        "Deploy: blocked — 4 tasks open, no DEV_LOG entry, no code review",
     )
     task_board = (vscode.root / TASK).as_uri()
     assert await execute(vscode, "prp.deployState", [task_board]) is None

@@ -651,11 +651,15 @@ fn review_decision(text: &str) -> Option<Decision> {
 pub(super) struct PrpNames {
     stem: String,
     title: Option<String>,
+    /// `PRP-002`, `PRP 2`, `PRP_02`, `PRP #2`: the id with its prefix.
     prefixed: Option<Regex>,
-    bare: Option<Regex>,
+    /// `#002` with the word PRP next to it (`PRP: #002`, `#002 (PRP)`).
+    hashed: Option<Regex>,
 }
 
 impl PrpNames {
+    /// How an entry may name `doc`: its file name, its id with the `PRP` prefix, or its
+    /// title. A bare number is not a name: "Migration 002" is not PRP-002.
     pub(super) fn new(doc: &Document) -> PrpNames {
         let name = doc.file_name().to_lowercase();
         let stem = name.strip_suffix(".md").unwrap_or(&name).to_string();
@@ -666,23 +670,21 @@ impl PrpNames {
             .map(|t| t.value.trim().to_lowercase())
             .filter(|t| t.len() >= 8);
         let number = doc.metadata.number.as_ref().filter(|n| n.phase.is_none());
-        let prefixed = number
-            .map(|n| Regex::new(&format!(r"\bprp[\s_#-]*0*{}\b", n.number)).expect("valid regex"));
-        // A bare number only as the file name writes it, zero-padded, and not in a date.
-        let digits: String = stem
-            .trim_start_matches("prp")
-            .trim_start_matches(['-', '_'])
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        let bare = (number.is_some() && digits.len() >= 2 && digits.starts_with('0')).then(|| {
-            Regex::new(&format!(r"(?:^|[^\w-]){digits}(?:[^\w-]|$)")).expect("valid regex")
+        let prefixed = number.map(|n| {
+            Regex::new(&format!(r"\bprps?[\s_#:-]*0*{}\b", n.number)).expect("valid regex")
+        });
+        let hashed = number.map(|n| {
+            Regex::new(&format!(
+                r"\bprps?\b[^#\n]{{0,12}}#0*{n}\b|#0*{n}\b[^\n]{{0,12}}\bprps?\b",
+                n = n.number
+            ))
+            .expect("valid regex")
         });
         PrpNames {
             stem,
             title,
             prefixed,
-            bare,
+            hashed,
         }
     }
 
@@ -691,13 +693,43 @@ impl PrpNames {
         lower.contains(&self.stem)
             || self.title.as_ref().is_some_and(|t| lower.contains(t))
             || self.prefixed.as_ref().is_some_and(|r| r.is_match(&lower))
-            || self.bare.as_ref().is_some_and(|r| r.is_match(&lower))
+            || self.hashed.as_ref().is_some_and(|r| r.is_match(&lower))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dev_log_entries_name_a_prp_by_file_name_prefixed_id_or_title() {
+        let doc = crate::parse(
+            "PRPs/active/PRP-002-dashboard-widgets.md",
+            "# Dashboard widgets for admins\n",
+            &crate::Config::default(),
+        );
+        let names = PrpNames::new(&doc);
+        for entry in [
+            "## 2026-03-01 — PRP-002 widgets",
+            "Finished prp 2 today",
+            "PRP_02 merged",
+            "PRP #002: done",
+            "#002 (PRP) shipped",
+            "see PRP-002-dashboard-widgets.md",
+            "Dashboard widgets for admins: released",
+        ] {
+            assert!(names.in_text(entry), "{entry}");
+        }
+        for entry in [
+            "## 2026-03-02 — Migration 002 applied",
+            "PRP-0021 is another one",
+            "PRP-12 done",
+            "issue #002 fixed",
+            "2002-01-01 release",
+        ] {
+            assert!(!names.in_text(entry), "{entry}");
+        }
+    }
 
     #[test]
     fn day_start_of_a_date() {
