@@ -33,9 +33,10 @@ STATUS_AGE = 2 * 3600 + 5 * 60
 
 
 def age_workspace(root: Path) -> None:
-    """Modification times as after a real run: documents written two hours ago, the test and
-    scan reports ten minutes ago (newer than every PRP, so not stale), status files 2 h 5 min
-    ago. A copy keeps the checkout's times, whose order is not defined."""
+    """Times as after a real run: documents written two hours ago, the test and scan reports
+    ten minutes ago (newer than every PRP, so not stale), status reports written 2 h 5 min
+    ago — in the report (`reported_at`, as an orchestrator stamps it) and on the file. A copy
+    keeps the checkout's times, whose order is not defined."""
     now = time.time()
     for p in root.rglob("*"):
         if not p.is_file():
@@ -43,8 +44,17 @@ def age_workspace(root: Path) -> None:
         rel = p.relative_to(root).as_posix()
         if rel.startswith(("reports/", "benchmarks/")):
             age = EVIDENCE_AGE
-        elif rel.startswith(STATUS + "/"):
+        elif rel.startswith(STATUS + "/") and rel.endswith(".json"):
             age = STATUS_AGE
+            try:
+                report = json.loads(p.read_text(encoding="utf-8"))
+            except ValueError:
+                report = None  # a broken file stays as the test wrote it
+            entries = report if isinstance(report, list) else [report]
+            if all(isinstance(e, dict) for e in entries):
+                for entry in entries:
+                    entry["reported_at"] = rfc3339(age)
+                p.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         else:
             age = DOCUMENT_AGE
         os.utime(p, (now - age, now - age))

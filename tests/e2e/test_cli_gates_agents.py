@@ -21,8 +21,10 @@ from evidence import (
     JEST_E2E_TWO_FAILURES,
     PRP_BLOCKED,
     PRP_READY,
+    STATUS,
     age_workspace,
     rewrite,
+    rfc3339,
 )
 from helpers import BIN, EXAMPLE
 
@@ -262,3 +264,31 @@ def test_agents_with_the_orchestrator_configuration(example: Path):
     assert "4 open tasks across the workspace, more than its max_concurrent of 2 in orchestrator.json" in alert["message"]
     table = run(example, "agents").stdout
     assert re.search(r"^backend\s+busy\s+4/2\s", table, re.M), table
+
+
+def test_agents_names_a_status_file_it_cannot_read(example: Path):
+    """A malformed status file: the agent shows no report, and the file and the parse error
+    are named (as the editor's invalid-artifact finding does); the exit status says so."""
+    (example / STATUS / "frontend.json").write_text('{"id": "frontend", "state": ', "utf-8")
+    out = run(example, "agents")
+    assert out.returncode == 1, out
+    rows = {line.split()[0]: line for line in out.stdout.splitlines()[1:] if not line.startswith(" ")}
+    assert re.match(r"frontend\s+-\s+3\s+-\s+-\s+never", rows["frontend"]), rows["frontend"]
+    assert (
+        f"{STATUS}/frontend.json: error[invalid-artifact]: agent status file: not valid JSON"
+        in out.stderr
+    ), out.stderr
+
+
+def test_last_report_comes_from_the_report_not_the_file(example: Path):
+    """A checkout makes every status file new; the report's own time is what counts."""
+    path = example / STATUS / "frontend.json"
+    report = json.loads(path.read_text(encoding="utf-8"))
+    # No `reported_at`: the last activity, three days ago, is the newest time it states.
+    report.pop("reported_at", None)
+    report["last_activity"] = rfc3339(3 * 86400)
+    report["task_started_at"] = rfc3339(4 * 86400)
+    path.write_text(json.dumps(report), encoding="utf-8")  # modified just now
+    out = run(example, "agents", "--json")
+    frontend = {a["id"]: a for a in json.loads(out.stdout)}["frontend"]
+    assert abs(frontend["last_report"] - (time.time() - 3 * 86400)) < 60

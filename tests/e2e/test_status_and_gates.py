@@ -261,7 +261,7 @@ async def test_hover_on_a_stuck_agent_assignment(vscode: LanguageClient):
     assert "- Health: 58/100" in value
     # PRP-002 Task 3 and two TASK.md items.
     assert "- Open tasks across the workspace: 3" in value
-    # The status file was written 2 h 5 min ago (its last activity is older).
+    # The report says it was written 2 h 5 min ago (its last activity is older).
     assert (
         f"- Last report: {relative(STATUS_AGE)}, from `{STATUS}/frontend.json`" in value
     ), value

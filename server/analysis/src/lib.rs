@@ -6,6 +6,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod edit;
+pub mod figures;
 pub mod fixes;
 pub mod gates;
 pub mod generate;

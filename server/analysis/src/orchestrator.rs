@@ -29,6 +29,14 @@ pub struct Monitoring {
     pub stale_after: Option<Threshold>,
     /// Milliseconds.
     pub response_time: Option<Threshold>,
+    /// `test_coverage_drop`: coverage below this fraction is an alert, stronger than the
+    /// coverage gate failing.
+    pub coverage_drop: Option<Threshold>,
+    /// `deployment_failure`: this many failed deployments is an alert.
+    pub deployment_failures: Option<Threshold>,
+    /// Keys of the threshold objects (`alert_thresholds`, `thresholds`) that none of the
+    /// above reads, with where they are (`monitoring.alert_thresholds.cpu_usage`).
+    pub unknown_keys: Vec<String>,
 }
 
 /// A value and the key it was written under, for messages (`monitoring.stuck_after`).
@@ -120,10 +128,12 @@ const ERROR_RATE_WARNING: &[&str] = &[
     "error_rate_threshold",
     "error_rate",
 ];
+/// The orchestrator's `ALERT_THRESHOLDS['agent_error_rate']` (0.1) is where it escalates.
 const ERROR_RATE_ERROR: &[&str] = &[
     "error_rate_error",
     "error_rate_critical",
     "error_rate_investigate",
+    "agent_error_rate",
 ];
 const STUCK_AFTER: &[&str] = &[
     "stuck_after",
@@ -136,6 +146,7 @@ const IDLE_AFTER: &[&str] = &[
     "idle_threshold",
     "idle_timeout",
     "idle_seconds",
+    "agent_idle_time",
 ];
 const STALE_AFTER: &[&str] = &["stale_after", "heartbeat_timeout"];
 const RESPONSE_TIME: &[&str] = &[
@@ -143,6 +154,27 @@ const RESPONSE_TIME: &[&str] = &[
     "response_time",
     "response_time_threshold",
     "max_response_time_ms",
+];
+const COVERAGE_DROP: &[&str] = &[
+    "test_coverage_drop",
+    "coverage_drop",
+    "coverage_drop_threshold",
+];
+const DEPLOYMENT_FAILURES: &[&str] = &[
+    "deployment_failure",
+    "deployment_failures",
+    "failed_deployments",
+];
+/// Every spelling read, for telling unknown keys apart.
+const KNOWN: [&[&str]; 8] = [
+    ERROR_RATE_WARNING,
+    ERROR_RATE_ERROR,
+    STUCK_AFTER,
+    IDLE_AFTER,
+    STALE_AFTER,
+    RESPONSE_TIME,
+    COVERAGE_DROP,
+    DEPLOYMENT_FAILURES,
 ];
 
 /// Thresholds from the first of `monitoring.thresholds`, `monitoring.alert_thresholds`,
@@ -169,6 +201,22 @@ fn read_monitoring(root: &serde_json::Map<String, Value>) -> Result<Monitoring, 
         }
         Ok(None)
     };
+    // Objects that hold nothing but thresholds: a key there that is not read is reported,
+    // never ignored in silence. (`monitoring` itself also holds settings such as intervals.)
+    let mut unknown_keys = Vec::new();
+    for (value, path) in places {
+        if path == "monitoring" {
+            continue;
+        }
+        if let Some(object) = value.and_then(Value::as_object) {
+            unknown_keys.extend(
+                object
+                    .keys()
+                    .filter(|k| !KNOWN.iter().any(|names| names.contains(&k.as_str())))
+                    .map(|k| format!("{path}.{k}")),
+            );
+        }
+    }
     Ok(Monitoring {
         error_rate_warning: find(ERROR_RATE_WARNING)?.map(as_fraction),
         error_rate_error: find(ERROR_RATE_ERROR)?.map(as_fraction),
@@ -176,6 +224,9 @@ fn read_monitoring(root: &serde_json::Map<String, Value>) -> Result<Monitoring, 
         idle_after: find(IDLE_AFTER)?,
         stale_after: find(STALE_AFTER)?,
         response_time: find(RESPONSE_TIME)?,
+        coverage_drop: find(COVERAGE_DROP)?.map(as_fraction),
+        deployment_failures: find(DEPLOYMENT_FAILURES)?,
+        unknown_keys,
     })
 }
 
@@ -224,6 +275,27 @@ fn read_rule(v: &Value) -> Result<RoutingRule, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_orchestrators_alert_threshold_keys_are_read_and_unknown_ones_named() {
+        let config = OrchestratorConfig::from_json(
+            r#"{"monitoring":{"interval":30,"alert_thresholds":{"agent_error_rate":0.1,"agent_idle_time":14400,"response_time":5000,"test_coverage_drop":0.85,"deployment_failure":2,"cpu_usage":0.9}}}"#,
+        )
+        .unwrap();
+        let m = &config.monitoring;
+        let value = |t: &Option<Threshold>| t.as_ref().map(|t| t.value);
+        assert_eq!(value(&m.error_rate_error), Some(0.1));
+        assert_eq!(value(&m.idle_after), Some(14400.0));
+        assert_eq!(value(&m.response_time), Some(5000.0));
+        assert_eq!(value(&m.coverage_drop), Some(0.85));
+        assert_eq!(value(&m.deployment_failures), Some(2.0));
+        // `interval` sits in `monitoring` itself, among settings: not a threshold key.
+        assert_eq!(m.unknown_keys, ["monitoring.alert_thresholds.cpu_usage"]);
+        let top =
+            OrchestratorConfig::from_json(r#"{"thresholds":{"error_rate":5,"disk":1}}"#).unwrap();
+        assert_eq!(value(&top.monitoring.error_rate_warning), Some(0.05));
+        assert_eq!(top.monitoring.unknown_keys, ["thresholds.disk"]);
+    }
 
     #[test]
     fn agents_as_map_or_list() {

@@ -9,6 +9,7 @@ use super::{coverage_threshold, Artifact, Evidence, Gate, GateReport, GateResult
 use crate::config::Config;
 use crate::document::scan::Date;
 use crate::document::{Document, MarkerState};
+use crate::figures::percents_compared;
 
 /// Every enabled gate's verdict for `doc` (whose text is `text`, last changed at
 /// `prp_modified`, unix seconds), from `artifacts`.
@@ -95,16 +96,6 @@ fn plural(n: u64, one: &str) -> String {
         format!("1 {one}")
     } else {
         format!("{n} {one}s")
-    }
-}
-
-/// `84.2`, `90`: one decimal, none when it is zero.
-pub(super) fn percent(ratio: f64) -> String {
-    let tenths = (ratio * 1000.0).round() / 10.0;
-    if tenths.fract() == 0.0 {
-        format!("{tenths:.0}")
-    } else {
-        format!("{tenths:.1}")
     }
 }
 
@@ -256,19 +247,20 @@ impl Eval<'_> {
             return self.unreadable(Gate::Coverage, files);
         };
         let threshold = coverage_threshold(self.config);
-        let measured = format!("coverage {}%", percent(lowest.ratio));
+        let (shown, limit) = percents_compared(lowest.ratio, threshold);
+        let measured = format!("coverage {shown}%");
         let of = if reports.len() > 1 {
             format!(" (lowest of {}: {lowest_path})", reports.len())
         } else {
             String::new()
         };
         let (verdict, detail, reason) = if lowest.ratio + 1e-9 < threshold {
-            let short = format!("{measured} < {}%", percent(threshold));
+            let short = format!("{measured} < {limit}%");
             (Verdict::Fail, format!("{short}{of}"), short)
         } else {
             (
                 Verdict::Pass,
-                format!("{measured} ≥ {}%{of}", percent(threshold)),
+                format!("{measured} ≥ {limit}%{of}"),
                 String::new(),
             )
         };
@@ -752,11 +744,5 @@ mod tests {
             Some(Decision::Rejected)
         );
         assert_eq!(review_decision("nothing here"), None);
-    }
-
-    #[test]
-    fn percents() {
-        assert_eq!(percent(0.842), "84.2");
-        assert_eq!(percent(0.9), "90");
     }
 }

@@ -80,6 +80,8 @@ rules! {
     AgentOffline = "agent-offline", Warning, "an assigned agent is offline or has failed";
     AgentOverloaded = "agent-overloaded", Warning, "an agent has more open tasks than its max_concurrent";
     AgentStatusStale = "agent-status-stale", Info, "an agent's last status report is older than the stale threshold";
+    AgentSlow = "agent-slow", Warning, "an assigned agent's average response time is above the response-time threshold";
+    UnknownConfigKey = "unknown-config-key", Info, "a threshold key in the orchestrator configuration that prp-lsp does not read";
 }
 
 /// Everything a rule may read.
@@ -176,7 +178,11 @@ pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec
     let mut out: Vec<Diagnostic> = found
         .into_iter()
         .filter_map(|mut d| {
-            d.severity = config.severity(d.rule)?;
+            // A configured level replaces the rule's own; without one, a finding keeps the
+            // severity its rule gave it (agent-error-rate is an error above 10%).
+            if let Some(level) = config.levels.get(&d.rule) {
+                d.severity = level.severity()?;
+            }
             let suppressed = doc.suppressions.iter().any(|s| {
                 (s.rules.is_empty() || s.rules.iter().any(|r| r == d.rule.code()))
                     && match s.scope {

@@ -1,15 +1,17 @@
 //! Alerts on an agent, judged from its last report, the thresholds and the workspace's open
 //! tasks; and the rule that shows them on every assignment and `@agent` mention.
 //!
-//! `agent-error-rate` is one rule with one configurable level, so it cannot be a warning at
-//! 5% and an error at 10%: it fires from the warning threshold, and at the error threshold
-//! its message says so and asks to investigate.
+//! `agent-error-rate` fires from the warning threshold (5%) as a warning and is an error above
+//! the error threshold (10%), as orchestrators escalate; a level configured for the rule
+//! replaces both.
 
 use std::collections::HashMap;
 
-use super::{duration, percent, relative, AgentState, AgentStatus, StatusSettings, StatusSnapshot};
+use super::{duration, relative, AgentState, AgentStatus, StatusSettings, StatusSnapshot};
 use crate::config::Config;
+use crate::diagnostic::Severity;
 use crate::document::{scan, Lifecycle, MarkerState, Span};
+use crate::figures::{durations_compared, percents_compared, seconds_compared};
 use crate::orchestrator::OrchestratorAgent;
 use crate::rules::{Context, Rule};
 use crate::workspace::{normalize_agent_id, Workspace};
@@ -19,6 +21,18 @@ use crate::workspace::{normalize_agent_id, Workspace};
 pub struct Alert {
     pub rule: Rule,
     pub message: String,
+    /// A severity above the rule's own, when the alert escalates.
+    pub severity: Option<Severity>,
+}
+
+impl Alert {
+    fn new(rule: Rule, message: String) -> Alert {
+        Alert {
+            rule,
+            message,
+            severity: None,
+        }
+    }
 }
 
 /// The alerts on an agent (any spelling of its id); none without a status snapshot.
@@ -75,7 +89,7 @@ impl<'a> Judge<'a> {
         let key = self.key(name);
         let open = self.open_tasks(&key);
         let mut out = Vec::new();
-        let mut alert = |rule: Rule, message: String| out.push(Alert { rule, message });
+
         if let Some(s) = self.status(&key) {
             let now = self.snapshot.now;
             let t = &self.settings.thresholds;
@@ -96,24 +110,26 @@ impl<'a> Judge<'a> {
                     } else {
                         "has failed"
                     };
-                    alert(Rule::AgentOffline, format!("agent `{key}` {what}{last}; {} until it is back or the work is reassigned", open_work(open)));
+                    out.push(Alert::new(Rule::AgentOffline, format!("agent `{key}` {what}{last}; {} until it is back or the work is reassigned", open_work(open))));
                 }
                 AgentState::Stuck => {
                     let time = running
                         .map(|r| format!(" for {}", duration(r)))
                         .unwrap_or_default();
-                    alert(Rule::AgentStuck, format!("agent `{key}` reports itself stuck{on_task}{time}; check on it or reassign the work"));
+                    out.push(Alert::new(Rule::AgentStuck, format!("agent `{key}` reports itself stuck{on_task}{time}; check on it or reassign the work")));
                 }
                 AgentState::Busy => {
                     let limit = self.settings.stuck_after(&key);
                     if let Some(r) = running.filter(|r| *r > limit) {
-                        alert(Rule::AgentStuck, format!("agent `{key}` is stuck{on_task} for {} (more than {}); check on it or reassign the work", duration(r), duration(limit)));
+                        let (time, limit) = durations_compared(r, limit);
+                        out.push(Alert::new(Rule::AgentStuck, format!("agent `{key}` is stuck{on_task} for {time} (more than {limit}); check on it or reassign the work")));
                     }
                 }
                 AgentState::Idle => {
                     let idle = s.last_activity.map(|a| now - a);
                     if let (Some(i), true) = (idle.filter(|i| *i > t.idle_after), open > 0) {
-                        alert(Rule::AgentIdle, format!("agent `{key}` has been idle for {} (more than {}) while {} assigned to it", duration(i), duration(t.idle_after), open_count(open)));
+                        let (time, limit) = durations_compared(i, t.idle_after);
+                        out.push(Alert::new(Rule::AgentIdle, format!("agent `{key}` has been idle for {time} (more than {limit}) while {} assigned to it", open_count(open))));
                     }
                 }
             }
@@ -123,27 +139,47 @@ impl<'a> Judge<'a> {
                     0 => String::new(),
                     n => format!(" ({} of {n} tasks failed)", s.tasks_failed),
                 };
-                let band = if rate >= t.error_rate_error {
-                    format!(
-                        "the {}% error threshold: investigate before assigning it more work",
-                        percent(t.error_rate_error)
+                let (message, severity) = if rate > t.error_rate_error {
+                    let (shown, limit) = percents_compared(rate, t.error_rate_error);
+                    (
+                        format!("agent `{key}` has an error rate of {shown}%{counts}, above the {limit}% error threshold: investigate before assigning it more work"),
+                        Some(Severity::Error),
                     )
                 } else {
-                    format!("the {}% warning threshold", percent(t.error_rate_warning))
+                    // Shown true against both thresholds: 9.99% is not "10%" here.
+                    let (against_warning, limit) = percents_compared(rate, t.error_rate_warning);
+                    let (against_error, _) = percents_compared(rate, t.error_rate_error);
+                    let shown = if against_error.len() > against_warning.len() {
+                        against_error
+                    } else {
+                        against_warning
+                    };
+                    let comparison = if rate > t.error_rate_warning {
+                        "above"
+                    } else {
+                        "at"
+                    };
+                    (
+                        format!("agent `{key}` has an error rate of {shown}%{counts}, {comparison} the {limit}% warning threshold"),
+                        None,
+                    )
                 };
-                alert(
-                    Rule::AgentErrorRate,
-                    format!(
-                        "agent `{key}` has an error rate of {}%{counts}, at or above {band}",
-                        percent(rate)
-                    ),
-                );
+                out.push(Alert {
+                    rule: Rule::AgentErrorRate,
+                    message,
+                    severity,
+                });
+            }
+            if let Some(ms) = s.avg_response_ms.filter(|ms| *ms > t.response_time) {
+                let (shown, limit) = seconds_compared(ms, t.response_time);
+                out.push(Alert::new(Rule::AgentSlow, format!("agent `{key}` takes {shown} s on average to respond (slower than {limit} s); expect its tasks to take longer")));
             }
             // An offline agent stops reporting; its old report says nothing new.
             let reporting = !matches!(s.state, AgentState::Offline | AgentState::Failed);
             if let (Some(age), true) = (s.last_report().map(|r| now - r), reporting) {
                 if age > t.stale_after {
-                    alert(Rule::AgentStatusStale, format!("the last status report of agent `{key}` is {} old (more than {}); its state may be out of date", duration(age), duration(t.stale_after)));
+                    let (time, limit) = durations_compared(age, t.stale_after);
+                    out.push(Alert::new(Rule::AgentStatusStale, format!("the last status report of agent `{key}` is {time} old (more than {limit}); its state may be out of date")));
                 }
             }
         }
@@ -154,7 +190,7 @@ impl<'a> Judge<'a> {
                     .orchestrator_path
                     .as_deref()
                     .unwrap_or("the orchestrator configuration");
-                alert(Rule::AgentOverloaded, format!("agent `{key}` has {open} open tasks across the workspace, more than its max_concurrent of {max} in {file}; the rest will wait"));
+                out.push(Alert::new(Rule::AgentOverloaded, format!("agent `{key}` has {open} open tasks across the workspace, more than its max_concurrent of {max} in {file}; the rest will wait")));
             }
         }
         out
@@ -229,7 +265,10 @@ pub(crate) fn check(cx: &mut Context) {
             .entry(judge.key(&name))
             .or_insert_with(|| judge.alerts(&name));
         for a in found.iter() {
-            cx.report(a.rule, span.clone(), a.message.clone());
+            let d = cx.report(a.rule, span.clone(), a.message.clone());
+            if let Some(severity) = a.severity {
+                d.severity = severity;
+            }
         }
     }
 }

@@ -233,6 +233,32 @@ impl StatusSettings {
     }
 }
 
+/// `unknown-config-key` findings for threshold keys of the orchestrator configuration that
+/// prp-lsp does not read, on that file: a threshold the team set and prp-lsp ignores would
+/// otherwise look enforced.
+pub fn unknown_threshold_keys(config: &Config) -> Vec<(String, crate::Diagnostic)> {
+    let Some(o) = &config.orchestrator else {
+        return Vec::new();
+    };
+    let file = config.orchestrator_path.clone().unwrap_or_default();
+    o.monitoring
+        .unknown_keys
+        .iter()
+        .map(|key| {
+            let rule = crate::Rule::UnknownConfigKey;
+            let diagnostic = crate::Diagnostic {
+                rule,
+                severity: rule.default_severity(),
+                span: 0..0,
+                message: format!("`{key}` is not a threshold prp-lsp reads, so it is not applied in the editor or in `prp-lsp check` (read: error rates, stuck, idle and stale times, response time, coverage drop, deployment failures)"),
+                related: Vec::new(),
+                hint: None,
+            };
+            (file.clone(), diagnostic)
+        })
+        .collect()
+}
+
 /// Thresholds set to different values in prp-lsp.toml and in the orchestrator configuration:
 /// `(file to report on, message)`. prp-lsp.toml's value is in effect; the finding asks for
 /// one source of truth.
@@ -342,15 +368,7 @@ fn conflict(key: &str, mine: &str, their_key: &str, theirs: &str, file: &str) ->
     )
 }
 
-/// `0.05` → `5`, `0.125` → `12.5`.
-pub(crate) fn percent(fraction: f64) -> String {
-    let p = (fraction * 1000.0).round() / 10.0;
-    if p.fract() == 0.0 {
-        format!("{p:.0}")
-    } else {
-        format!("{p:.1}")
-    }
-}
+pub(crate) use crate::figures::percent;
 
 #[cfg(test)]
 mod tests;

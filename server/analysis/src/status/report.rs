@@ -255,18 +255,4 @@ pub fn relative(seconds: i64) -> String {
     }
 }
 
-/// A length of time, to the precision a person needs: "40 s", "12 min", "3 h 12 min",
-/// "1 day 3 h", "2 days".
-pub fn duration(seconds: i64) -> String {
-    let s = seconds.max(0);
-    let (days, hours, minutes) = (s / 86_400, s % 86_400 / 3_600, s % 3_600 / 60);
-    match (days, hours, minutes) {
-        (0, 0, 0) => format!("{s} s"),
-        (0, 0, m) => format!("{m} min"),
-        (0, h, 0) => format!("{h} h"),
-        (0, h, m) => format!("{h} h {m} min"),
-        (1, 0, _) => "1 day".into(),
-        (1, h, _) => format!("1 day {h} h"),
-        (d, _, _) => format!("{d} days"),
-    }
-}
+pub use crate::figures::duration;

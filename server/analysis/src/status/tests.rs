@@ -250,24 +250,76 @@ fn stuck_at_the_boundary() {
 #[test]
 fn error_rate_bands() {
     let mut s = busy("backend");
-    let message = |s: &AgentStatus| {
+    let found = |s: &AgentStatus| {
         let config = config("", None);
         let ws = workspace(&[], vec![s.clone()], &config);
         alerts("backend", &ws, &config)
             .into_iter()
-            .map(|a| a.message)
+            .map(|a| (a.message, a.severity))
             .collect::<Vec<_>>()
     };
     s.error_rate = Some(0.0499);
-    assert!(message(&s).is_empty());
+    assert!(found(&s).is_empty());
     s.error_rate = Some(0.05);
-    assert_eq!(message(&s), ["agent `backend` has an error rate of 5% (0 of 10 tasks failed), at or above the 5% warning threshold"]);
+    assert_eq!(found(&s), [("agent `backend` has an error rate of 5% (0 of 10 tasks failed), at the 5% warning threshold".to_string(), None)]);
+    // 9.99% is not shown as "10%" next to a 10% threshold it stays under.
     s.error_rate = Some(0.0999);
-    assert!(message(&s)[0].ends_with("the 5% warning threshold"));
+    let [(message, severity)] = &found(&s)[..] else {
+        panic!()
+    };
+    assert!(
+        message.contains("error rate of 9.99%")
+            && message.ends_with("above the 5% warning threshold"),
+        "{message}"
+    );
+    assert_eq!(*severity, None);
+    // At 10% a warning still; above it, an error.
     s.error_rate = Some(0.10);
-    assert!(message(&s)[0].ends_with(
-        "at or above the 10% error threshold: investigate before assigning it more work"
-    ));
+    assert_eq!(found(&s)[0].1, None);
+    s.error_rate = Some(0.12);
+    let [(message, severity)] = &found(&s)[..] else {
+        panic!()
+    };
+    assert!(message.ends_with(
+        "of 12% (0 of 10 tasks failed), above the 10% error threshold: investigate before assigning it more work"
+    ), "{message}");
+    assert_eq!(*severity, Some(crate::Severity::Error));
+}
+
+#[test]
+fn slow_agents_are_flagged_where_assigned() {
+    let mut s = busy("backend");
+    s.avg_response_ms = Some(5_000.0);
+    assert!(!rules_for(s.clone(), 1, None).contains(&Rule::AgentSlow));
+    s.avg_response_ms = Some(7_240.0);
+    assert!(rules_for(s.clone(), 1, None).contains(&Rule::AgentSlow));
+    let config = config("", None);
+    let ws = workspace(&[], vec![s], &config);
+    let slow: Vec<String> = alerts("backend", &ws, &config)
+        .into_iter()
+        .filter(|a| a.rule == Rule::AgentSlow)
+        .map(|a| a.message)
+        .collect();
+    assert_eq!(slow, ["agent `backend` takes 7.2 s on average to respond (slower than 5 s); expect its tasks to take longer"]);
+}
+
+#[test]
+fn durations_next_to_their_threshold_stay_true() {
+    let limit = DEFAULT_THRESHOLDS.stuck_after;
+    let mut s = busy("backend");
+    s.task_started_at = Some(now() - limit - 1);
+    let config = config("", None);
+    let ws = workspace(&[], vec![s], &config);
+    let stuck: Vec<String> = alerts("backend", &ws, &config)
+        .into_iter()
+        .filter(|a| a.rule == Rule::AgentStuck)
+        .map(|a| a.message)
+        .collect();
+    assert!(
+        stuck[0].contains("for 4 h 0 min 1 s (more than 4 h)"),
+        "{}",
+        stuck[0]
+    );
 }
 
 #[test]
@@ -372,7 +424,7 @@ fn hover_and_table() {
          - Open tasks across the workspace: 2 (max 3 at a time)\n\
          - Last report: just now, from `agent_contexts/status/backend.json`\n\n\
          ⚠ `agent-stuck`: agent `backend` is stuck on PRP-01 task 2 for 5 h 12 min (more than 4 h); check on it or reassign the work\n\
-         ⚠ `agent-error-rate`: agent `backend` has an error rate of 7% (3 of 43 tasks failed), at or above the 5% warning threshold"
+         ⚠ `agent-error-rate`: agent `backend` has an error rate of 7% (3 of 43 tasks failed), above the 5% warning threshold"
     );
     let rows = agent_rows(&ws, &config);
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();

@@ -58,5 +58,17 @@ pub fn run(workspace: &Path, json: bool, allow_url: bool) -> i32 {
         text
     };
     super::print_out(&text);
-    0
+    // A status file that cannot be read leaves its agent "never" reported: say which file
+    // and why, as the editor does, and fail like check would.
+    let problems = &project.status.file_problems;
+    for (path, message) in problems {
+        let d = crate::project::status_file_problem(message);
+        eprintln!(
+            "{path}: {}[{}]: {}",
+            d.severity.label(),
+            d.rule.code(),
+            d.message
+        );
+    }
+    i32::from(!problems.is_empty())
 }

@@ -6,7 +6,7 @@ use prp_analysis::gates::{self, Artifact, GateReport};
 use prp_analysis::status::{self, AgentStatus, StatusSettings, StatusSnapshot};
 use prp_analysis::DocKind;
 
-use super::files::{decode, modified_seconds, relative_path, SKIPPED_DIRS};
+use super::files::{decode, file_stamp, modified_seconds, relative_path, FileStamp, SKIPPED_DIRS};
 use super::Project;
 
 /// Where agent status comes from, as last read.
@@ -152,14 +152,13 @@ impl Project {
             };
             let (text, _) = decode(bytes);
             let modified = modified_seconds(entry.path());
-            files.push((rel.clone(), modified));
+            files.push((rel.clone(), file_stamp(entry.path())));
             if is_status {
                 match status::parse_status(&rel, &text) {
-                    // A status without its own report time was reported when it was written.
-                    Ok(statuses) => sources.from_files.extend(statuses.into_iter().map(|mut s| {
-                        s.reported_at = s.reported_at.or(Some(modified));
-                        s
-                    })),
+                    // Report times come from the report (`reported_at`, else
+                    // `last_activity`), never from the file: a checkout makes every status
+                    // file "just now".
+                    Ok(statuses) => sources.from_files.extend(statuses),
                     Err(problem) => sources.file_problems.push((rel, problem)),
                 }
             } else {
@@ -251,7 +250,7 @@ impl Project {
 
     /// Every evidence file read (readable or not), with its modification time: what the
     /// one-second check compares to notice a change.
-    pub fn evidence_stamp(&self) -> Vec<(String, i64)> {
+    pub fn evidence_stamp(&self) -> Vec<(String, FileStamp)> {
         self.evidence_files.clone()
     }
 
@@ -300,7 +299,7 @@ impl Project {
 }
 
 /// A status file that cannot be read: the agent's alerts go without it.
-pub(super) fn status_file_problem(message: &str) -> prp_analysis::Diagnostic {
+pub(crate) fn status_file_problem(message: &str) -> prp_analysis::Diagnostic {
     prp_analysis::Diagnostic {
         rule: prp_analysis::Rule::InvalidArtifact,
         severity: prp_analysis::Rule::InvalidArtifact.default_severity(),

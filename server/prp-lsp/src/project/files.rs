@@ -176,6 +176,29 @@ pub fn modified_seconds(path: &Path) -> i64 {
         .unwrap_or(0)
 }
 
+/// What changes when a file is rewritten: its modification time to the nanosecond (two
+/// writes within one second differ) and its size.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileStamp {
+    modified_ns: i128,
+    len: u64,
+}
+
+pub fn file_stamp(path: &Path) -> FileStamp {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return FileStamp::default();
+    };
+    let modified_ns = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128);
+    FileStamp {
+        modified_ns,
+        len: meta.len(),
+    }
+}
+
 /// Now, in unix seconds.
 pub fn now_seconds() -> i64 {
     std::time::SystemTime::now()

@@ -9,7 +9,8 @@ mod files;
 mod git;
 
 pub use confine::writable;
-use evidence::{config_conflict, status_file_problem};
+use evidence::config_conflict;
+pub(crate) use evidence::status_file_problem;
 pub use evidence::{Endpoint, StatusSources};
 pub use files::*;
 
@@ -108,7 +109,7 @@ pub struct Project {
     pub status: StatusSources,
     /// Every evidence file read (artifacts and status files, readable or not) with its
     /// modification time.
-    evidence_files: Vec<(String, i64)>,
+    evidence_files: Vec<(String, FileStamp)>,
     /// The editor's version of each PRP when its gate report was last evaluated.
     gate_versions: HashMap<String, Option<i32>>,
     /// Documents that could not be read (path as shown, reason): reported, never skipped.
@@ -558,6 +559,7 @@ impl Project {
         for (path, message) in status::config_conflicts(&self.config) {
             out.push((path, config_conflict(&message)));
         }
+        out.extend(status::unknown_threshold_keys(&self.config));
         // The configured levels apply here too (`config-conflict = "off"`).
         out.retain_mut(|(_, d)| match self.config.severity(d.rule) {
             Some(severity) => {

@@ -12,7 +12,7 @@ use tower_lsp_server::Client;
 
 use super::lifecycle::Changed;
 use super::state::{LockExt, State};
-use crate::project::{modified_seconds, now_seconds};
+use crate::project::{file_stamp, now_seconds, FileStamp};
 
 /// How often the evidence folders are walked again for new files.
 const REWALK: Duration = Duration::from_secs(10);
@@ -20,11 +20,8 @@ const REWALK: Duration = Duration::from_secs(10);
 const CLOCK: Duration = Duration::from_secs(30);
 
 /// What the evidence looks like on disk: each file's modification time.
-fn stamp_on_disk(root: &std::path::Path, paths: &[String]) -> Vec<i64> {
-    paths
-        .iter()
-        .map(|p| modified_seconds(&root.join(p)))
-        .collect()
+fn stamp_on_disk(root: &std::path::Path, paths: &[String]) -> Vec<FileStamp> {
+    paths.iter().map(|p| file_stamp(&root.join(p))).collect()
 }
 
 /// A summary of every agent's alerts, to notice when the clock changed any of them.
