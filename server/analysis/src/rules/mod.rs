@@ -7,7 +7,7 @@ mod references;
 mod structure;
 mod task_board;
 
-pub use structure::{choose_profile, ProfileChoice};
+pub use structure::{choose_profile, required_sections, ProfileChoice};
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Related, Severity};

@@ -147,6 +147,16 @@ fn has_signature(doc: &Document, profile: &Profile) -> bool {
         .is_some_and(|r| r.0.iter().any(|n| find_section(doc, n).is_some()))
 }
 
+/// Each required section of `profile` (its label) and whether the document has it, judged
+/// as `missing-section` judges it (synonyms, stand-ins, header keys).
+pub fn required_sections(doc: &Document, profile: &Profile) -> Vec<(String, bool)> {
+    profile
+        .required
+        .iter()
+        .map(|r| (r.label(), satisfied(doc, r).is_some()))
+        .collect()
+}
+
 /// Front matter `profile:`, then `[[profile-rules]]`, then the best match.
 pub fn choose_profile<'c>(doc: &Document, config: &'c Config) -> ProfileChoice<'c> {
     let mut unknown_name = String::new();
@@ -518,7 +528,32 @@ fn check_placeholders(cx: &mut Context) {
 
 #[cfg(test)]
 mod tests {
-    use super::is_placeholder;
+    #[test]
+    fn the_sections_listed_as_present_are_the_ones_the_match_counted() {
+        let text = "---\ntitle: Calendar\npriority: high\n---\n# Calendar\n\n## Summary\nSync.\n\n## Why\nBecause.\n\n## What\nThis.\n\n## Success Criteria\n- [ ] x\n";
+        let config = Config::default();
+        let doc = crate::parse("PRPs/active/01_calendar.md", text, &config);
+        let choice = choose_profile(&doc, &config);
+        let listed = required_sections(&doc, choice.profile);
+        let present = listed.iter().filter(|(_, p)| *p).count();
+        // The reason says "best match: N of its M required sections are present".
+        assert!(
+            choice
+                .reason
+                .contains(&format!("{present} of its {} required", listed.len())),
+            "{} / {listed:?}",
+            choice.reason
+        );
+        // `## Summary` stands in for Goal, as missing-section judges it.
+        assert!(
+            listed
+                .iter()
+                .any(|(label, p)| label.starts_with("Goal") && *p),
+            "{listed:?}"
+        );
+    }
+
+    use super::*;
 
     #[test]
     fn placeholders_versus_labels() {

@@ -2,7 +2,7 @@
 //! status and progress), who an agent is.
 
 use prp_analysis::document::{DocKind, ReferenceKind};
-use prp_analysis::rules::choose_profile;
+use prp_analysis::rules::{choose_profile, required_sections};
 use prp_analysis::workspace::Resolution;
 use tower_lsp_server::ls_types::*;
 
@@ -67,16 +67,8 @@ fn section_hover(project: &Project, a: &Analyzed, index: usize) -> String {
         profile.name, profile.description, choice.reason
     ));
     out.push_str("Required sections:\n");
-    for req in &profile.required {
-        let present = doc
-            .sections
-            .iter()
-            .any(|s| s.canonical.as_ref().is_some_and(|c| req.0.contains(c)));
-        out.push_str(&format!(
-            "- {} {}\n",
-            if present { "✓" } else { "✗" },
-            req.label()
-        ));
+    for (label, present) in required_sections(doc, profile) {
+        out.push_str(&format!("- {} {label}\n", if present { "✓" } else { "✗" }));
     }
     out
 }
