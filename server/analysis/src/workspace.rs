@@ -198,11 +198,36 @@ pub struct Workspace {
 /// The `PRPs` folder a PRP belongs to: numbers are unique within it.
 pub fn prp_namespace(path: &str) -> String {
     let lower = path.to_ascii_lowercase();
-    match lower.find("prps/") {
-        Some(i) if i == 0 || lower.as_bytes()[i - 1] == b'/' => path[..i + 4].to_string(),
-        _ => String::new(),
+    let Some(i) = lower
+        .find("prps/")
+        .filter(|&i| i == 0 || lower.as_bytes()[i - 1] == b'/')
+    else {
+        return String::new();
+    };
+    // A folder of superseded copies (`PRPs/orig/`, `PRPs/old/`) keeps its own numbers: the
+    // series it replaced reuses them by design. `archive/` is the same series, moved.
+    let mut offset = i + 5;
+    let inner: Vec<&str> = path[offset..].split('/').collect();
+    for folder in &inner[..inner.len() - 1] {
+        if SUPERSEDED_FOLDERS.contains(&folder.to_ascii_lowercase().as_str()) {
+            return path[..offset + folder.len()].to_string();
+        }
+        offset += folder.len() + 1;
     }
+    path[..i + 4].to_string()
 }
+
+/// Folders of old copies kept beside the live PRPs.
+const SUPERSEDED_FOLDERS: [&str; 8] = [
+    "orig",
+    "original",
+    "old",
+    "superseded",
+    "deprecated",
+    "obsolete",
+    "legacy",
+    "previous",
+];
 
 impl Workspace {
     pub fn new() -> Self {
@@ -502,6 +527,12 @@ impl Workspace {
         let tail = target.trim_start_matches("./").trim_start_matches('/');
         let tail = tail.trim_start_matches("../");
         let tail = tail.trim_end_matches('/');
+        // A bare file name (`MODIFY mobile.rs`) names whichever file has that name.
+        if !tail.contains('/') && !tail.is_empty() {
+            if let Some(p) = self.by_name.get(tail).and_then(|v| v.first()) {
+                return Resolution::Found(p.clone());
+            }
+        }
         if tail.contains('/') {
             let name = tail.rsplit('/').next().unwrap_or(tail);
             let suffix = format!("/{tail}");
@@ -617,8 +648,13 @@ mod tests {
             w.resolve("PRPs/active/01_x.md", "docs/"),
             Resolution::Found("docs".into())
         );
+        // A bare file name names the file of that name wherever it is.
         assert_eq!(
             w.resolve("PRPs/active/01_x.md", "app.py"),
+            Resolution::Found("backend/src/app.py".into())
+        );
+        assert_eq!(
+            w.resolve("PRPs/active/01_x.md", "main.py"),
             Resolution::Missing
         );
         assert_eq!(

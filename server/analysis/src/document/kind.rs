@@ -66,8 +66,11 @@ const NOT_PRP_STEM_SUFFIXES: [&str; 6] = [
     "validation_report",
     "implementation_report",
 ];
-const NOT_PRP_STEMS: [&str; 9] = [
+const NOT_PRP_STEMS: [&str; 11] = [
     "readme",
+    // The context-engineering template's feature request form, not a PRP.
+    "initial",
+    "initial_example",
     "index",
     "changelog",
     "claude",

@@ -62,8 +62,17 @@ pub fn parse(path: &str, text: &str, config: &Config) -> Document {
     read_lines(text, &mut doc);
     read_tasks(text, &mut doc);
     read_metadata(text, &mut doc);
-    if kind == DocKind::Agent {
+    // A file in an agent folder that shows nothing of an agent (a generated context dump, a
+    // notes file) is not an agent definition, unless the configuration says it is.
+    if kind == DocKind::Agent
+        && config.documents.configured_kind(path).is_none()
+        && !defines_an_agent(&doc)
+    {
+        doc.kind = DocKind::Other;
+    }
+    if doc.kind == DocKind::Agent {
         doc.agent = Some(read_agent(text, &doc));
+        read_key_files(text, &mut doc);
     }
     let folder = lifecycle_from_folder(path);
     let stated = doc
@@ -633,6 +642,66 @@ fn read_metadata(text: &str, doc: &mut Document) {
     } else {
         None
     };
+}
+
+/// The files an agent file lists as its key files (`## Key Files` bullets with backticked
+/// paths) are references: a missing one is as wrong as a missing `- file:`.
+fn read_key_files(text: &str, doc: &mut Document) {
+    let mut found = Vec::new();
+    for s in doc
+        .sections
+        .iter()
+        .filter(|s| s.name.key.contains("key files"))
+    {
+        let whole = s.body.start.min(s.end)..s.end;
+        for (span, line) in lines_with_spans(&text[whole.clone()]) {
+            let t = line.trim_start();
+            if !(t.starts_with("- ") || t.starts_with("* ")) {
+                continue;
+            }
+            let mut rest = 0;
+            while let Some(open) = line[rest..].find('`') {
+                let open = rest + open + 1;
+                let Some(close) = line[open..].find('`') else {
+                    break;
+                };
+                let token = &line[open..open + close];
+                let start = whole.start + span.start + open;
+                if scan::looks_like_path(token) && !doc.in_fence(start) {
+                    found.push(Reference {
+                        kind: ReferenceKind::File,
+                        target: scan::clean_target(token),
+                        span: start..start + token.len(),
+                    });
+                }
+                rest = open + close + 1;
+            }
+        }
+    }
+    doc.references.extend(found);
+    doc.references.sort_by_key(|r| r.span.start);
+}
+
+/// An agent file names itself one (`backend_agent.md`, `# Agent: Backend`) or has one of
+/// the sections agent files have (Identity, Scope, Capabilities, Restrictions).
+fn defines_an_agent(doc: &Document) -> bool {
+    let stem = doc
+        .file_name()
+        .rsplit_once('.')
+        .map_or(doc.file_name(), |(s, _)| s)
+        .to_ascii_lowercase();
+    let named = stem == "agent" || stem.ends_with("_agent") || stem.ends_with("-agent");
+    let titled = doc
+        .sections
+        .iter()
+        .any(|s| s.level == 1 && s.name.display.to_ascii_lowercase().contains("agent"));
+    let sections = doc.sections.iter().any(|s| {
+        matches!(
+            s.canonical.as_deref(),
+            Some("Identity" | "Scope" | "Capabilities" | "Restrictions")
+        )
+    });
+    named || titled || sections
 }
 
 fn read_agent(text: &str, doc: &Document) -> AgentDefinition {

@@ -47,6 +47,7 @@ const NO_AGENT: [&str; 9] = [
 
 pub(super) fn check(cx: &mut Context) {
     check_references(cx);
+    check_machine_paths_in_text(cx);
     check_duplicate_number(cx);
     check_agents(cx);
 }
@@ -146,6 +147,95 @@ fn check_references(cx: &mut Context) {
                 "{what} `{}` does not exist in the workspace; fix the path or remove the reference",
                 r.target
             ),
+        );
+    }
+}
+
+/// Home folders on one machine, as they appear in commands and prose (`cd /Users/nick/app`,
+/// `Location: C:\Users\ana\proj`), not only in context references.
+const HOME_PREFIXES: [&str; 3] = ["/Users/", "/home/", ":\\Users\\"];
+
+/// User names that stand for "your name" in instructions.
+const PLACEHOLDER_USERS: [&str; 9] = [
+    "user",
+    "username",
+    "you",
+    "yourname",
+    "your-name",
+    "your_name",
+    "me",
+    "name",
+    "someone",
+];
+
+/// `absolute-path` for home-folder paths written anywhere in the document: a validation
+/// command that `cd`s into someone's home folder runs nowhere else.
+fn check_machine_paths_in_text(cx: &mut Context) {
+    let doc = cx.doc;
+    if doc.kind == DocKind::Other {
+        return;
+    }
+    let text = cx.text;
+    let mut found = Vec::new();
+    for prefix in HOME_PREFIXES {
+        for (at, _) in text.match_indices(prefix) {
+            // `C:\Users\…`: the drive letter is part of the path.
+            let start = if prefix.starts_with(':') {
+                at.saturating_sub(1)
+            } else {
+                at
+            };
+            if prefix.starts_with(':') && !text.as_bytes()[start].is_ascii_alphabetic() {
+                continue;
+            }
+            let after = &text[at + prefix.len()..];
+            let user_len = after
+                .find(|c: char| c == '/' || c == '\\' || c.is_whitespace())
+                .unwrap_or(after.len());
+            let user = &after[..user_len];
+            let placeholder = user.is_empty()
+                || user.contains(['<', '>', '{', '}', '$', '*', '[', ']', '%'])
+                || user.contains("...")
+                || PLACEHOLDER_USERS.contains(&user.to_ascii_lowercase().as_str());
+            // A URL's path (`https://host/home/x`) is not a machine path.
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let in_url = text[line_start..start]
+                .rsplit(char::is_whitespace)
+                .next()
+                .is_some_and(|word| word.contains("://"));
+            if placeholder || in_url {
+                continue;
+            }
+            let end = start
+                + text[start..]
+                    .find(|c: char| c.is_whitespace() || matches!(c, '`' | '"' | '\'' | ')' | '>'))
+                    .unwrap_or(text.len() - start);
+            let already = doc
+                .references
+                .iter()
+                .any(|r| r.span.start < end && start < r.span.end);
+            if !already {
+                found.push(start..end);
+            }
+        }
+    }
+    found.sort_by_key(|s| s.start);
+    // `/Users/ana/home/x` holds two prefixes: one finding.
+    let mut last_end = 0;
+    found.retain(|s| {
+        let keep = s.start >= last_end;
+        last_end = last_end.max(s.end);
+        keep
+    });
+    for span in found {
+        let path = text[span.clone()]
+            .trim_end_matches([',', '.', ';', ':'])
+            .to_string();
+        let suggestion = machine_path_suggestion(cx, &path);
+        cx.report(
+            Rule::AbsolutePath,
+            span.start..span.start + path.len(),
+            format!("`{path}` is a path on one person's machine; write it relative to the workspace root{suggestion}"),
         );
     }
 }
