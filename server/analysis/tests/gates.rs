@@ -519,11 +519,6 @@ fn checklist_items_against_the_gates() {
             (
                 Rule::GateUnticked,
                 Severity::Hint,
-                "- [ ] Documentation updated".to_string()
-            ),
-            (
-                Rule::GateUnticked,
-                Severity::Hint,
                 "- [ ] DEV_LOG entries added".to_string()
             ),
         ]
@@ -533,7 +528,8 @@ fn checklist_items_against_the_gates() {
         failing.message,
         "e2e tests: 2 failures in web/test-results/e2e/results.xml (5 tests): Checkout flow pays with a saved card::Checkout flow pays with a saved card, Checkout flow shows the receipt::Checkout flow shows the receipt (23 min old, older than the PRP's last change); this item is ticked but its gate fails"
     );
-    // An open item without evidence claims nothing: no finding for the benchmarks.
+    // An open item without evidence claims nothing: no finding for the benchmarks. Nor is
+    // "Documentation updated" hinted: its gate passes on file times alone.
     assert!(!found
         .iter()
         .any(|d| line_of(PRP, d).contains("Performance")));
