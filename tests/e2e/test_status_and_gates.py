@@ -8,6 +8,7 @@ reports newer than every PRP, status files written 2 h 5 min ago."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 
@@ -403,6 +404,28 @@ async def test_live_junit_change_without_client_watchers(nvim: LanguageClient):
     # The lens follows (Neovim asks again; it has no refresh support).
     assert await lens_titles(nvim, doc) == ["Deploy: blocked — 2 e2e failures"]
     assert time.monotonic() - changed < LIVE
+
+
+@pytest.mark.workspace("example")
+@pytest.mark.files({PRP_READY: prp006_with_e2e_item()})
+async def test_report_rewritten_within_the_same_second_is_seen(nvim: LanguageClient):
+    """A test runner rewrites its report twice in one second (same whole-second time): the
+    server's check compares times to the nanosecond and sizes, so it still notices."""
+    path = nvim.root / PRP_READY
+    text = path.read_text(encoding="utf-8")
+    doc = open_doc(nvim, path, text)
+    assert await lens_titles(nvim, doc) == ["Deploy: ready"]
+    report = nvim.root / E2E
+    whole_second = int(report.stat().st_mtime)
+    seen = len(nvim.published)
+    report.write_text(JEST_E2E_TWO_FAILURES, encoding="utf-8")
+    # Keep the whole second the file had; only the fraction moves.
+    os.utime(report, (whole_second + 0.5, whole_second + 0.5))
+    await wait_published(
+        nvim, doc, after=seen, predicate=lambda ds: bool(failing_e2e(ds)),
+        what="gate-failing pushed for PRP-006", timeout=LIVE,
+    )
+    assert await lens_titles(nvim, doc) == ["Deploy: blocked — 2 e2e failures"]
 
 
 @pytest.mark.workspace("example")
