@@ -16,7 +16,7 @@ from helpers import BIN, EXPECTED_DIR, HERE, Editor, assert_files, req, snapshot
 
 PLANNER = HERE / "workspaces" / "planner"
 ROUTING = HERE / "workspaces" / "routing"
-REQUIREMENT = "Add CSV export to the reports page"
+REQUIREMENT = "Add CSV export to the reports page. The CSV must have one row per report."
 NEW = "PRPs/active/PRP-008-add-csv-export-to-the-reports.md"
 
 # The PRP of test_assign.py's "Assign all" test, plus the board's unassigned item.
@@ -51,10 +51,15 @@ def test_new_prints_the_path_and_writes_the_prp(tmp_path: Path):
     assert out.stderr == ""
     assert_files(root, before, "cli_new")
 
-    # A second requirement takes the next number.
+    # A second requirement takes the next number. A one-liner says what criteria it
+    # needs: the placeholder left, by line.
     out = run("new", "Dark mode for the settings page", "--workspace", root)
     assert out.returncode == 0, out.stderr
-    assert out.stdout == "PRPs/active/PRP-009-dark-mode-for-the-settings-page.md\n"
+    assert out.stdout == "PRPs/active/PRP-009-add-dark-mode-for-the-settings.md\n"
+    assert out.stderr.startswith(
+        "prp-lsp new: warning: 1 placeholder left to fill: "
+        "`[Describe the observable result that shows this is done]` (line"
+    ), out.stderr
 
 
 def test_new_without_a_requirement_is_a_usage_error(tmp_path: Path):

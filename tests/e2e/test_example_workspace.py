@@ -91,5 +91,5 @@ async def test_check_and_the_editor_report_the_same_findings(vscode: LanguageCli
         for d in items
     }
     assert len(cli) >= len(EXPECTED)
-    assert {c[3] for c in cli} >= {"gate-unticked", "gate-no-evidence", "agent-stuck"}
+    assert {c[3] for c in cli} >= {"gate-no-evidence", "agent-stuck", "agent-error-rate"}
     assert (sorted(cli - editor), sorted(editor - cli)) == ([], [])

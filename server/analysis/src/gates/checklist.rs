@@ -123,6 +123,11 @@ pub(crate) fn check(cx: &mut Context) {
             &evaluated
         }
     };
+    // Evidence that passes says an open item may be ticked only once the PRP's own work is
+    // done: a new PRP in a workspace whose tests pass is not ready to tick "tests passing".
+    let tasks_done = report
+        .result(Gate::Tasks)
+        .is_none_or(|r| r.verdict == Verdict::Pass);
     for item in &doc.checklist {
         if item.is_struck() || doc.in_example(item.section) || !in_gate_checklist(doc, item.section)
         {
@@ -159,6 +164,7 @@ pub(crate) fn check(cx: &mut Context) {
             );
             cx.report(Rule::GateNoEvidence, item.line.clone(), message);
         } else if !item.checked
+            && tasks_done
             && results.iter().all(|r| r.passes())
             // Documentation "passes" on file times, which a fresh checkout sets for every
             // file: too weak to tell someone to tick the item.

@@ -52,6 +52,8 @@ pub const DEFAULT_MODULES: &[(&str, &[&str])] = &[
             "sqlite",
             "query",
             "index",
+            "store",
+            "persist*",
         ],
     ),
     (
@@ -137,6 +139,24 @@ pub const DEFAULT_MODULES: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Keywords too common in other senses to put a module in on their own ("the invoice
+/// API" is not payments work; "in the form of" is not a page): a module needs one of its
+/// other keywords, or two of these.
+const WEAK_KEYWORDS: &[(&str, &[&str])] = &[
+    ("frontend", &["view", "form", "layout"]),
+    ("backend", &["service", "route", "handler", "server"]),
+    ("database", &["table", "query", "index", "store", "persist"]),
+    ("integration", &["sync", "import", "export", "external"]),
+    ("auth", &["session", "role", "permission"]),
+    ("payments", &["invoice", "pricing"]),
+    ("notifications", &["alert", "reminder", "push"]),
+    (
+        "infrastructure",
+        &["monitoring", "logging", "pipeline", "ci"],
+    ),
+    ("docs", &["guide"]),
+];
+
 /// Agent ids that may own a module, best first (orchestrators name them differently).
 const MODULE_AGENTS: &[(&str, &[&str])] = &[
     ("frontend", &["frontend", "ui", "web"]),
@@ -159,6 +179,8 @@ const DEFAULT_AGENTS: [&str; 4] = ["planning", "general", "generalist", "orchest
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Analysis {
     pub modules: Vec<String>,
+    /// The words of the requirement that put each module in (none for modules it named).
+    pub evidence: Vec<(String, Vec<String>)>,
     /// `S`, `M`, `L` or `XL`.
     pub complexity: &'static str,
     /// Ids of the agents the work needs, in module order.
@@ -173,19 +195,34 @@ pub fn analyze(req: &Requirement, ws: &Workspace, config: &Config) -> Analysis {
     let settings = &config.generate;
     let keywords = settings.module_keywords();
     let words = Words::of(&format!("{}\n{}", req.title, req.description));
-    let modules: Vec<String> = if req.modules.is_empty() {
+    let evidence: Vec<(String, Vec<String>)> = if req.modules.is_empty() {
         keywords
             .iter()
-            .filter(|(_, kws)| kws.iter().any(|k| words.mentions(k)))
-            .map(|(m, _)| m.clone())
+            .filter_map(|(m, kws)| {
+                let hits: Vec<String> = kws
+                    .iter()
+                    .filter(|k| words.mentions(k))
+                    .map(|k| k.trim_end_matches('*').to_string())
+                    .collect();
+                let weak = WEAK_KEYWORDS
+                    .iter()
+                    .find(|(module, _)| module == m)
+                    .map_or(&[][..], |(_, w)| *w);
+                let strong = hits.iter().any(|h| !weak.contains(&h.as_str()));
+                (strong || hits.len() >= 2).then(|| (m.clone(), hits))
+            })
             .collect()
     } else {
-        req.modules.clone()
+        req.modules
+            .iter()
+            .map(|m| (m.clone(), Vec::new()))
+            .collect()
     };
+    let modules: Vec<String> = evidence.iter().map(|(m, _)| m.clone()).collect();
     let complexity = complexity(req, modules.len(), settings);
     let agents = agents_for(&modules, req.kind, ws);
-    let dependencies = dependencies(&modules, &keywords, ws);
-    let risks = risks(req, &modules, &dependencies);
+    let dependencies = dependencies(req, &modules, &keywords, ws);
+    let risks = risks(req, &evidence, &words, &dependencies);
     let timeline = match complexity {
         "S" => "1–2 days",
         "M" => "3–5 days",
@@ -195,6 +232,7 @@ pub fn analyze(req: &Requirement, ws: &Workspace, config: &Config) -> Analysis {
     .to_string();
     Analysis {
         modules,
+        evidence,
         complexity,
         agents,
         dependencies,
@@ -259,26 +297,87 @@ pub(super) fn enabled_agent(id: &str, ws: &Workspace) -> Option<String> {
     ws.agent(id).filter(|a| a.enabled).map(|a| a.id.clone())
 }
 
+/// Words too general to tie two pieces of work together ("page", "api").
+const GENERIC_WORDS: [&str; 40] = [
+    "a",
+    "an",
+    "the",
+    "of",
+    "to",
+    "on",
+    "at",
+    "for",
+    "with",
+    "and",
+    "or",
+    "in",
+    "by",
+    "from",
+    "as",
+    "is",
+    "be",
+    "it",
+    "add",
+    "new",
+    "page",
+    "pages",
+    "api",
+    "ui",
+    "service",
+    "endpoint",
+    "component",
+    "screen",
+    "view",
+    "form",
+    "feature",
+    "support",
+    "make",
+    "show",
+    "update",
+    "fix",
+    "use",
+    "user",
+    "users",
+    "prp",
+];
+
+/// Open PRPs whose titles share a specific word with the requirement and touch one of its
+/// modules: "Invoices page" is related to rate limiting the invoice API, not to two-factor
+/// login (whose only shared word is "page").
 fn dependencies(
+    req: &Requirement,
     modules: &[String],
     keywords: &[(String, Vec<String>)],
     ws: &Workspace,
 ) -> Vec<String> {
+    if modules.is_empty() {
+        return Vec::new();
+    }
+    let content = |text: &str| -> std::collections::BTreeSet<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .map(|w| w.to_lowercase())
+            .filter(|w| w.len() > 2 && !GENERIC_WORDS.contains(&w.as_str()))
+            .map(|w| {
+                w.strip_suffix('s')
+                    .filter(|s| s.len() > 2)
+                    .map(str::to_string)
+                    .unwrap_or(w)
+            })
+            .collect()
+    };
+    let wanted = content(&format!("{} {}", req.title, req.description));
     let module_words: Vec<&String> = keywords
         .iter()
         .filter(|(m, _)| modules.contains(m))
         .flat_map(|(m, kws)| std::iter::once(m).chain(kws))
         .collect();
-    if module_words.is_empty() {
-        return Vec::new();
-    }
     let mut found: Vec<String> = ws
         .documents()
         .filter(|(_, f)| f.kind == DocKind::Prp && f.lifecycle != Lifecycle::Finished)
         .filter(|(_, f)| {
             f.title.as_deref().is_some_and(|t| {
                 let words = Words::of(t);
-                module_words.iter().any(|k| words.mentions(k))
+                module_words.iter().any(|k| words.mentions(k)) && !content(t).is_disjoint(&wanted)
             })
         })
         .map(|(p, _)| p.clone())
@@ -287,31 +386,98 @@ fn dependencies(
     found
 }
 
-fn risks(req: &Requirement, modules: &[String], dependencies: &[String]) -> Vec<String> {
+/// `module (word, word)`: what put a module in, for messages.
+fn with_words(module: &str, words: &[String]) -> String {
+    if words.is_empty() {
+        module.to_string()
+    } else {
+        format!("{module} ({})", words.join(", "))
+    }
+}
+
+/// Risks the requirement's own words raise, each naming them; a module's risk only when
+/// words specific to it are there (a money risk needs payment words, not "invoice API").
+fn risks(
+    req: &Requirement,
+    evidence: &[(String, Vec<String>)],
+    words: &Words,
+    dependencies: &[String],
+) -> Vec<String> {
     let mut risks = Vec::new();
-    let touches = |m: &str| modules.iter().any(|x| x == m);
-    if touches("database") {
-        risks.push("schema changes need a migration that can be rolled back".to_string());
-    }
-    if touches("auth") || req.kind == RequirementKind::Security {
-        risks.push("security-sensitive: needs a security review".to_string());
-    }
-    if touches("payments") {
-        risks.push("moves money: test against the provider's sandbox first".to_string());
-    }
-    if touches("integration") {
-        risks.push("depends on a third-party API: rate limits, outages, credentials".to_string());
-    }
-    if modules.len() >= 3 {
+    let said = |cues: &[&str]| -> Vec<String> {
+        cues.iter()
+            .filter(|c| words.mentions(c))
+            .map(|c| c.trim_end_matches('*').to_string())
+            .collect()
+    };
+    let module = |m: &str| evidence.iter().find(|(x, _)| x == m);
+    if let Some((m, w)) = module("database") {
         risks.push(format!(
-            "spans {} modules: agents must coordinate the interfaces",
-            modules.len()
+            "{}: schema changes need a migration that can be rolled back",
+            with_words(m, w)
+        ));
+    }
+    let security_words = said(&[
+        "auth*",
+        "login",
+        "password",
+        "token",
+        "permission",
+        "oauth",
+        "sso",
+        "security",
+        "secret*",
+        "encrypt*",
+    ]);
+    if !security_words.is_empty() || req.kind == RequirementKind::Security {
+        risks.push(format!(
+            "security-sensitive ({}): needs a security review",
+            if security_words.is_empty() {
+                "a security requirement".to_string()
+            } else {
+                security_words.join(", ")
+            }
+        ));
+    }
+    // Words that move money, not words about it ("alerts for failed payments" moves none).
+    let money_words = said(&[
+        "charge*", "refund*", "checkout", "stripe", "paypal", "pay", "payout*",
+    ]);
+    if !money_words.is_empty() {
+        risks.push(format!(
+            "moves money ({}): test against the provider's sandbox first",
+            money_words.join(", ")
+        ));
+    }
+    let third_party = said(&[
+        "google",
+        "slack",
+        "github",
+        "stripe",
+        "twilio",
+        "sendgrid",
+        "webhook*",
+        "third party",
+        "oauth",
+    ]);
+    if !third_party.is_empty() {
+        risks.push(format!(
+            "depends on a third-party service ({}): rate limits, outages, credentials",
+            third_party.join(", ")
+        ));
+    }
+    if evidence.len() >= 3 {
+        let names: Vec<&str> = evidence.iter().map(|(m, _)| m.as_str()).collect();
+        risks.push(format!(
+            "spans {} modules ({}): agents must coordinate the interfaces",
+            evidence.len(),
+            names.join(", ")
         ));
     }
     if !dependencies.is_empty() {
         risks.push(format!(
-            "overlaps with {} open PRP(s) on the same modules",
-            dependencies.len()
+            "overlaps with open work on the same modules: {}",
+            dependencies.join(", ")
         ));
     }
     if req.acceptance_criteria.is_empty() {

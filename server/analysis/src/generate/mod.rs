@@ -4,9 +4,11 @@
 mod analysis;
 mod block;
 mod naming;
+mod phrasing;
 mod requirement;
 mod template;
 mod words;
+mod workspace_template;
 
 use std::collections::BTreeMap;
 
@@ -40,6 +42,9 @@ pub struct RawGenerate {
     pub profile: Option<String>,
     /// Where new PRPs go (default `PRPs/active`).
     pub folder: Option<String>,
+    /// Append the orchestrator's parts (pre-implementation, tasks, testing, rollback, the
+    /// pre-deployment checklist) to a workspace template that lacks them (default true).
+    pub seed_sections: Option<bool>,
     /// Module → the words that point at it; adds to or replaces [`DEFAULT_MODULES`].
     pub modules: BTreeMap<String, Vec<String>>,
     pub complexity: RawComplexity,
@@ -61,6 +66,7 @@ impl RawGenerate {
         self.template = overlay.template.or(self.template);
         self.profile = overlay.profile.or(self.profile);
         self.folder = overlay.folder.or(self.folder);
+        self.seed_sections = overlay.seed_sections.or(self.seed_sections);
         self.modules.extend(overlay.modules);
         self.complexity = RawComplexity {
             m: overlay.complexity.m.or(self.complexity.m),
@@ -68,6 +74,10 @@ impl RawGenerate {
             xl: overlay.complexity.xl.or(self.complexity.xl),
         };
         self
+    }
+
+    pub fn seed_sections(&self) -> bool {
+        self.seed_sections.unwrap_or(true)
     }
 
     pub fn template(&self) -> &str {
@@ -189,21 +199,24 @@ pub fn generate(
         req,
         analysis: &analysis,
         ws,
+        config,
         label: label.clone(),
         today,
     };
     let mut warnings = Vec::new();
     let template_path = settings.template();
     let (from_workspace, fallback_reason) = match texts.text(template_path) {
-        Some(text) => match template::fill_workspace_template(&text, &fill, config, &path) {
-            Some(content) => (Some(content), None),
-            None => (
-                None,
-                Some(format!(
-                    "the template {template_path} has no PRP sections (Goal, What, Tasks…)"
-                )),
-            ),
-        },
+        Some(text) => {
+            match workspace_template::fill_workspace_template(&text, &fill, config, &path) {
+                Some(content) => (Some(content), None),
+                None => (
+                    None,
+                    Some(format!(
+                        "the template {template_path} has no PRP sections (Goal, What, Tasks…)"
+                    )),
+                ),
+            }
+        }
         None if settings.template.is_some() => (
             None,
             Some(format!(
@@ -262,7 +275,8 @@ fn builtin_profile(settings: &RawGenerate, warnings: &mut Vec<String>) -> &'stat
         })
 }
 
-/// What the workspace template left for the author to fill, as the validator will report it.
+/// What is left for the author to fill, as the validator will report it: each placeholder
+/// with its line ("2 placeholders left to fill: `[Official API docs URL]` (line 31), …").
 fn leftover_placeholders(
     path: &str,
     content: &str,
@@ -270,11 +284,23 @@ fn leftover_placeholders(
     config: &Config,
 ) -> Option<String> {
     let doc = crate::parse(path, content, config);
-    let count = crate::check(&doc, content, ws, config)
+    let lines = crate::text::LineIndex::new(content);
+    let left: Vec<String> = crate::check(&doc, content, ws, config)
         .iter()
         .filter(|d| d.rule == Rule::TemplatePlaceholder)
-        .count();
-    (count > 0).then(|| format!("{count} template placeholder(s) are left to fill in {path}"))
+        .map(|d| {
+            let shown = content[d.span.clone()].trim();
+            format!("`{shown}` (line {})", lines.line_of(d.span.start) + 1)
+        })
+        .collect();
+    match left.len() {
+        0 => None,
+        1 => Some(format!("1 placeholder left to fill: {}", left[0])),
+        n => Some(format!(
+            "{n} placeholders left to fill: {}",
+            left.join(", ")
+        )),
+    }
 }
 
 /// `to` as a link from a document in folder `from_dir` (both workspace-relative).

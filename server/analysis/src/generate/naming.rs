@@ -138,15 +138,23 @@ impl NamingStyle {
     }
 }
 
-/// Lowercase words of the title joined by `separator`, at most six words.
+/// Lowercase words of the title joined by `separator`, at most six, not ending on a word
+/// such as "the" or "as".
 pub fn slug(title: &str, separator: char) -> String {
     const MAX_WORDS: usize = 6;
-    let words: Vec<String> = title
+    const DANGLING: [&str; 16] = [
+        "a", "an", "the", "of", "to", "on", "at", "for", "with", "and", "or", "in", "by", "from",
+        "as", "s",
+    ];
+    let mut words: Vec<String> = title
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(MAX_WORDS)
         .map(str::to_lowercase)
         .collect();
+    while words.len() > 1 && words.last().is_some_and(|w| DANGLING.contains(&w.as_str())) {
+        words.pop();
+    }
     if words.is_empty() {
         return "prp".to_string();
     }

@@ -2,6 +2,7 @@
 //! TASK.md item with its nested notes, or free text (a selection, the command's argument).
 
 use super::block::{self, Entry, Value};
+use super::phrasing::{criteria_from_text, descriptive_name};
 use super::words::Words;
 use crate::document::front_matter::lines_with_spans;
 use crate::document::{scan, Document, Fence, Span};
@@ -50,6 +51,48 @@ impl RequirementKind {
         short.or_else(|| Self::ALL.into_iter().find(|k| k.as_str() == v))
     }
 
+    /// Reads the kind from the words of a text; a feature when nothing else is said, and
+    /// when the request opens with a verb that builds something ("Add Slack alerts for
+    /// failed payments" is a feature, though "failed" is a bug word).
+    fn infer_from(text: &str, words: &Words) -> RequirementKind {
+        const BUILDING: [&str; 16] = [
+            "add",
+            "allow",
+            "build",
+            "create",
+            "enable",
+            "export",
+            "import",
+            "integrate",
+            "let",
+            "notify",
+            "send",
+            "show",
+            "support",
+            "sync",
+            "introduce",
+            "display",
+        ];
+        let first = text
+            .split(|c: char| !c.is_alphanumeric())
+            .find(|w| !w.is_empty())
+            .unwrap_or("")
+            .to_lowercase();
+        let plainly_a_bug = words.mentions_any(&["bug", "broken", "crash*", "regression"]);
+        let inferred = Self::infer(words);
+        if BUILDING.contains(&first.as_str())
+            && !plainly_a_bug
+            && matches!(
+                inferred,
+                RequirementKind::BugFix | RequirementKind::Performance
+            )
+        {
+            RequirementKind::Feature
+        } else {
+            inferred
+        }
+    }
+
     /// Reads the kind from the words of a text; a feature when nothing else is said.
     fn infer(words: &Words) -> RequirementKind {
         // Most specific first: "fix the slow login" is a bug, "secure the docs" security.
@@ -66,6 +109,12 @@ impl RequirementKind {
                     "cve",
                     "exploit",
                     "leak*",
+                    "hash",
+                    "hashed",
+                    "hashing",
+                    "encrypt*",
+                    "argon2",
+                    "bcrypt",
                 ],
             ),
             (
@@ -332,10 +381,13 @@ fn from_entries(entries: Vec<Entry>, opening: Span) -> Result<Requirement, Requi
             .map(|e| e.value_span.clone())
             .unwrap_or(opening.clone()),
     })?;
-    let title = text_of("title")?.unwrap_or_else(|| title_of(&description));
-    let words = Words::of(&format!("{title}\n{description}"));
+    let given_title = text_of("title")?;
+    let words = Words::of(&format!(
+        "{}\n{description}",
+        given_title.as_deref().unwrap_or("")
+    ));
     let kind = match text_of("type")? {
-        None => RequirementKind::infer(&words),
+        None => RequirementKind::infer_from(&description, &words),
         Some(v) => RequirementKind::parse(&v).ok_or_else(|| {
             let accepted: Vec<&str> = RequirementKind::ALL.iter().map(|k| k.as_str()).collect();
             value_error("type", &v, &accepted, get("type"))
@@ -348,6 +400,11 @@ fn from_entries(entries: Vec<Entry>, opening: Span) -> Result<Requirement, Requi
             value_error("priority", &v, &accepted, get("priority"))
         })?,
     };
+    let title = given_title.unwrap_or_else(|| descriptive_name(&description, kind));
+    let mut acceptance_criteria = list_of("acceptance_criteria");
+    if acceptance_criteria.is_empty() {
+        acceptance_criteria = criteria_from_text(&description);
+    }
     Ok(Requirement {
         kind,
         title,
@@ -357,7 +414,7 @@ fn from_entries(entries: Vec<Entry>, opening: Span) -> Result<Requirement, Requi
             .into_iter()
             .map(|m| m.to_lowercase())
             .collect(),
-        acceptance_criteria: list_of("acceptance_criteria"),
+        acceptance_criteria,
         user_story: text_of("user_story")?,
     })
 }
@@ -390,41 +447,12 @@ fn clean_list_item(line: &str) -> &str {
     }
 }
 
-/// A title from free text: its first line, up to the end of the first sentence, without
-/// Markdown markers, at most about ten words.
-fn title_of(text: &str) -> String {
-    let first = text
-        .lines()
-        .map(|l| clean_list_item(l.trim_start_matches(['#', '>', ' '])))
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
-    let first = first.replace("**", "").replace('`', "");
-    let sentence = first
-        .char_indices()
-        .find(|(i, c)| {
-            matches!(c, '.' | '?' | '!' | ';') && first[i + c.len_utf8()..].starts_with(' ')
-        })
-        .map(|(i, _)| &first[..i])
-        .unwrap_or(&first)
-        .trim_end_matches(['.', ':', '!', '?'])
-        .trim();
-    const MAX_WORDS: usize = 10;
-    let words: Vec<&str> = sentence.split_whitespace().collect();
-    let short = words[..words.len().min(MAX_WORDS)].join(" ");
-    let mut chars = short.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => "New requirement".to_string(),
-    }
-}
-
 /// A requirement from free text: a selection, or the description given to the command.
 /// Checklist and bullet lines after the first line become acceptance criteria.
 pub fn requirement_from_text(text: &str) -> Requirement {
     let text = text.replace("\r\n", "\n");
     let description = text.trim().to_string();
-    let title = title_of(&description);
-    let acceptance_criteria = description
+    let mut acceptance_criteria: Vec<String> = description
         .lines()
         .skip(1)
         .filter(|l| {
@@ -434,8 +462,12 @@ pub fn requirement_from_text(text: &str) -> Requirement {
         .map(|l| clean_list_item(l).to_string())
         .filter(|l| !l.is_empty())
         .collect();
+    if acceptance_criteria.is_empty() {
+        acceptance_criteria = criteria_from_text(&description);
+    }
     let words = Words::of(&description);
-    let kind = RequirementKind::infer(&words);
+    let kind = RequirementKind::infer_from(&description, &words);
+    let title = descriptive_name(&description, kind);
     Requirement {
         kind,
         title,
@@ -509,11 +541,18 @@ pub fn requirement_from_task_item(doc: &Document, text: &str, item: usize) -> Re
         description.push_str(&notes.join("\n"));
     }
     let words = Words::of(&description);
-    let kind = kind.unwrap_or_else(|| RequirementKind::infer(&words));
+    let kind = kind.unwrap_or_else(|| RequirementKind::infer_from(&title, &words));
+    if criteria.is_empty() {
+        criteria = requests
+            .iter()
+            .chain(&notes)
+            .flat_map(|t| criteria_from_text(t))
+            .collect();
+    }
     Requirement {
         kind,
         priority: priority.unwrap_or_else(|| Priority::infer(&words, kind)),
-        title: title_of(&title),
+        title: descriptive_name(&title, kind),
         description,
         modules,
         acceptance_criteria: criteria,
@@ -704,7 +743,7 @@ mod tests {
         let r = requirement_from_text(
             "Users should be able to export invoices as PDF. Urgent for the audit.\r\n- [ ] PDF has the logo\r\n- [ ] Totals match\r\n",
         );
-        assert_eq!(r.title, "Users should be able to export invoices as PDF");
+        assert_eq!(r.title, "Let users export invoices as PDF");
         assert_eq!(r.priority, Priority::Critical);
         assert_eq!(r.acceptance_criteria, ["PDF has the logo", "Totals match"]);
         assert!(!r.description.contains('\r'));

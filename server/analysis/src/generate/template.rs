@@ -1,13 +1,13 @@
-//! The new PRP's body: the workspace's own template with its placeholders and its Goal, Why,
-//! What, Success Criteria and Tasks sections filled, or a built-in template of a profile.
-//! Either way it carries the requirement analysis checklist and pre-assigned tasks.
+//! The new PRP's parts, written from the requirement and its analysis, and the built-in
+//! templates of the base and orchestrator profiles. A workspace template is filled with the
+//! same parts (see `workspace_template`). Every PRP carries the requirement analysis,
+//! a pre-implementation checklist, pre-assigned tasks, testing, a rollback plan and the
+//! pre-deployment checklist the quality gates judge.
 
 use super::analysis::{enabled_agent, module_agent, Analysis};
 use super::requirement::{Requirement, RequirementKind};
 use crate::config::Config;
 use crate::document::scan::Date;
-use crate::document::Document;
-use crate::edit::{apply_edits, TextEdit};
 use crate::workspace::Workspace;
 
 /// Everything a template is filled with.
@@ -15,6 +15,7 @@ pub(super) struct Fill<'a> {
     pub req: &'a Requirement,
     pub analysis: &'a Analysis,
     pub ws: &'a Workspace,
+    pub config: &'a Config,
     /// `PRP 07`.
     pub label: String,
     pub today: Date,
@@ -50,30 +51,138 @@ impl Fill<'_> {
         }
     }
 
-    fn modules_line(&self) -> String {
+    /// The modules for a `Modules:` line: their names.
+    pub(super) fn modules_value(&self) -> String {
         if self.analysis.modules.is_empty() {
-            "none detected; name the modules this work touches".into()
+            "none detected".to_string()
         } else {
             self.analysis.modules.join(", ")
         }
     }
 
-    fn goal(&self) -> String {
-        let first_paragraph = self
-            .req
-            .description
-            .split("\n\n")
-            .next()
-            .unwrap_or("")
-            .trim();
-        if first_paragraph.is_empty() || first_paragraph == self.title() {
-            format!("{}.\n", self.title().trim_end_matches('.'))
-        } else {
-            format!("{}\n", first_paragraph)
+    /// The requester's story, or one in the usual form from the request.
+    pub(super) fn user_story(&self) -> String {
+        match &self.req.user_story {
+            Some(story) => format!("{story}\n"),
+            None => {
+                let mut title = self.title().to_string();
+                if let Some(first) = title.get(..1) {
+                    if title.get(1..2).is_some_and(|c| c == c.to_lowercase()) {
+                        title = first.to_lowercase() + &title[1..];
+                    }
+                }
+                format!("As a user I want to {title}.\n")
+            }
         }
     }
 
-    fn why(&self) -> String {
+    /// How the work is split, for a blueprint when the tasks have their own section.
+    pub(super) fn approach(&self) -> String {
+        if self.analysis.modules.is_empty() {
+            return "One change, by the agent named in the tasks below, tested against every success criterion.\n".to_string();
+        }
+        let parts: Vec<String> = self
+            .analysis
+            .modules
+            .iter()
+            .map(|m| match module_agent(m, self.ws) {
+                Some(agent) => format!("{m} (by {agent})"),
+                None => m.clone(),
+            })
+            .collect();
+        format!(
+            "Work by module: {}; each part with its tests, as the tasks below list.\n",
+            parts.join(", ")
+        )
+    }
+
+    /// The folders the work will touch: the scopes of the agents that take it.
+    pub(super) fn files_to_change(&self) -> String {
+        let mut out = String::new();
+        for agent in &self.analysis.agents {
+            if let Some(facts) = self.ws.agent(agent) {
+                for scope in &facts.scope {
+                    out.push_str(&format!("- `{scope}` ({agent})\n"));
+                }
+            }
+        }
+        if out.is_empty() {
+            out.push_str("- the files of the modules affected, as the tasks find them\n");
+        }
+        out
+    }
+
+    /// A required section by its canonical name, written from the requirement; `None` for
+    /// one generation has nothing to say about.
+    pub(super) fn section(&self, canonical: &str, level: usize) -> Option<String> {
+        let text = match canonical {
+            "Goal" | "Description" => self.goal(),
+            "Why" => self.why(),
+            "What" => self.what(),
+            "Success Criteria" => self.success_criteria(),
+            "All Needed Context" => self.context(),
+            "Implementation Blueprint" => self.approach(),
+            "Tasks" => self.tasks(level.min(4)),
+            "Validation Loop" => self.validation(level),
+            "Pre-Implementation" => self.pre_implementation(),
+            "Rollback Plan" => self.rollback(),
+            "Priority" => format!("{}\n", self.req.priority.as_str().to_uppercase()),
+            "Complexity" => format!("{}\n", self.analysis.complexity),
+            "Modules Affected" => format!("{}.\n", self.modules_line()),
+            "Estimated Effort" => format!("{}\n", self.analysis.timeline),
+            "Deployment Steps" => "1. Merge after review and green CI\n2. Deploy to staging and verify the success criteria\n3. Deploy to production\n".to_string(),
+            "Post-Deployment" => "- [ ] Monitor errors and performance for a day\n- [ ] Add the DEV_LOG entry\n".to_string(),
+            _ => return None,
+        };
+        Some(text)
+    }
+
+    /// The validation loop's levels, under headings of `level`.
+    pub(super) fn validation(&self, level: usize) -> String {
+        let h = "#".repeat(level.clamp(3, 4));
+        format!(
+            "{h} Level 1: Syntax & Style\n\nRun the project's formatter and linter; fix every error before moving on.\n\n\
+             {h} Level 2: Unit Tests\n\nRun the unit tests of every module touched; add tests for each success criterion.\n\n\
+             {h} Level 3: Integration Tests\n\nExercise the change end to end as a user would.\n"
+        )
+    }
+
+    /// Testing procedures as a checklist (for templates without a validation section).
+    pub(super) fn testing(&self) -> String {
+        "- [ ] Unit tests for every success criterion pass\n- [ ] Integration tests pass\n- [ ] The change works end to end as a user would use it\n".to_string()
+    }
+
+    /// `backend (api), payments (stripe, checkout)`: each module with the words that put
+    /// it in.
+    fn modules_line(&self) -> String {
+        if self.analysis.evidence.is_empty() {
+            return "none detected; name the modules this work touches".into();
+        }
+        self.analysis
+            .evidence
+            .iter()
+            .map(|(m, words)| {
+                if words.is_empty() {
+                    m.clone()
+                } else {
+                    format!("{m} ({})", words.join(", "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The requirement as written, unabridged.
+    pub(super) fn goal(&self) -> String {
+        let description = self.req.description.trim();
+        if description.is_empty() {
+            format!("{}.\n", self.title().trim_end_matches('.'))
+        } else {
+            format!("{description}\n")
+        }
+    }
+
+    pub(super) fn why(&self) -> String {
         let mut out = format!("- {}\n", self.business_need());
         if !self.analysis.dependencies.is_empty() {
             out.push_str(&format!(
@@ -84,24 +193,28 @@ impl Fill<'_> {
         out
     }
 
-    fn what(&self) -> String {
+    pub(super) fn what(&self) -> String {
+        let agents = if self.analysis.agents.is_empty() {
+            String::new()
+        } else {
+            format!(" Agents: {}.", self.analysis.agents.join(", "))
+        };
         format!(
-            "{}\n\nModules affected: {}.\n",
-            self.req.description.trim(),
+            "{}\n\nModules affected: {}.{agents}\n",
+            self.title().trim_end_matches('.'),
             self.modules_line()
         )
     }
 
-    fn success_criteria(&self) -> String {
+    /// One checkbox per criterion, in the requirement's words; a placeholder (listed in
+    /// the output) when the requirement gives none.
+    pub(super) fn success_criteria(&self) -> String {
         let mut out = String::new();
         for c in &self.req.acceptance_criteria {
             out.push_str(&format!("- [ ] {c}\n"));
         }
         if self.req.acceptance_criteria.is_empty() {
-            out.push_str(&format!(
-                "- [ ] {} works as described\n",
-                self.title().trim_end_matches('.')
-            ));
+            out.push_str("- [ ] [Describe the observable result that shows this is done]\n");
         }
         out.push_str("- [ ] Tests cover the change and pass\n");
         out
@@ -135,6 +248,25 @@ impl Fill<'_> {
         )
     }
 
+    /// What must be true before work starts.
+    pub(super) fn pre_implementation(&self) -> String {
+        let mut out = String::from("- [ ] Agree on the success criteria with the requester\n");
+        if !self.analysis.dependencies.is_empty() {
+            out.push_str(&format!(
+                "- [ ] Read the related open PRPs: {}\n",
+                self.analysis.dependencies.join(", ")
+            ));
+        }
+        match self.analysis.agents.as_slice() {
+            [] => out.push_str("- [ ] Name the agent for each task\n"),
+            agents => out.push_str(&format!(
+                "- [ ] Check that {} can take the work (no stuck or overloaded agent)\n",
+                agents.join(", ")
+            )),
+        }
+        out
+    }
+
     /// One task per module and a final testing task, each `### Task N:` with its agent.
     pub fn tasks(&self, level: usize) -> String {
         let hashes = "#".repeat(level);
@@ -146,7 +278,7 @@ impl Fill<'_> {
             .map(|m| {
                 (
                     format!("{} changes", capitalize(m)),
-                    format!("Implement the {m} part of {}.", self.title()),
+                    format!("Make the {m} changes this PRP needs and cover them with tests."),
                     module_agent(m, self.ws).or_else(|| fallback.clone()),
                 )
             })
@@ -154,7 +286,7 @@ impl Fill<'_> {
         if steps.is_empty() {
             steps.push((
                 "Implement".into(),
-                format!("Implement {}.", self.title()),
+                "Implement the change this PRP describes.".into(),
                 fallback.clone(),
             ));
         }
@@ -177,18 +309,46 @@ impl Fill<'_> {
         out
     }
 
-    fn context(&self) -> String {
+    pub(super) fn context(&self) -> String {
         let mut out = String::new();
         if self.analysis.dependencies.is_empty() {
             out.push_str("No open PRP touches the same modules. List the files, documentation and URLs the implementer must read.\n\n");
         } else {
             out.push_str("```yaml\n");
             for dep in &self.analysis.dependencies {
-                out.push_str(&format!("- file: {dep}\n  why: touches the same modules\n"));
+                out.push_str(&format!(
+                    "- file: {dep}\n  why: open work on the same modules\n"
+                ));
             }
             out.push_str("```\n\n");
         }
         out
+    }
+
+    pub(super) fn rollback(&self) -> String {
+        let mut out = String::from(
+            "Revert the deployment to the previous release and confirm the success criteria no longer apply.\n",
+        );
+        if self.analysis.modules.iter().any(|m| m == "database") {
+            out.push_str("Run the down step of each migration this PRP adds, in reverse order.\n");
+        }
+        out
+    }
+
+    /// The orchestrator's pre-deployment checklist: the nine items the quality gates judge.
+    pub(super) fn pre_deployment(&self) -> String {
+        let coverage = crate::figures::percent(crate::gates::coverage_threshold(self.config));
+        format!(
+            "- [ ] All assigned tasks completed\n\
+             - [ ] Code review passed\n\
+             - [ ] Unit tests passing with coverage ≥ {coverage}%\n\
+             - [ ] Integration tests passing\n\
+             - [ ] E2E tests passing\n\
+             - [ ] Performance benchmarks met\n\
+             - [ ] Security scan clean\n\
+             - [ ] Documentation updated\n\
+             - [ ] DEV_LOG entries added\n"
+        )
     }
 
     fn front_matter(&self, profile: &str) -> String {
@@ -229,11 +389,21 @@ impl Fill<'_> {
             self.success_criteria()
         ));
         out.push_str(&self.analysis_section(2));
+        out.push_str(&format!(
+            "## Pre-Implementation\n\n{}\n",
+            self.pre_implementation()
+        ));
         out.push_str(&format!("## All Needed Context\n\n{}", self.context()));
         out.push_str("## Implementation Blueprint\n\n");
         out.push_str(&self.tasks(3));
         out.push_str(VALIDATION_LOOP);
-        out.push_str(BASE_CLOSING);
+        out.push_str(&format!("## Rollback Plan\n\n{}\n", self.rollback()));
+        out.push_str(FINAL_VALIDATION);
+        out.push_str(&format!(
+            "## Pre-Deployment Checklist\n\n{}\n",
+            self.pre_deployment()
+        ));
+        out.push_str(ANTI_PATTERNS);
         out
     }
 
@@ -251,14 +421,23 @@ impl Fill<'_> {
         ));
         out.push_str(&format!("## Business Justification\n\n{}\n", self.why()));
         out.push_str(&self.analysis_section(2));
-        out.push_str("## Pre-Implementation\n\n- [ ] Agree on the success criteria with the requester\n- [ ] Read the related PRPs named in the analysis\n\n");
+        out.push_str(&format!(
+            "## Pre-Implementation\n\n{}\n",
+            self.pre_implementation()
+        ));
         out.push_str(&format!(
             "## Success Criteria\n\n{}\n",
             self.success_criteria()
         ));
         out.push_str("## Implementation Tasks\n\n");
         out.push_str(&self.tasks(3));
-        out.push_str(ORCHESTRATOR_CLOSING);
+        out.push_str(ORCHESTRATOR_TESTING_AND_DEPLOYMENT);
+        out.push_str(&format!("## Rollback Plan\n\n{}\n", self.rollback()));
+        out.push_str(POST_DEPLOYMENT);
+        out.push_str(&format!(
+            "## Pre-Deployment Checklist\n\n{}",
+            self.pre_deployment()
+        ));
         out
     }
 }
@@ -287,20 +466,22 @@ Exercise the change end to end as a user would.
 
 ";
 
-const BASE_CLOSING: &str = "## Final Validation Checklist
+const FINAL_VALIDATION: &str = "## Final Validation Checklist
 
 - [ ] All tasks are complete
 - [ ] All tests pass
 - [ ] No linting or type errors
 - [ ] Success criteria are met
 
-## Anti-Patterns to Avoid
+";
+
+const ANTI_PATTERNS: &str = "## Anti-Patterns to Avoid
 
 - Don't skip validation because it should work
 - Don't hardcode values that belong in configuration
 ";
 
-const ORCHESTRATOR_CLOSING: &str = "## Testing Procedures
+const ORCHESTRATOR_TESTING_AND_DEPLOYMENT: &str = "## Testing Procedures
 
 - [ ] Unit tests pass with the coverage the quality gates require
 - [ ] Integration tests pass
@@ -312,14 +493,13 @@ const ORCHESTRATOR_CLOSING: &str = "## Testing Procedures
 2. Deploy to staging and verify the success criteria
 3. Deploy to production
 
-## Rollback Plan
+";
 
-Revert the deployment to the previous release and undo any migration with its down step.
-
-## Post-Deployment
+const POST_DEPLOYMENT: &str = "## Post-Deployment
 
 - [ ] Monitor errors and performance for a day
 - [ ] Add the DEV_LOG entry
+
 ";
 
 /// Bracketed placeholders that mean the feature's name.
@@ -332,82 +512,9 @@ const NAME_PLACEHOLDERS: [&str; 6] = [
     "name",
 ];
 
-/// Fills a workspace template. `template` has been parsed as `doc` (same text). Returns
-/// `None` when the template has no PRP section to fill, so it is not usable.
-pub(super) fn fill_workspace_template(
-    template: &str,
-    fill: &Fill,
-    config: &Config,
-    path: &str,
-) -> Option<String> {
-    let text = substitute_tokens(&template.replace("\r\n", "\n"), fill);
-    let doc = crate::parse(path, &text, config);
-    if !doc.sections.iter().any(|s| s.canonical.is_some()) {
-        return None;
-    }
-    let mut edits = Vec::new();
-    let mut filled: Vec<&str> = Vec::new();
-    for (i, s) in doc.sections.iter().enumerate() {
-        let Some(canonical) = s.canonical.as_deref() else {
-            continue;
-        };
-        if filled.contains(&canonical) || doc.in_example(Some(i)) {
-            continue;
-        }
-        let (span, content) = match canonical {
-            "Goal" => (s.body.clone(), fill.goal()),
-            "Why" => (s.body.clone(), fill.why()),
-            "What" => (s.body.clone(), fill.what()),
-            "Success Criteria" => (s.body.clone(), fill.success_criteria()),
-            // The template's example tasks (with their subsections) make way for real ones.
-            "Tasks" => (
-                s.body.start..s.end,
-                fill.tasks((s.level as usize + 1).min(4)),
-            ),
-            _ => continue,
-        };
-        // A section nested in one already replaced went with it.
-        if edits
-            .iter()
-            .any(|e: &TextEdit| e.span.start < span.end && span.start < e.span.end)
-        {
-            continue;
-        }
-        filled.push(canonical);
-        edits.push(TextEdit::replace(
-            span,
-            format!("\n{}\n\n", content.trim_end()),
-        ));
-    }
-    edits.push(analysis_insertion(&doc, &text, fill));
-    Some(apply_edits(&text, &edits))
-}
-
-/// The analysis checklist goes before the context section (where the base template puts
-/// it), else before the tasks, else at the end.
-fn analysis_insertion(doc: &Document, text: &str, fill: &Fill) -> TextEdit {
-    let before = ["All Needed Context", "Tasks", "Implementation Blueprint"]
-        .iter()
-        .find_map(|c| doc.sections_named(c).next())
-        .map(|(_, s)| s);
-    match before {
-        Some(s) => TextEdit::insert(s.heading.start, fill.analysis_section(s.level as usize)),
-        None => {
-            let sep = if text.ends_with("\n\n") {
-                ""
-            } else if text.ends_with('\n') {
-                "\n"
-            } else {
-                "\n\n"
-            };
-            TextEdit::insert(text.len(), format!("{sep}{}", fill.analysis_section(2)))
-        }
-    }
-}
-
 /// `{{title}}`-style tokens, `$ARGUMENTS` (the title in a heading, the description
 /// elsewhere) and `[Feature name]`-style placeholders.
-fn substitute_tokens(text: &str, fill: &Fill) -> String {
+pub(super) fn substitute_tokens(text: &str, fill: &Fill) -> String {
     let one_line = fill
         .req
         .description
@@ -421,7 +528,16 @@ fn substitute_tokens(text: &str, fill: &Fill) -> String {
         } else {
             &one_line
         };
-        let line = line.replace("$ARGUMENTS", arguments);
+        let mut line = line.replace("$ARGUMENTS", arguments);
+        if line.trim_start().starts_with('#') {
+            let number = fill.label.trim_start_matches(|c: char| !c.is_ascii_digit());
+            for stand_in in ["XXX", "NNN", "###", "XX", "NN"] {
+                for prefix in ["PRP-", "PRP ", "PRP_"] {
+                    line =
+                        line.replace(&format!("{prefix}{stand_in}"), &format!("{prefix}{number}"));
+                }
+            }
+        }
         out.push_str(&replace_braced(
             &replace_name_brackets(&line, fill.title()),
             fill,

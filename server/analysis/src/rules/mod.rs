@@ -7,6 +7,7 @@ mod references;
 mod structure;
 mod task_board;
 
+pub(crate) use structure::is_placeholder;
 pub use structure::{choose_profile, required_sections, ProfileChoice};
 
 use crate::config::Config;

@@ -422,12 +422,29 @@ const PLACEHOLDER_STARTS: [&str; 30] = [
 ];
 
 /// Whether bracketed text is a template placeholder rather than a label.
-fn is_placeholder(inner: &str) -> bool {
+pub(crate) fn is_placeholder(inner: &str) -> bool {
     let t = inner.trim();
     if t.is_empty() || t.len() > 200 {
         return false;
     }
     if t.contains("path/to") {
+        return true;
+    }
+    // `[YYYY-MM-DD]`, `[DD/MM/YYYY]`: a date format, not a date.
+    let upper = t.to_ascii_uppercase();
+    if (upper.contains("YYYY") || upper.contains("MM-DD") || upper.contains("DD/MM"))
+        && t.chars()
+            .all(|c| c.is_ascii_alphabetic() || "-/. ".contains(c))
+    {
+        return true;
+    }
+    // `[critical | high | medium | low]`: the choices, not the choice.
+    let choices: Vec<&str> = t.split('|').map(str::trim).collect();
+    if choices.len() >= 2
+        && choices
+            .iter()
+            .all(|c| !c.is_empty() && c.split_whitespace().count() <= 3)
+    {
         return true;
     }
     let words: Vec<&str> = t.split_whitespace().collect();
@@ -566,5 +583,8 @@ mod tests {
         assert!(!is_placeholder("optional"));
         assert!(!is_placeholder("P1"));
         assert!(!is_placeholder("2026-01-01"));
+        assert!(is_placeholder("YYYY-MM-DD"));
+        assert!(is_placeholder("critical | high | medium | low"));
+        assert!(!is_placeholder("a|"));
     }
 }
