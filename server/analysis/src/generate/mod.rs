@@ -103,7 +103,13 @@ impl RawGenerate {
     /// teams keep under `.claude/PRPs/`).
     pub fn folder(&self, ws: &Workspace) -> String {
         if let Some(folder) = &self.folder {
-            return folder.trim_end_matches('/').to_string();
+            // `""`, `"."` and `"./"` are the workspace root.
+            let folder = folder.trim_end_matches('/').trim_start_matches("./");
+            return if folder == "." {
+                String::new()
+            } else {
+                folder.to_string()
+            };
         }
         if !ws.is_dir("PRPs") && ws.is_dir(".claude/PRPs") {
             return format!(".claude/{DEFAULT_FOLDER}");
@@ -180,7 +186,14 @@ pub fn generate(
     }
     let analysis = analyze(req, ws, config);
     let folder = settings.folder(ws);
-    let namespace = prp_namespace(&format!("{folder}/new.md"));
+    let in_folder = |name: &str| {
+        if folder.is_empty() {
+            name.to_string()
+        } else {
+            format!("{folder}/{name}")
+        }
+    };
+    let namespace = prp_namespace(&in_folder("new.md"));
     // Outside any `PRPs` folder the numbers are the folder's own.
     let scope = if namespace.is_empty() {
         folder.as_str()
@@ -189,10 +202,10 @@ pub fn generate(
     };
     let style = NamingStyle::of_workspace(ws, scope);
     let mut number = next_number(ws, scope);
-    let mut path = format!("{folder}/{}", style.file_name(number, &req.title));
+    let mut path = in_folder(&style.file_name(number, &req.title));
     while ws.exists(&path) {
         number += 1;
-        path = format!("{folder}/{}", style.file_name(number, &req.title));
+        path = in_folder(&style.file_name(number, &req.title));
     }
     let label = style.label(number);
     let fill = template::Fill {

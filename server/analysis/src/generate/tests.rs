@@ -443,3 +443,19 @@ fn a_folder_outside_the_workspace_refuses_generation_and_is_a_config_problem() {
     assert!(fx.config.problems.is_empty());
     assert!(generate(&req, None, &fx.ws, &fx.config, &fx, today()).is_ok());
 }
+
+#[test]
+fn an_empty_folder_is_the_workspace_root() {
+    // Found by the `config` fuzz target: `folder = ""` made the path `/01_x.md`.
+    let req = requirement_from_text("Add CSV export. The CSV must have a header row.");
+    for folder in ["", ".", "./", "/"] {
+        let fx = Fixture::with_config(&format!("[generate]\nfolder = {folder:?}\n"), &[]);
+        let result = generate(&req, None, &fx.ws, &fx.config, &fx, today());
+        if folder == "/" {
+            assert!(result.is_err(), "an absolute folder is refused");
+            continue;
+        }
+        let generated = result.unwrap();
+        assert_eq!(generated.path, "01_add_csv_export.md", "{folder:?}");
+    }
+}
