@@ -644,15 +644,14 @@ fn read_metadata(text: &str, doc: &mut Document) {
     };
 }
 
-/// The files an agent file lists as its key files (`## Key Files` bullets with backticked
-/// paths) are references: a missing one is as wrong as a missing `- file:`.
-fn read_key_files(text: &str, doc: &mut Document) {
-    let mut found = Vec::new();
-    for s in doc
-        .sections
-        .iter()
-        .filter(|s| s.name.key.contains("key files"))
-    {
+/// Backticked tokens on the bullet lines of `sections` (subsections included), with
+/// their spans in the document: the paths agent files list.
+fn backticked_in_bullets<'t>(
+    text: &'t str,
+    sections: impl Iterator<Item = &'t Section>,
+) -> Vec<(Span, &'t str)> {
+    let mut out = Vec::new();
+    for s in sections {
         let whole = s.body.start.min(s.end)..s.end;
         for (span, line) in lines_with_spans(&text[whole.clone()]) {
             let t = line.trim_start();
@@ -665,19 +664,31 @@ fn read_key_files(text: &str, doc: &mut Document) {
                 let Some(close) = line[open..].find('`') else {
                     break;
                 };
-                let token = &line[open..open + close];
                 let start = whole.start + span.start + open;
-                if scan::looks_like_path(token) && !doc.in_fence(start) {
-                    found.push(Reference {
-                        kind: ReferenceKind::File,
-                        target: scan::clean_target(token),
-                        span: start..start + token.len(),
-                    });
-                }
+                out.push((start..start + close, &line[open..open + close]));
                 rest = open + close + 1;
             }
         }
     }
+    out
+}
+
+/// The files an agent file lists as its key files (`## Key Files` bullets with backticked
+/// paths) are references: a missing one is as wrong as a missing `- file:`.
+fn read_key_files(text: &str, doc: &mut Document) {
+    let key_files = doc
+        .sections
+        .iter()
+        .filter(|s| s.name.key.contains("key files"));
+    let found: Vec<Reference> = backticked_in_bullets(text, key_files)
+        .into_iter()
+        .filter(|(span, token)| scan::looks_like_path(token) && !doc.in_fence(span.start))
+        .map(|(span, token)| Reference {
+            kind: ReferenceKind::File,
+            target: scan::clean_target(token),
+            span,
+        })
+        .collect();
     doc.references.extend(found);
     doc.references.sort_by_key(|r| r.span.start);
 }
@@ -727,39 +738,23 @@ fn read_agent(text: &str, doc: &Document) -> AgentDefinition {
                 .unwrap_or_else(|| display.clone()),
         }
     });
-    let mut scope: Vec<Spanned<String>> = Vec::new();
     // The Scope section with its subsections, and lists of folders under their own heading
     // (`## Key Directories`); `Key Files` lists files, not scope.
-    let lists_folders = |s: &Section| {
+    let lists_folders = |s: &&Section| {
         s.canonical.as_deref() == Some("Scope")
             || ["directories", "folders"]
                 .iter()
                 .any(|w| s.name.key.contains(w))
     };
-    for s in doc.sections.iter().filter(|s| lists_folders(s)) {
-        let whole = s.body.start.min(s.end)..s.end;
-        for (span, line) in lines_with_spans(&text[whole.clone()]) {
-            let t = line.trim_start();
-            if !(t.starts_with("- ") || t.starts_with("* ")) {
-                continue;
-            }
-            let mut rest = 0;
-            while let Some(open) = line[rest..].find('`') {
-                let open = rest + open + 1;
-                let Some(close) = line[open..].find('`') else {
-                    break;
-                };
-                let token = &line[open..open + close];
-                let start = whole.start + span.start + open;
-                let seen = scope.iter().any(|x| x.span.start == start);
-                if scan::looks_like_path(token) && token.contains('/') && !seen {
-                    scope.push(Spanned {
-                        value: token.to_string(),
-                        span: start..start + token.len(),
-                    });
-                }
-                rest = open + close + 1;
-            }
+    let mut scope: Vec<Spanned<String>> = Vec::new();
+    for (span, token) in backticked_in_bullets(text, doc.sections.iter().filter(lists_folders)) {
+        // A Key Directories subsection of Scope is listed twice: once is enough.
+        let seen = scope.iter().any(|x| x.span.start == span.start);
+        if scan::looks_like_path(token) && token.contains('/') && !seen {
+            scope.push(Spanned {
+                value: token.to_string(),
+                span,
+            });
         }
     }
     AgentDefinition { id, name, scope }
