@@ -1,8 +1,11 @@
-//! Ranking the agents for one task.
+//! Ranking the agents for one task in the orchestrator's order, and leaving out those that
+//! cannot take work now.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
-use super::signals::{keyword_hits, modules_affected, task_files, task_text};
+use super::health::{at_capacity, unfit};
+use super::signals::{keyword_hits, modules_affected, routing_words, task_files, task_text};
 use crate::config::Config;
 use crate::document::{DocKind, Document, Lifecycle, MarkerState, Task};
 use crate::workspace::{normalize_agent_id, AgentFacts, Resolution, Workspace};
@@ -14,19 +17,80 @@ pub struct Candidate {
     pub agent: String,
     /// The signal that chose it: "keyword `migration`", "default agent", …
     pub reason: String,
+    /// Agents routing ranks above this one but passed over, and why ("frontend is stuck").
+    pub passed_over: Vec<String>,
     /// Open tasks assigned to the agent across the workspace (this task not counted).
     pub open_tasks: usize,
     pub capacity: Option<u32>,
-    pub at_capacity: bool,
 }
 
-/// Signals, strongest first.
+impl Candidate {
+    /// The reason as an action title says it: the agents passed over, then the signal
+    /// ("frontend is stuck; keyword `endpoint`").
+    pub fn title_reason(&self) -> String {
+        let mut parts = self.passed_over.clone();
+        parts.push(self.reason.clone());
+        parts.join("; ")
+    }
+}
+
+/// An agent a signal points to that cannot take the task now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub agent: String,
+    /// The signal that pointed to it.
+    pub reason: String,
+    /// Why it is passed over: "frontend is stuck", "backend is at capacity (2/2 open tasks)".
+    pub unfit: String,
+}
+
+/// What routing makes of a task: the agents that can take it, best first, and those a
+/// signal points to but that cannot take it now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Route {
+    pub candidates: Vec<Candidate>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Route {
+    pub fn best(&self) -> Option<&Candidate> {
+        self.candidates.first()
+    }
+
+    /// Why no agent can take the task; `None` when one can.
+    pub fn unroutable(&self) -> Option<String> {
+        if !self.candidates.is_empty() {
+            return None;
+        }
+        if self.skipped.is_empty() {
+            return Some(
+                "nothing routes it (no routing rule, module, keyword or scope points to an agent) and there is no default or generalist agent".into(),
+            );
+        }
+        let why: Vec<String> = self
+            .skipped
+            .iter()
+            .map(|s| format!("{} ({})", s.unfit, s.reason))
+            .collect();
+        Some(why.join("; "))
+    }
+}
+
+/// Signals, strongest first: configured rules, then the seed orchestrator's order (the
+/// frontend module, the backend module, the database keyword, Google and other
+/// integrations), then other modules, scopes and keywords, then the default or a generalist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Tier {
     ConfigRule,
     OrchestratorRule,
-    Scope,
+    /// A module `[routing.modules]` maps to an agent.
+    ConfiguredModule,
+    FrontendModule,
+    BackendModule,
+    DatabaseKeyword,
+    IntegrationKeyword,
     Module,
+    Scope,
     Keyword,
     Default,
     Generalist,
@@ -55,6 +119,7 @@ impl Signal {
 }
 
 /// An agent that may take work.
+#[derive(Debug, Clone)]
 struct Eligible {
     id: String,
     max_concurrent: Option<u32>,
@@ -120,7 +185,387 @@ impl Roster<'_> {
     }
 }
 
-/// The agents that could take `task` (an index into `doc.tasks`), best first.
+/// Agents that own a module when none is named after it (the module first, then these).
+const MODULE_AGENTS: &[(&str, &[&str])] = &[
+    ("frontend", &["ui", "web"]),
+    ("backend", &["api", "server"]),
+    ("database", &["db", "data"]),
+    ("integration", &["integrations"]),
+    ("auth", &["security"]),
+    ("payments", &["billing"]),
+    ("notifications", &["notification"]),
+    ("infrastructure", &["devops", "infra"]),
+    ("docs", &["documentation", "technical_writer"]),
+];
+
+/// How the seed's two named modules are written.
+const MODULE_SPELLINGS: &[(&str, &[&str])] = &[
+    ("frontend", &["frontend", "front-end", "front end"]),
+    ("backend", &["backend", "back-end", "back end"]),
+];
+
+/// Agents that take work no other signal places.
+const GENERALISTS: [&str; 5] = [
+    "generalist",
+    "general",
+    "planning",
+    "planner",
+    "orchestrator",
+];
+
+/// What routing reads of a task.
+pub(super) struct Subject {
+    /// The task's text as written (routing rules match it), its assignment blanked.
+    own: String,
+    /// Lowercase, file paths blanked: modules and keywords are read from it.
+    words: String,
+    /// Modules affected of the PRP (or of the requirement), normalized.
+    affected: Vec<String>,
+    /// Files the task names: (workspace path, as written).
+    files: Vec<(String, String)>,
+    /// The agent (normalized) whose open task this is: re-assigning it frees that agent.
+    freed: Option<String>,
+}
+
+impl Subject {
+    /// Task `task` of `doc`.
+    pub(super) fn of_task(doc: &Document, text: &str, task: &Task, ws: &Workspace) -> Subject {
+        let own = task_text(text, task);
+        let words = routing_words(&own);
+        let affected = if doc.kind == DocKind::Prp {
+            modules_affected(doc, text)
+        } else {
+            Vec::new()
+        };
+        let files = task_files(doc, text, task)
+            .into_iter()
+            .map(|written| (workspace_path(ws, &doc.path, &written), written))
+            .collect();
+        let counted = ws
+            .facts(&doc.path)
+            .is_some_and(|f| f.lifecycle != Lifecycle::Finished)
+            && task.state != Some(MarkerState::Done);
+        let freed = task
+            .assignee
+            .as_ref()
+            .filter(|_| counted)
+            .map(|a| normalize_agent_id(&a.value));
+        Subject {
+            own,
+            words,
+            affected,
+            files,
+            freed,
+        }
+    }
+
+    /// A text that is not (yet) a task: a requirement's title and description, with the
+    /// modules it affects.
+    pub(super) fn of_text(text: &str, modules: &[String]) -> Subject {
+        let mut affected: Vec<String> = modules.iter().map(|m| normalize_agent_id(m)).collect();
+        affected.retain(|m| !m.is_empty());
+        affected.dedup();
+        Subject {
+            own: text.to_string(),
+            words: routing_words(text),
+            affected,
+            files: Vec::new(),
+            freed: None,
+        }
+    }
+}
+
+/// Routes tasks of one workspace: the roster, the workload and each agent's health are
+/// read once.
+pub(super) struct Router<'a> {
+    ws: &'a Workspace,
+    config: &'a Config,
+    roster: Roster<'a>,
+    load: &'a HashMap<String, usize>,
+    health: RefCell<HashMap<String, Option<String>>>,
+}
+
+impl<'a> Router<'a> {
+    pub(super) fn new(ws: &'a Workspace, config: &'a Config) -> Router<'a> {
+        Router {
+            ws,
+            config,
+            roster: Roster {
+                ws,
+                config,
+                defined: ws.has_agents(),
+            },
+            load: ws.workload(),
+            health: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Why the agent cannot take work now (its status), cached.
+    pub(super) fn unfit(&self, agent: &str) -> Option<String> {
+        let key = normalize_agent_id(agent);
+        if let Some(known) = self.health.borrow().get(&key) {
+            return known.clone();
+        }
+        let found = unfit(agent, self.ws, self.config);
+        self.health.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    /// The agents for `subject`, best first, with `pending` open tasks per agent
+    /// (normalized id) added to the workspace's count: assignments made earlier in the
+    /// same change.
+    pub(super) fn route(&self, subject: &Subject, pending: &HashMap<String, usize>) -> Route {
+        let mut offers = Offers::default();
+        self.rule_signals(subject, &mut offers);
+        self.module_signals(subject, &mut offers);
+        self.keyword_signals(subject, &mut offers);
+        if self.roster.defined {
+            for (agent, signal) in scope_signals(&subject.files, self.ws) {
+                if let Some(agent) = self.roster.eligible(agent) {
+                    offers.offer(agent, signal);
+                }
+            }
+        }
+        self.fallback_signals(&mut offers);
+
+        let open = |key: &str| {
+            let mut n = self.load.get(key).copied().unwrap_or(0);
+            if subject.freed.as_deref() == Some(key) {
+                n = n.saturating_sub(1);
+            }
+            n + pending.get(key).copied().unwrap_or(0)
+        };
+        let mut ranked: Vec<(Signal, usize, usize, Eligible)> = offers
+            .0
+            .into_iter()
+            .enumerate()
+            .map(|(seq, (key, agent, signal))| (signal, open(&key), seq, agent))
+            .collect();
+        // Ties are broken by load, then by the order the signals named the agents.
+        ranked.sort_by_key(|a| (a.0.key(), a.1, a.2));
+
+        let mut route = Route::default();
+        let mut passed: Vec<String> = Vec::new();
+        for (signal, open_tasks, _, agent) in ranked {
+            let unfit = self.unfit(&agent.id).or_else(|| {
+                agent
+                    .max_concurrent
+                    .filter(|cap| open_tasks >= *cap as usize)
+                    .map(|cap| at_capacity(&agent.id, open_tasks, cap))
+            });
+            if let Some(unfit) = unfit {
+                passed.push(unfit.clone());
+                route.skipped.push(Skipped {
+                    agent: agent.id,
+                    reason: signal.reason,
+                    unfit,
+                });
+                continue;
+            }
+            route.candidates.push(Candidate {
+                agent: agent.id,
+                reason: signal.reason,
+                passed_over: std::mem::take(&mut passed),
+                open_tasks,
+                capacity: agent.max_concurrent,
+            });
+        }
+        route
+    }
+
+    /// prp-lsp.toml's rules, then the orchestrator's, over the task's text.
+    fn rule_signals(&self, subject: &Subject, offers: &mut Offers) {
+        let config = self.config;
+        let orchestrator_name = config
+            .orchestrator_path
+            .as_deref()
+            .unwrap_or("the orchestrator configuration");
+        let orchestrator_rules = config.orchestrator.iter().flat_map(|o| &o.rules);
+        let rule_sets = [
+            (
+                Tier::ConfigRule,
+                "prp-lsp.toml",
+                config.routing.rules.iter().collect(),
+            ),
+            (
+                Tier::OrchestratorRule,
+                orchestrator_name,
+                orchestrator_rules.collect::<Vec<_>>(),
+            ),
+        ];
+        for (tier, source, rules) in rule_sets {
+            for (i, rule) in rules.into_iter().enumerate() {
+                if !rule.pattern.is_match(&subject.own) {
+                    continue;
+                }
+                for (j, name) in rule.agents.iter().enumerate() {
+                    if let Some(agent) = self.roster.named(name) {
+                        let reason =
+                            format!("routing rule `{}` in {source}", rule.pattern.as_str());
+                        offers.offer(agent, Signal::new(tier, (i, j), reason));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Modules the task concerns: those it names (the PRP's Modules Affected,
+    /// `[routing.modules]`, the frontend and the backend), and the PRP's only module when
+    /// it affects just one. A module `[routing.modules]` maps goes to that agent first;
+    /// then frontend before backend, as the seed orchestrator routes; then the others.
+    fn module_signals(&self, subject: &Subject, offers: &mut Offers) {
+        let configured = &self.config.routing.modules;
+        let mut named: Vec<String> = Vec::new();
+        let known = subject
+            .affected
+            .iter()
+            .chain(configured.keys())
+            .map(String::as_str)
+            .chain(MODULE_SPELLINGS.iter().map(|(m, _)| *m));
+        for module in known {
+            if mentions(&subject.words, module) {
+                named.push(module.to_string());
+            }
+        }
+        if let [only] = subject.affected.as_slice() {
+            named.push(only.clone());
+        }
+        let mut seen = std::collections::HashSet::new();
+        named.retain(|m| seen.insert(m.clone()));
+        for (order, module) in named.iter().enumerate() {
+            let tier = match module.as_str() {
+                m if configured.contains_key(m) => Tier::ConfiguredModule,
+                "frontend" => Tier::FrontendModule,
+                "backend" => Tier::BackendModule,
+                _ => Tier::Module,
+            };
+            for agent in self.module_agents(module) {
+                let reason = format!("module `{module}`");
+                offers.offer(agent, Signal::new(tier, (order, 0), reason));
+            }
+        }
+    }
+
+    /// The agent of a module: as `[routing.modules]` maps it, else the agent named after it,
+    /// else the first agent of the kinds that own it.
+    fn module_agents(&self, module: &str) -> Vec<Eligible> {
+        if let Some(name) = self.config.routing.modules.get(module) {
+            return self.roster.named(name).into_iter().collect();
+        }
+        if let Some(agent) = self.roster.named(module) {
+            return vec![agent];
+        }
+        let kinds = MODULE_AGENTS
+            .iter()
+            .find(|(m, _)| *m == module)
+            .map_or(&[][..], |(_, kinds)| *kinds);
+        kinds
+            .iter()
+            .find_map(|kind| self.roster.named(kind))
+            .into_iter()
+            .collect()
+    }
+
+    /// The keyword table over the task's words; words on its first line (the title) count
+    /// most. The database and integration keywords come in the seed orchestrator's place.
+    fn keyword_signals(&self, subject: &Subject, offers: &mut Offers) {
+        let words = subject.words.as_str();
+        let title = words.lines().next().unwrap_or_default();
+        for route in &self.config.routing.keywords {
+            let hits = |haystack: &str| {
+                route
+                    .keywords
+                    .iter()
+                    .map(|k| (keyword_hits(haystack, k), k))
+                    .filter(|(n, _)| *n > 0)
+                    .collect::<Vec<_>>()
+            };
+            let in_text = hits(words);
+            // The most frequent keyword names the signal; the table's order breaks ties.
+            let strongest = in_text.iter().min_by_key(|(n, _)| std::cmp::Reverse(*n));
+            let Some(strongest) = strongest.map(|(_, k)| *k) else {
+                continue;
+            };
+            let total: usize = in_text.iter().map(|(n, _)| n).sum();
+            let in_title: usize = hits(title).iter().map(|(n, _)| n).sum();
+            let hinted = |h: &str| route.agent_hints.iter().any(|x| x == h);
+            let tier = if hinted("database") || hinted("db") {
+                Tier::DatabaseKeyword
+            } else if hinted("integration") {
+                Tier::IntegrationKeyword
+            } else {
+                Tier::Keyword
+            };
+            let order = (usize::MAX - in_title, usize::MAX - total);
+            for agent in self.roster.hinted(&route.agent_hints) {
+                let reason = format!("keyword `{strongest}`");
+                offers.offer(agent, Signal::new(tier, order, reason));
+            }
+        }
+    }
+
+    /// The default agent (prp-lsp.toml, else the orchestrator's), then generalist agents.
+    fn fallback_signals(&self, offers: &mut Offers) {
+        let config = self.config;
+        let orchestrator_default = config
+            .orchestrator
+            .as_ref()
+            .and_then(|o| o.default_agent.as_deref());
+        let default_name = config
+            .routing
+            .default_agent
+            .as_deref()
+            .or(orchestrator_default);
+        if let Some(agent) = default_name.and_then(|name| self.roster.named(name)) {
+            let signal = Signal::new(Tier::Default, (0, 0), "default agent".into());
+            offers.offer(agent, signal);
+        }
+        if self.roster.defined {
+            let hints = GENERALISTS.map(String::from);
+            for agent in self.roster.hinted(&hints) {
+                let signal = Signal::new(Tier::Generalist, (0, 0), "generalist agent".into());
+                offers.offer(agent, signal);
+            }
+        }
+    }
+}
+
+/// Whether the words name a module (`user_auth` as "user auth"; the frontend and the backend
+/// in any of their spellings).
+fn mentions(words: &str, module: &str) -> bool {
+    let spellings = MODULE_SPELLINGS
+        .iter()
+        .find(|(m, _)| *m == module)
+        .map_or(&[][..], |(_, s)| *s);
+    keyword_hits(words, &module.replace('_', " ")) > 0
+        || spellings.iter().any(|s| keyword_hits(words, s) > 0)
+}
+
+/// Each agent's strongest signal, in the order agents were first named.
+#[derive(Default)]
+struct Offers(Vec<(String, Eligible, Signal)>);
+
+impl Offers {
+    fn offer(&mut self, agent: Eligible, signal: Signal) {
+        let key = normalize_agent_id(&agent.id);
+        match self.0.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, best)) if best.key() <= signal.key() => {}
+            Some(entry) => *entry = (key, agent, signal),
+            None => self.0.push((key, agent, signal)),
+        }
+    }
+}
+
+/// The route of task `task` (an index into `doc.tasks`): the agents that can take it, best
+/// first, and those passed over.
+pub fn route(doc: &Document, text: &str, task: usize, ws: &Workspace, config: &Config) -> Route {
+    let Some(t) = doc.tasks.get(task) else {
+        return Route::default();
+    };
+    Router::new(ws, config).route(&Subject::of_task(doc, text, t, ws), &HashMap::new())
+}
+
+/// The agents that can take `task` (an index into `doc.tasks`), best first.
 pub fn candidates(
     doc: &Document,
     text: &str,
@@ -128,204 +573,80 @@ pub fn candidates(
     ws: &Workspace,
     config: &Config,
 ) -> Vec<Candidate> {
-    ranked(doc, text, task, ws, config, &HashMap::new())
+    route(doc, text, task, ws, config).candidates
 }
 
-/// [`candidates`], with `pending` open tasks per agent (normalized id) added to the
-/// workspace's count: assignments made earlier in the same change.
-pub(super) fn ranked(
+/// The route of work described by text, not yet written as a task: a requirement's title
+/// (first line) and description, and the modules it affects (the PRP's Modules Affected).
+/// The same order as for tasks; generation places its work with it.
+pub fn route_text(text: &str, modules: &[String], ws: &Workspace, config: &Config) -> Route {
+    Router::new(ws, config).route(&Subject::of_text(text, modules), &HashMap::new())
+}
+
+/// The route of one module's share of the work (a generated PRP's implementation task for
+/// that module): `[routing.modules]`, then the agent named after the module or of its kind,
+/// the keywords its name is, then the default or a generalist.
+pub fn route_module(module: &str, ws: &Workspace, config: &Config) -> Route {
+    let name = normalize_agent_id(module).replace('_', " ");
+    route_text(&name, &[module.to_string()], ws, config)
+}
+
+/// Open tasks per agent (normalized id) across the workspace's active documents.
+pub fn workload(ws: &Workspace) -> HashMap<String, usize> {
+    ws.workload().clone()
+}
+
+/// For hover on an assignment: the signal routing would use to pick the current assignee,
+/// or the agent routing would pick instead.
+pub fn explain(
     doc: &Document,
     text: &str,
     task: usize,
     ws: &Workspace,
     config: &Config,
-    pending: &HashMap<String, usize>,
-) -> Vec<Candidate> {
-    let Some(t) = doc.tasks.get(task) else {
-        return Vec::new();
-    };
-    let roster = Roster {
-        ws,
-        config,
-        defined: ws.has_agents(),
-    };
-    let own = task_text(text, t);
-    let own_lower = own.to_lowercase();
-    let mut offers = Offers::default();
-    rule_signals(&own, &roster, &mut offers);
-    if roster.defined {
-        for (agent, signal) in scope_signals(doc, text, t, ws) {
-            if let Some(agent) = roster.eligible(agent) {
-                offers.offer(agent, signal);
-            }
-        }
-    }
-    let modules = task_modules(doc, text, &own_lower, config);
-    for (order, module) in modules.into_iter().enumerate() {
-        let agent = match config.routing.modules.get(&module) {
-            Some(name) => roster.named(name),
-            None => roster.named(&module),
-        };
-        if let Some(agent) = agent {
-            let reason = format!("module `{module}`");
-            offers.offer(agent, Signal::new(Tier::Module, (order, 0), reason));
-        }
-    }
-    keyword_signals(&own_lower, &roster, &mut offers);
-    fallback_signals(&roster, &mut offers);
-
-    let load = open_tasks(ws, doc, t);
-    let mut out: Vec<(Signal, Candidate)> = offers
-        .0
-        .into_iter()
-        .map(|(key, (agent, signal))| {
-            let open_tasks =
-                load.get(&key).copied().unwrap_or(0) + pending.get(&key).copied().unwrap_or(0);
-            let at_capacity = agent
-                .max_concurrent
-                .is_some_and(|cap| open_tasks >= cap as usize);
-            let reason = match agent.max_concurrent {
-                Some(cap) if at_capacity => {
-                    format!(
-                        "{}; at capacity ({open_tasks}/{cap} open tasks)",
-                        signal.reason
-                    )
-                }
-                _ => signal.reason.clone(),
-            };
-            let candidate = Candidate {
-                agent: agent.id,
-                reason,
-                open_tasks,
-                capacity: agent.max_concurrent,
-                at_capacity,
-            };
-            (signal, candidate)
-        })
-        .collect();
-    out.sort_by(|(a, ca), (b, cb)| {
-        (ca.at_capacity, a.key(), &ca.agent).cmp(&(cb.at_capacity, b.key(), &cb.agent))
-    });
-    out.into_iter().map(|(_, c)| c).collect()
-}
-
-/// Each agent's strongest signal, keyed by normalized id.
-#[derive(Default)]
-struct Offers(BTreeMap<String, (Eligible, Signal)>);
-
-impl Offers {
-    fn offer(&mut self, agent: Eligible, signal: Signal) {
-        let key = normalize_agent_id(&agent.id);
-        match self.0.get(&key) {
-            Some((_, best)) if best.key() <= signal.key() => {}
-            _ => {
-                self.0.insert(key, (agent, signal));
-            }
-        }
-    }
-}
-
-/// prp-lsp.toml's rules, then the orchestrator's, over the task's text.
-fn rule_signals(own: &str, roster: &Roster, offers: &mut Offers) {
-    let config = roster.config;
-    let orchestrator_name = config
-        .orchestrator_path
-        .as_deref()
-        .unwrap_or("the orchestrator configuration");
-    let orchestrator_rules = config.orchestrator.iter().flat_map(|o| &o.rules);
-    let rule_sets = [
-        (
-            Tier::ConfigRule,
-            "prp-lsp.toml",
-            config.routing.rules.iter().collect(),
+) -> Option<String> {
+    let assignee = doc.tasks.get(task)?.assignee.as_ref()?;
+    let current = normalize_agent_id(&assignee.value);
+    let route = route(doc, text, task, ws, config);
+    let ranked = &route.candidates;
+    let own = ranked
+        .iter()
+        .position(|c| normalize_agent_id(&c.agent) == current);
+    let skipped = route
+        .skipped
+        .iter()
+        .find(|s| normalize_agent_id(&s.agent) == current);
+    Some(match (own, ranked.first(), skipped) {
+        (Some(0), _, _) => format!("Routing picks `{}`: {}.", ranked[0].agent, ranked[0].reason),
+        (Some(i), Some(best), _) => format!(
+            "Routing matches `{}` by {}, but would pick `{}` ({}).",
+            ranked[i].agent, ranked[i].reason, best.agent, best.reason
         ),
-        (
-            Tier::OrchestratorRule,
-            orchestrator_name,
-            orchestrator_rules.collect::<Vec<_>>(),
+        (None, Some(best), Some(s)) => format!(
+            "Routing matches `{}` by {}, but {}: it would pick `{}` ({}).",
+            s.agent, s.reason, s.unfit, best.agent, best.reason
         ),
-    ];
-    for (tier, source, rules) in rule_sets {
-        for (i, rule) in rules.into_iter().enumerate() {
-            if !rule.pattern.is_match(own) {
-                continue;
-            }
-            for (j, name) in rule.agents.iter().enumerate() {
-                if let Some(agent) = roster.named(name) {
-                    let reason = format!("routing rule `{}` in {source}", rule.pattern.as_str());
-                    offers.offer(agent, Signal::new(tier, (i, j), reason));
-                }
-            }
-        }
-    }
-}
-
-/// The keyword table over the task's text; words on its first line (the title) count most.
-fn keyword_signals(own_lower: &str, roster: &Roster, offers: &mut Offers) {
-    let title = own_lower.lines().next().unwrap_or_default();
-    for route in &roster.config.routing.keywords {
-        let hits = |haystack: &str| {
-            route
-                .keywords
-                .iter()
-                .map(|k| (keyword_hits(haystack, k), k))
-                .filter(|(n, _)| *n > 0)
-                .collect::<Vec<_>>()
-        };
-        let in_text = hits(own_lower);
-        // The most frequent keyword names the signal; the table's order breaks ties.
-        let strongest = in_text.iter().min_by_key(|(n, _)| std::cmp::Reverse(*n));
-        let Some(strongest) = strongest.map(|(_, k)| *k) else {
-            continue;
-        };
-        let total: usize = in_text.iter().map(|(n, _)| n).sum();
-        let in_title: usize = hits(title).iter().map(|(n, _)| n).sum();
-        let order = (usize::MAX - in_title, usize::MAX - total);
-        for agent in roster.hinted(&route.agent_hints) {
-            let reason = format!("keyword `{strongest}`");
-            offers.offer(agent, Signal::new(Tier::Keyword, order, reason));
-        }
-    }
-}
-
-/// The default agent (prp-lsp.toml, else the orchestrator's), else generalist agents.
-fn fallback_signals(roster: &Roster, offers: &mut Offers) {
-    let config = roster.config;
-    let orchestrator_default = config
-        .orchestrator
-        .as_ref()
-        .and_then(|o| o.default_agent.as_deref());
-    let default_name = config
-        .routing
-        .default_agent
-        .as_deref()
-        .or(orchestrator_default);
-    if let Some(agent) = default_name.and_then(|name| roster.named(name)) {
-        let signal = Signal::new(Tier::Default, (0, 0), "default agent".into());
-        offers.offer(agent, signal);
-        return;
-    }
-    if roster.defined {
-        let hints = ["generalist", "general", "planning", "planner"].map(String::from);
-        for agent in roster.hinted(&hints) {
-            let signal = Signal::new(Tier::Generalist, (0, 0), "generalist agent".into());
-            offers.offer(agent, signal);
-        }
-    }
+        (None, None, Some(s)) => format!(
+            "Routing matches `{}` by {}, but {}, and no other agent can take this task.",
+            s.agent, s.reason, s.unfit
+        ),
+        (None, Some(best), None) => format!(
+            "No routing signal points to `{}`; routing would pick `{}` ({}).",
+            assignee.value, best.agent, best.reason
+        ),
+        _ => format!(
+            "No routing signal points to `{}` or to any other agent.",
+            assignee.value
+        ),
+    })
 }
 
 /// Agents whose scope folders hold files the task names. The agent with the most specific
 /// (longest) scope owns a file; agents owning more files rank first, then by specificity.
 fn scope_signals<'a>(
-    doc: &Document,
-    text: &str,
-    task: &Task,
+    files: &[(String, String)],
     ws: &'a Workspace,
 ) -> Vec<(&'a AgentFacts, Signal)> {
-    let files: Vec<(String, String)> = task_files(doc, text, task)
-        .into_iter()
-        .map(|written| (workspace_path(ws, &doc.path, &written), written))
-        .collect();
     if files.is_empty() {
         return Vec::new();
     }
@@ -422,77 +743,4 @@ fn scope_folders(ws: &Workspace, scope: &str) -> Vec<String> {
     };
     folders.retain(|f| !f.is_empty() && f != ".");
     folders
-}
-
-/// Modules the task concerns: those it names (from the PRP's Modules Affected or
-/// `[routing.modules]`), and the PRP's only module when it affects just one.
-fn task_modules(doc: &Document, text: &str, own_lower: &str, config: &Config) -> Vec<String> {
-    let affected = if doc.kind == DocKind::Prp {
-        modules_affected(doc, text)
-    } else {
-        Vec::new()
-    };
-    let known = affected.iter().chain(config.routing.modules.keys());
-    let mut modules: Vec<String> = known
-        .filter(|m| keyword_hits(own_lower, &m.replace('_', " ")) > 0)
-        .cloned()
-        .collect();
-    if let [only] = affected.as_slice() {
-        modules.push(only.clone());
-    }
-    let mut seen = std::collections::HashSet::new();
-    modules.retain(|m| seen.insert(m.clone()));
-    modules
-}
-
-/// Open tasks per agent (normalized id) across the workspace's active documents.
-pub fn workload(ws: &Workspace) -> HashMap<String, usize> {
-    ws.workload().clone()
-}
-
-/// [`workload`], the task being assigned left out (re-assigning it frees its agent).
-fn open_tasks(ws: &Workspace, doc: &Document, task: &Task) -> HashMap<String, usize> {
-    let mut load = workload(ws);
-    let counted = ws
-        .facts(&doc.path)
-        .is_some_and(|f| f.lifecycle != Lifecycle::Finished)
-        && task.state != Some(MarkerState::Done);
-    if let (Some(current), true) = (&task.assignee, counted) {
-        if let Some(n) = load.get_mut(&normalize_agent_id(&current.value)) {
-            *n = n.saturating_sub(1);
-        }
-    }
-    load
-}
-
-/// For hover on an assignment: the signal routing would use to pick the current assignee,
-/// or the agent routing would pick instead.
-pub fn explain(
-    doc: &Document,
-    text: &str,
-    task: usize,
-    ws: &Workspace,
-    config: &Config,
-) -> Option<String> {
-    let assignee = doc.tasks.get(task)?.assignee.as_ref()?;
-    let current = normalize_agent_id(&assignee.value);
-    let ranked = candidates(doc, text, task, ws, config);
-    let own = ranked
-        .iter()
-        .position(|c| normalize_agent_id(&c.agent) == current);
-    Some(match (own, ranked.first()) {
-        (Some(0), _) => format!("Routing picks `{}`: {}.", ranked[0].agent, ranked[0].reason),
-        (Some(i), Some(best)) => format!(
-            "Routing matches `{}` by {}, but would pick `{}` ({}).",
-            ranked[i].agent, ranked[i].reason, best.agent, best.reason
-        ),
-        (None, Some(best)) => format!(
-            "No routing signal points to `{}`; routing would pick `{}` ({}).",
-            assignee.value, best.agent, best.reason
-        ),
-        (_, None) => format!(
-            "No routing signal points to `{}` or to any other agent.",
-            assignee.value
-        ),
-    })
 }

@@ -119,7 +119,19 @@ const BUILTIN_KEYWORDS: &[(&[&str], &[&str])] = &[
     ),
     (
         &["frontend"],
-        &["frontend", "ui", "react", "component", "css"],
+        &[
+            "frontend",
+            "ui",
+            "react",
+            "component",
+            "css",
+            "page",
+            "button",
+            "layout",
+            "screen",
+            "theme",
+            "dark mode",
+        ],
     ),
     (&["backend"], &["backend", "api", "endpoint", "server"]),
 ];

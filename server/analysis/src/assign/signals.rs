@@ -20,6 +20,39 @@ pub fn task_text(text: &str, task: &Task) -> String {
     own
 }
 
+/// The words routing reads modules and keywords from: the text in lowercase, with file
+/// paths blanked (`backend/app/api/routes.py` is a scope signal, not the backend module
+/// and the `api` keyword). Short slashed words (`ci/cd`, `UI/UX`) stay.
+pub fn routing_words(text: &str) -> String {
+    let mut out = text.to_lowercase();
+    let mut blanks: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut offset = 0;
+    for token in out.split_inclusive(char::is_whitespace) {
+        let word = token.trim_end();
+        let (inner, lead) = scan::trim_path_token(word);
+        if is_file_path(inner) {
+            blanks.push(offset + lead..offset + lead + inner.len());
+        }
+        offset += token.len();
+    }
+    for r in blanks {
+        out.replace_range(r.clone(), &" ".repeat(r.len()));
+    }
+    out
+}
+
+/// A path with a file name, several folders, or a folder's trailing slash.
+fn is_file_path(s: &str) -> bool {
+    if !scan::looks_like_path(s) || !s.contains(['/', '\\']) {
+        return false;
+    }
+    let last = s.rsplit(['/', '\\']).next().unwrap_or_default();
+    s.ends_with(['/', '\\'])
+        || s.starts_with(['/', '.'])
+        || s.matches(['/', '\\']).count() >= 2
+        || last.contains('.')
+}
+
 /// Paths the task names (`CREATE`/`MODIFY` targets); for a PRP task naming none, the paths
 /// of the PRP's `Files to Modify` section.
 pub fn task_files(doc: &Document, text: &str, task: &Task) -> Vec<String> {

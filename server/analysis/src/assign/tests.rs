@@ -249,14 +249,21 @@ fn default_agent_then_generalist() {
         None,
         &files(&standard_agents(), &[(PRP, prp)]),
     );
-    assert_eq!(f.ranked(PRP, 0), [pair("backend", "default agent")]);
+    // The generalist stays next in line, for when the default agent cannot take work.
+    assert_eq!(
+        f.ranked(PRP, 0),
+        [
+            pair("backend", "default agent"),
+            pair("planning", "generalist agent")
+        ]
+    );
     let orchestrator = r#"{"task_routing":{"default_agent":"frontend"}}"#;
     let f = fixture(
         "",
         Some(orchestrator),
         &files(&standard_agents(), &[(PRP, prp)]),
     );
-    assert_eq!(f.ranked(PRP, 0), [pair("frontend", "default agent")]);
+    assert_eq!(f.ranked(PRP, 0)[0], pair("frontend", "default agent"));
     let f = fixture("", None, &files(&standard_agents(), &[(PRP, prp)]));
     assert_eq!(f.ranked(PRP, 0), [pair("planning", "generalist agent")]);
 }
@@ -282,8 +289,8 @@ fn without_agent_definitions_routing_names_are_offered() {
 }
 
 #[test]
-fn an_agent_at_capacity_ranks_below_the_others() {
-    let prp = "# F\n## Tasks\n### Task 1: Invoice endpoint\nA database query.\n";
+fn an_agent_at_capacity_is_passed_over_and_the_next_says_why() {
+    let prp = "# F\n## Tasks\n### Task 1: Invoice endpoint\nAn API for invoices.\n";
     let board = "## Active\n- [ ] One @backend\n- [ ] Two @backend\n- [x] Done @backend\n";
     let archived = "# Old\n### Task 1: Old\n**Assigned to**: backend\n";
     let orchestrator = r#"{"agents":{"backend":{"max_concurrent":2}}}"#;
@@ -300,20 +307,23 @@ fn an_agent_at_capacity_ranks_below_the_others() {
         ),
     );
     let (doc, text) = f.doc(PRP);
-    let ranked = candidates(doc, text, 0, &f.ws, &f.config);
-    let order: Vec<&str> = ranked.iter().map(|c| c.agent.as_str()).collect();
-    assert_eq!(order, ["database", "planning", "backend"]);
-    let backend = &ranked[2];
+    let route = route(doc, text, 0, &f.ws, &f.config);
+    // Done items and archived PRPs do not count toward the load.
     assert_eq!(
-        (backend.agent.as_str(), backend.reason.as_str()),
-        (
-            "backend",
-            "keyword `endpoint`; at capacity (2/2 open tasks)"
-        )
+        route.skipped,
+        [Skipped {
+            agent: "backend".into(),
+            reason: "keyword `api`".into(),
+            unfit: "backend is at capacity (2/2 open tasks)".into(),
+        }]
     );
+    let best = route.best().unwrap();
     assert_eq!(
-        (backend.open_tasks, backend.capacity, backend.at_capacity),
-        (2, Some(2), true)
+        (best.agent.as_str(), best.title_reason().as_str()),
+        (
+            "planning",
+            "backend is at capacity (2/2 open tasks); generalist agent"
+        )
     );
 }
 
@@ -322,12 +332,17 @@ fn assign(f: &Fixture, path: &str, task: usize, agent: &str) -> String {
     let candidate = Candidate {
         agent: agent.into(),
         reason: "keyword `x`".into(),
+        passed_over: Vec::new(),
         open_tasks: 0,
         capacity: None,
-        at_capacity: false,
     };
     let change = assign_change(doc, text, task, &candidate);
-    assert_eq!(change.title, format!("Assign to {agent} — keyword `x`"));
+    let verb = if doc.tasks[task].assignee.is_some() {
+        "Reassign"
+    } else {
+        "Assign"
+    };
+    assert_eq!(change.title, format!("{verb} to {agent} — keyword `x`"));
     assert_eq!(change.kind, ChangeKind::Refactor);
     f.apply(path, &change)
 }
@@ -435,7 +450,7 @@ fn reassignment_offers_the_others_and_prefers_nothing() {
     assert!(again
         .iter()
         .all(|c| !c.preferred && !c.title.contains("database")));
-    assert_eq!(again[0].title, "Assign to planning — generalist agent");
+    assert_eq!(again[0].title, "Reassign to planning — generalist agent");
 }
 
 #[test]
@@ -457,4 +472,437 @@ fn explain_names_the_signal_or_the_better_pick() {
         "No routing signal points to `frontend`; routing would pick `planning` (generalist agent)."
     );
     assert!(explain(3).is_none());
+}
+
+// --- the orchestrator's order ------------------------------------------------------------
+
+fn with_status(mut f: Fixture, reports: &[&str]) -> Fixture {
+    let statuses = reports
+        .iter()
+        .flat_map(|json| crate::status::parse_status("status.json", json).unwrap())
+        .collect();
+    f.ws.set_status(crate::status::StatusSnapshot {
+        statuses,
+        now: 1_800_000_000,
+        ..Default::default()
+    });
+    f
+}
+
+#[test]
+fn the_seed_order_frontend_then_backend_then_database_then_integration() {
+    // Each word once, in the title: only the seed's order decides (it used to go to
+    // backend, the alphabetical first of three equal keyword matches).
+    let prp = "# F\n## Tasks\n### Task 1: Frontend and backend changes for the database sync\n### Task 2: Backend changes for the database sync\n### Task 3: Store Google Calendar events in the database\n### Task 4: Google Calendar webhook with tests\n";
+    let f = fixture("", None, &files(&standard_agents(), &[(PRP, prp)]));
+    assert_eq!(
+        f.ranked(PRP, 0)[..3],
+        [
+            pair("frontend", "module `frontend`"),
+            pair("backend", "module `backend`"),
+            pair("database", "keyword `database`"),
+        ]
+    );
+    assert_eq!(f.best(PRP, 1), pair("backend", "module `backend`"));
+    assert_eq!(
+        f.ranked(PRP, 2)[..2],
+        [
+            pair("database", "keyword `database`"),
+            pair("integration", "keyword `google`"),
+        ]
+    );
+    // Google and integrations come before the other keywords (tests).
+    let agents = files(&standard_agents(), &[]);
+    let mut with_qa = agents.clone();
+    with_qa.push(agent("qa", &[]));
+    let f = fixture("", None, &files(&with_qa, &[(PRP, prp)]));
+    assert_eq!(
+        f.ranked(PRP, 3)[..2],
+        [
+            pair("integration", "keyword `google`"),
+            pair("qa", "keyword `test`"),
+        ]
+    );
+}
+
+#[test]
+fn a_module_routing_modules_maps_comes_before_the_seed_order() {
+    let prp = "# F\n## Tasks\n### Task 1: Frontend changes for the calendar sync\n";
+    let f = fixture(
+        "[routing.modules]\nsync = \"integration\"\n",
+        None,
+        &files(&standard_agents(), &[(PRP, prp)]),
+    );
+    assert_eq!(
+        f.ranked(PRP, 0)[..2],
+        [
+            pair("integration", "module `sync`"),
+            pair("frontend", "module `frontend`"),
+        ]
+    );
+}
+
+#[test]
+fn paths_are_scope_signals_not_module_or_keyword_words() {
+    // `backend/app/api/…` names neither the backend module nor the `api` keyword.
+    let prp = "# F\n## Tasks\n### Task 1: Invoice table\n- CREATE backend/db/invoices.py\n- see `frontend/src/App.tsx` for the call\n";
+    let f = fixture("", None, &files(&standard_agents(), &[(PRP, prp)]));
+    assert_eq!(
+        f.best(PRP, 0),
+        pair(
+            "database",
+            "owns `backend/db/` (scope) which holds backend/db/invoices.py"
+        )
+    );
+    assert_eq!(
+        super::signals::routing_words("Set up CI/CD for backend/app/main.py"),
+        format!(
+            "set up ci/cd for {}",
+            " ".repeat("backend/app/main.py".len())
+        )
+    );
+}
+
+#[test]
+fn ties_are_broken_by_load_never_by_name() {
+    let prp = "# F\n## Tasks\n### Task 1: Write docs and tests\n";
+    let mut agents = files(&standard_agents(), &[]);
+    agents.push(agent("documentation", &[]));
+    agents.push(agent("qa", &[]));
+    let busy_docs = "## Active\n- [ ] A @documentation\n- [ ] B @documentation\n";
+    let f = fixture(
+        "",
+        None,
+        &files(&agents, &[(PRP, prp), ("TASK.md", busy_docs)]),
+    );
+    let first_two: Vec<String> = f.ranked(PRP, 0).into_iter().map(|p| p.0).take(2).collect();
+    assert_eq!(first_two, ["qa", "documentation"]);
+    let busy_qa = "## Active\n- [ ] A @qa\n";
+    let f = fixture(
+        "",
+        None,
+        &files(&agents, &[(PRP, prp), ("TASK.md", busy_qa)]),
+    );
+    let first_two: Vec<String> = f.ranked(PRP, 0).into_iter().map(|p| p.0).take(2).collect();
+    assert_eq!(first_two, ["documentation", "qa"]);
+}
+
+#[test]
+fn each_unhealthy_agent_is_passed_over_with_the_reason() {
+    let prp = "# F\n## Tasks\n### Task 1: Frontend page\n### Task 2: Backend route\n### Task 3: Database migration\n### Task 4: Google import\n### Task 5: Frontend tweak for the backend\n";
+    let f = with_status(
+        fixture("", None, &files(&standard_agents(), &[(PRP, prp)])),
+        &[
+            r#"{"id": "frontend", "state": "stuck"}"#,
+            r#"{"id": "backend", "state": "offline"}"#,
+            r#"{"id": "database", "state": "failed"}"#,
+            r#"{"id": "integration", "state": "busy", "error_rate": 0.12}"#,
+        ],
+    );
+    let (doc, text) = f.doc(PRP);
+    let reasons: Vec<(String, String)> = (0..4)
+        .map(|task| {
+            let route = route(doc, text, task, &f.ws, &f.config);
+            let best = route.best().expect("the generalist");
+            (best.agent.clone(), best.title_reason())
+        })
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            pair("planning", "frontend is stuck; generalist agent"),
+            pair("planning", "backend is offline; generalist agent"),
+            pair("planning", "database has failed; generalist agent"),
+            pair(
+                "planning",
+                "integration's error rate is 12%, above the 10% error threshold; generalist agent"
+            ),
+        ]
+    );
+    // Every agent passed over before the pick is named, in routing's order.
+    let route = route(doc, text, 4, &f.ws, &f.config);
+    assert_eq!(
+        route.best().unwrap().passed_over,
+        ["frontend is stuck", "backend is offline"]
+    );
+}
+
+#[test]
+fn a_warning_level_error_rate_and_a_busy_agent_still_take_work() {
+    let prp = "# F\n## Tasks\n### Task 1: Google import\n### Task 2: Frontend page\n";
+    let f = with_status(
+        fixture("", None, &files(&standard_agents(), &[(PRP, prp)])),
+        &[
+            r#"{"id": "integration", "state": "busy", "error_rate": 0.07}"#,
+            // Busy on one task for 5 hours: stuck by the threshold (4 h), not by its word.
+            r#"{"id": "frontend", "state": "busy", "task_started_at": "2027-01-15T03:00:00Z"}"#,
+        ],
+    );
+    assert_eq!(f.best(PRP, 0), pair("integration", "keyword `google`"));
+    let (doc, text) = f.doc(PRP);
+    let route = route(doc, text, 1, &f.ws, &f.config);
+    assert_eq!(route.skipped[0].unfit, "frontend is stuck");
+}
+
+#[test]
+fn nothing_routes_or_nobody_can_take_it() {
+    let prp = "# F\n## Tasks\n### Task 1: Think it over\n### Task 2: Frontend page\n";
+    let agents = vec![agent("frontend", &["web/"]), agent("backend", &["api/"])];
+    let f = with_status(
+        fixture("", None, &files(&agents, &[(PRP, prp)])),
+        &[r#"{"id": "frontend", "state": "stuck"}"#],
+    );
+    let (doc, text) = f.doc(PRP);
+    let nothing = route(doc, text, 0, &f.ws, &f.config);
+    assert_eq!(
+        nothing.unroutable().unwrap(),
+        "nothing routes it (no routing rule, module, keyword or scope points to an agent) and there is no default or generalist agent"
+    );
+    let blocked = route(doc, text, 1, &f.ws, &f.config);
+    assert_eq!(
+        blocked.unroutable().unwrap(),
+        "frontend is stuck (module `frontend`)"
+    );
+    // The rule, on each task, with what to do.
+    let found = crate::check(doc, text, &f.ws, &f.config);
+    let unroutable: Vec<(usize, &str)> = found
+        .iter()
+        .filter(|d| d.rule == crate::Rule::TaskUnroutable)
+        .map(|d| (d.span.start, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        unroutable,
+        [
+            (doc.tasks[0].span.start, "no agent can take this task: nothing routes it (no routing rule, module, keyword or scope points to an agent) and there is no default or generalist agent; assign it by hand, or set `[routing] default-agent` in prp-lsp.toml"),
+            (doc.tasks[1].span.start, "no agent can take this task: frontend is stuck (module `frontend`); assign it by hand, or once one of them is available again"),
+        ]
+    );
+    // A default agent places both.
+    let f = with_status(
+        fixture(
+            "[routing]\ndefault-agent = \"backend\"\n",
+            None,
+            &files(&agents, &[(PRP, prp)]),
+        ),
+        &[r#"{"id": "frontend", "state": "stuck"}"#],
+    );
+    let (doc, text) = f.doc(PRP);
+    assert!(!crate::check(doc, text, &f.ws, &f.config)
+        .iter()
+        .any(|d| d.rule == crate::Rule::TaskUnroutable));
+}
+
+#[test]
+fn unroutable_is_only_about_open_unassigned_live_work() {
+    let board = "## Active\n- [ ] Think it over\n- [ ] Ponder @backend\n- [x] Mull it over\n- [ ] ~~Dropped idea~~\n## Task Format\n- [ ] An example item\n";
+    let archived = "# Old\n### Task 1: Think\n";
+    let done = "# F\n### Task 1: Think\n- [x] thought\n- [x] wrote it down\n";
+    let agents = vec![agent("backend", &["api/"])];
+    let f = fixture(
+        "",
+        None,
+        &files(
+            &agents,
+            &[
+                ("TASK.md", board),
+                ("PRPs/archive/01_old.md", archived),
+                (PRP, done),
+            ],
+        ),
+    );
+    let lines = |path: &str| -> Vec<u32> {
+        let (doc, text) = f.doc(path);
+        crate::check(doc, text, &f.ws, &f.config)
+            .iter()
+            .filter(|d| d.rule == crate::Rule::TaskUnroutable)
+            .map(|d| crate::text::LineIndex::new(text).line_of(d.span.start) as u32)
+            .collect()
+    };
+    assert_eq!(lines("TASK.md"), [1]);
+    assert!(lines("PRPs/archive/01_old.md").is_empty());
+    assert!(lines(PRP).is_empty());
+    // Without agent definitions, there is no one to route to and nothing to report.
+    let f = fixture("", None, &[("TASK.md".into(), board.into())]);
+    let (doc, text) = f.doc("TASK.md");
+    assert!(!crate::check(doc, text, &f.ws, &f.config)
+        .iter()
+        .any(|d| d.rule == crate::Rule::TaskUnroutable));
+}
+
+// --- assigning: what changes and only that ------------------------------------------------
+
+#[test]
+fn assign_all_leaves_finished_prps_and_settled_tasks_alone_and_lists_the_unplaced() {
+    let archived = "# Old\n## Tasks\n### Task 1: Migration\n```\nTask 2:\nCREATE db/x.sql\n```\n";
+    let prp = "# F\n## Tasks\n### Task 1: Migration\n- [x] written\n- [x] applied\n### Task 2: Schema\n- [x] written\n- [ ] applied\n### [x] Task 3: Old schema\n### Task 4: Think it over\n";
+    let agents = vec![agent("database", &[]), agent("frontend", &[])];
+    let f = fixture(
+        "",
+        None,
+        &files(&agents, &[("PRPs/archive/02_old.md", archived), (PRP, prp)]),
+    );
+    let (doc, text) = f.doc("PRPs/archive/02_old.md");
+    let planned = plan_all(doc, text, &f.ws, &f.config);
+    assert!(planned.change.is_none() && planned.unplaced.is_empty());
+    let (doc, text) = f.doc(PRP);
+    let planned = plan_all(doc, text, &f.ws, &f.config);
+    let change = planned.change.unwrap();
+    assert_eq!(change.title, "Assign all unassigned tasks (1)");
+    assert_eq!(
+        f.apply(PRP, &change),
+        prp.replace("Schema\n", "Schema\n**Assigned to**: database\n")
+    );
+    assert_eq!(
+        planned.unplaced,
+        [Unplaced {
+            task: 3,
+            line: 9,
+            title: "Think it over".into(),
+            reason: "nothing routes it (no routing rule, module, keyword or scope points to an agent) and there is no default or generalist agent".into(),
+        }]
+    );
+    // Before: the archived PRP got `Assigned to:` lines, and so did the ticked task.
+    assert!(settled(doc, &doc.tasks[0]) && !settled(doc, &doc.tasks[1]));
+}
+
+#[test]
+fn the_current_agent_is_never_offered_and_a_stuck_one_is_reassigned() {
+    let prp = "# F\n## Tasks\n\n### Task 1: Widget grid\n\n**Assigned to**: frontend\n\n- Save the order through the endpoint.\n\n### Task 2: Widget list\n\n**Assigned to**: frontend\n";
+    let f = fixture("", None, &files(&standard_agents(), &[(PRP, prp)]));
+    let (doc, text) = f.doc(PRP);
+    // Healthy: other agents, none preferred.
+    let offered = assign_changes(doc, text, 0, &f.ws, &f.config);
+    assert!(offered
+        .iter()
+        .all(|c| !c.title.contains("to frontend") && !c.preferred));
+    let f = with_status(f, &[r#"{"id": "frontend", "state": "stuck"}"#]);
+    let (doc, text) = f.doc(PRP);
+    let offered = assign_changes(doc, text, 0, &f.ws, &f.config);
+    assert_eq!(
+        offered[0].title,
+        "Reassign to backend — frontend is stuck; keyword `endpoint`"
+    );
+    assert!(offered[0].preferred);
+    // The quick fix of the agent-stuck finding on the assignment: the same, preferred.
+    let span = doc.tasks[0].assignee.as_ref().unwrap().span.clone();
+    let fix = reassign_change(doc, text, &span, &f.ws, &f.config).unwrap();
+    assert_eq!(
+        (fix.title.as_str(), fix.preferred, fix.kind),
+        (
+            "Reassign to backend — frontend is stuck; keyword `endpoint`",
+            true,
+            ChangeKind::QuickFix
+        )
+    );
+    // Only the agent's name changes: no line moves.
+    match fix.changes.as_slice() {
+        [FileChange::Edit { edits, .. }] => {
+            assert_eq!(edits.len(), 1);
+            assert_eq!(edits[0].span, span);
+            assert_eq!(edits[0].new_text, "backend");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        f.apply(PRP, &fix),
+        prp.replacen("**Assigned to**: frontend", "**Assigned to**: backend", 1)
+    );
+    // A task routing has no other agent for: the reason still names the stuck agent.
+    let offered = assign_changes(doc, text, 1, &f.ws, &f.config);
+    assert_eq!(
+        offered[0].title,
+        "Reassign to planning — frontend is stuck; generalist agent"
+    );
+}
+
+#[test]
+fn reassigning_changes_only_the_name_in_every_style() {
+    let board = "## Active\n\n- [ ] Fix login @frontend (added 2026-01-02)\n\n- [ ] Docs\n\n  - Assigned to: **frontend_agent** (UI)\n\n";
+    let prp = "# F\n```\n  Task 1: Model\n\n    Assigned to: `frontend`\n\n```\n### Task 2: UI\n\n**Assigned to**: frontend\n\n";
+    let f = with_status(
+        fixture(
+            "",
+            None,
+            &files(&standard_agents(), &[("TASK.md", board), (PRP, prp)]),
+        ),
+        &[r#"{"id": "frontend", "state": "offline"}"#],
+    );
+    let fixed = |path: &str, task: usize| {
+        let (doc, text) = f.doc(path);
+        let change = assign_changes(doc, text, task, &f.ws, &f.config)
+            .into_iter()
+            .next()
+            .unwrap();
+        assert!(change
+            .title
+            .starts_with("Reassign to planning — frontend is offline"));
+        f.apply(path, &change)
+    };
+    assert_eq!(fixed("TASK.md", 0), board.replace("@frontend", "@planning"));
+    assert_eq!(
+        fixed("TASK.md", 1),
+        board.replace("**frontend_agent**", "**planning**")
+    );
+    assert_eq!(fixed(PRP, 0), prp.replace("`frontend`", "`planning`"));
+    assert_eq!(fixed(PRP, 1), prp.replace("**: frontend", "**: planning"));
+}
+
+#[test]
+fn generation_routes_text_and_modules_the_same_way() {
+    let f = fixture(
+        "[routing.modules]\nsync = \"integration\"\n",
+        None,
+        &files(&standard_agents(), &[]),
+    );
+    let text = "Frontend and backend changes for the database sync\nKeep both sides in step.";
+    assert_eq!(
+        route_text(text, &[], &f.ws, &f.config)
+            .best()
+            .unwrap()
+            .agent,
+        "integration"
+    );
+    let f2 = fixture("", None, &files(&standard_agents(), &[]));
+    assert_eq!(
+        route_text(text, &[], &f2.ws, &f2.config)
+            .best()
+            .unwrap()
+            .agent,
+        "frontend"
+    );
+    // The requirement's only module decides when the text names none.
+    assert_eq!(
+        route_text(
+            "Polish the invoices",
+            &["backend".into()],
+            &f2.ws,
+            &f2.config
+        )
+        .best()
+        .unwrap()
+        .reason,
+        "module `backend`"
+    );
+    let best = |module: &str, f: &Fixture| {
+        let route = route_module(module, &f.ws, &f.config);
+        route.best().map(|c| (c.agent.clone(), c.reason.clone()))
+    };
+    assert_eq!(best("sync", &f), Some(pair("integration", "module `sync`")));
+    assert_eq!(
+        best("frontend", &f),
+        Some(pair("frontend", "module `frontend`"))
+    );
+    assert_eq!(
+        best("database", &f),
+        Some(pair("database", "keyword `database`"))
+    );
+    assert_eq!(
+        best("payments", &f),
+        Some(pair("planning", "generalist agent"))
+    );
+    // Health counts for generation too.
+    let f = with_status(f2, &[r#"{"id": "frontend", "state": "stuck"}"#]);
+    let route = route_module("frontend", &f.ws, &f.config);
+    assert_eq!(route.skipped[0].unfit, "frontend is stuck");
+    assert_eq!(route.best().unwrap().agent, "planning");
 }

@@ -2,21 +2,39 @@
 
 use std::collections::HashMap;
 
-use super::rank::{candidates, ranked, Candidate};
+use super::rank::{Candidate, Router, Subject};
 use crate::config::Config;
-use crate::document::{Document, MarkerState, Task, TaskSource};
+use crate::document::{Document, Lifecycle, MarkerState, Task, TaskSource};
 use crate::edit::{Change, ChangeKind, FileChange, TextEdit};
 use crate::workspace::{normalize_agent_id, Workspace};
 
 /// Assigns task `task` (an index into `doc.tasks`) to the candidate: an `**Assigned to**:`
 /// line under a task heading, `@agent` on a task board item, an indented `Assigned to:`
-/// line under a `Task N:` line in a fence; an existing assignment's value is replaced.
+/// line under a `Task N:` line in a fence; an existing assignment's value is replaced, and
+/// nothing else changes.
 ///
 /// Panics when `task` is not an index into `doc.tasks`.
 pub fn assign_change(doc: &Document, text: &str, task: usize, candidate: &Candidate) -> Change {
-    let edit = assignment_edit(text, &doc.tasks[task], &candidate.agent);
+    let t = &doc.tasks[task];
+    let verb = if t.assignee.is_some() {
+        "Reassign"
+    } else {
+        "Assign"
+    };
+    titled_change(doc, text, t, candidate, verb, &candidate.title_reason())
+}
+
+fn titled_change(
+    doc: &Document,
+    text: &str,
+    task: &Task,
+    candidate: &Candidate,
+    verb: &str,
+    reason: &str,
+) -> Change {
+    let edit = assignment_edit(text, task, &candidate.agent);
     Change::new(
-        format!("Assign to {} — {}", candidate.agent, candidate.reason),
+        format!("{verb} to {} — {reason}", candidate.agent),
         ChangeKind::Refactor,
         vec![FileChange::Edit {
             path: doc.path.clone(),
@@ -25,8 +43,10 @@ pub fn assign_change(doc: &Document, text: &str, task: usize, candidate: &Candid
     )
 }
 
-/// One change per candidate, best first, the current assignee left out. The best is the
-/// preferred change only for an unassigned task: re-assigning is always a choice.
+/// One change per agent that can take the task, best first, its current assignee left out.
+/// The best is the preferred change only for an unassigned task: re-assigning work from a
+/// healthy agent is a choice. A task whose agent cannot work now (stuck, offline, …) says
+/// so in each title ("Reassign to backend — frontend is stuck; keyword `endpoint`").
 pub fn assign_changes(
     doc: &Document,
     text: &str,
@@ -37,56 +57,174 @@ pub fn assign_changes(
     let Some(t) = doc.tasks.get(task) else {
         return Vec::new();
     };
+    let router = Router::new(ws, config);
+    let route = router.route(&Subject::of_task(doc, text, t, ws), &HashMap::new());
     let current = t.assignee.as_ref().map(|a| normalize_agent_id(&a.value));
-    let mut changes: Vec<Change> = candidates(doc, text, task, ws, config)
+    let current_unfit = t.assignee.as_ref().and_then(|a| router.unfit(&a.value));
+    let mut changes: Vec<Change> = route
+        .candidates
         .iter()
         .filter(|c| current.as_deref() != Some(normalize_agent_id(&c.agent).as_str()))
-        .map(|c| assign_change(doc, text, task, c))
+        .map(|c| {
+            let mut passed = c.passed_over.clone();
+            if let Some(why) = &current_unfit {
+                if !passed.contains(why) {
+                    passed.insert(0, why.clone());
+                }
+            }
+            passed.push(c.reason.clone());
+            let verb = if current.is_some() {
+                "Reassign"
+            } else {
+                "Assign"
+            };
+            titled_change(doc, text, t, c, verb, &passed.join("; "))
+        })
         .collect();
-    if let (Some(best), None) = (changes.first_mut(), &current) {
-        best.preferred = true;
+    if let Some(best) = changes.first_mut() {
+        best.preferred = current.is_none() || current_unfit.is_some();
     }
     changes
 }
 
+/// The task whose assignment (or `@mention` on its line) holds `span`.
+pub fn task_assigned_at(doc: &Document, span: &crate::document::Span) -> Option<usize> {
+    doc.tasks.iter().rposition(|t| {
+        t.assignee
+            .as_ref()
+            .is_some_and(|a| a.span.start <= span.start && span.end <= a.span.end)
+    })
+}
+
+/// "Reassign to <healthy agent>" for the task assigned at `span`, when its agent cannot
+/// work now (the fix of `agent-stuck`, `agent-offline` and `agent-error-rate`): the best
+/// agent that can, preferred; nothing when no other agent can take the task.
+pub fn reassign_change(
+    doc: &Document,
+    text: &str,
+    span: &crate::document::Span,
+    ws: &Workspace,
+    config: &Config,
+) -> Option<Change> {
+    let task = task_assigned_at(doc, span)?;
+    let mut best = assign_changes(doc, text, task, ws, config)
+        .into_iter()
+        .next()?;
+    best.preferred = true;
+    best.kind = ChangeKind::QuickFix;
+    Some(best)
+}
+
+/// Whether a task is settled work: ticked or struck through, or a task heading whose
+/// checklist is all ticked.
+pub fn settled(doc: &Document, task: &Task) -> bool {
+    if let Some(item) = doc.checklist.iter().find(|c| c.line == task.span) {
+        return !item.is_open();
+    }
+    match task.state {
+        Some(MarkerState::Done) => return true,
+        Some(_) => return false,
+        None => {}
+    }
+    let mut items = doc
+        .checklist
+        .iter()
+        .filter(|c| c.line.start >= task.span.end && c.line.start < task.end)
+        .peekable();
+    items.peek().is_some() && items.all(|c| !c.is_open())
+}
+
+/// Whether `assign` places the task: open work of a live document, not yet assigned, not an
+/// example of the board's syntax, and not a checkbox nested under a board item (a step or a
+/// criterion of the item's work, which goes with the item).
+pub fn wants_agent(doc: &Document, task: &Task) -> bool {
+    let nested = task.source == TaskSource::BoardItem
+        && doc
+            .checklist
+            .iter()
+            .any(|c| c.line == task.span && c.depth > 0);
+    doc.lifecycle != Lifecycle::Finished
+        && task.assignee.is_none()
+        && !nested
+        && !settled(doc, task)
+        && !doc.in_example(task.section)
+}
+
+/// A task `assign` could not place, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unplaced {
+    /// Index into `doc.tasks`.
+    pub task: usize,
+    /// Zero-based line of the task.
+    pub line: u32,
+    pub title: String,
+    pub reason: String,
+}
+
+/// What assigning every open, unassigned task of a document does.
+#[derive(Debug, Clone, Default)]
+pub struct Assignments {
+    /// One change with every assignment; `None` when there is none to make.
+    pub change: Option<Change>,
+    /// The tasks no agent can take.
+    pub unplaced: Vec<Unplaced>,
+}
+
 /// Assigns every open, unassigned task of the document to its best candidate, in one
-/// change. Each assignment counts toward its agent's load for the tasks after it.
-pub fn assign_all(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Option<Change> {
+/// change, and lists those no agent can take. Each assignment counts toward its agent's
+/// load for the tasks after it. Finished PRPs, settled tasks and examples are left alone.
+pub fn plan_all(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Assignments {
+    let router = Router::new(ws, config);
     let mut pending: HashMap<String, usize> = HashMap::new();
     let mut edits = Vec::new();
+    let mut unplaced = Vec::new();
     for (i, t) in doc.tasks.iter().enumerate() {
-        if t.assignee.is_some() || t.state == Some(MarkerState::Done) {
+        if !wants_agent(doc, t) {
             continue;
         }
-        let Some(best) = ranked(doc, text, i, ws, config, &pending)
-            .into_iter()
-            .next()
-        else {
+        let route = router.route(&Subject::of_task(doc, text, t, ws), &pending);
+        let Some(best) = route.best() else {
+            let title = match (t.title.trim(), t.number) {
+                ("", Some(n)) => format!("Task {n}"),
+                ("", None) => "(untitled task)".to_string(),
+                (title, _) => title.to_string(),
+            };
+            unplaced.push(Unplaced {
+                task: i,
+                line: t.line,
+                title,
+                reason: route.unroutable().unwrap_or_default(),
+            });
             continue;
         };
         *pending.entry(normalize_agent_id(&best.agent)).or_default() += 1;
         edits.push(assignment_edit(text, t, &best.agent));
     }
-    if edits.is_empty() {
-        return None;
-    }
-    Some(Change::new(
-        format!("Assign all unassigned tasks ({})", edits.len()),
-        ChangeKind::Refactor,
-        vec![FileChange::Edit {
-            path: doc.path.clone(),
-            edits,
-        }],
-    ))
+    let change = (!edits.is_empty()).then(|| {
+        Change::new(
+            format!("Assign all unassigned tasks ({})", edits.len()),
+            ChangeKind::Refactor,
+            vec![FileChange::Edit {
+                path: doc.path.clone(),
+                edits,
+            }],
+        )
+    });
+    Assignments { change, unplaced }
+}
+
+/// [`plan_all`]'s change alone.
+pub fn assign_all(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Option<Change> {
+    plan_all(doc, text, ws, config).change
 }
 
 fn assignment_edit(text: &str, task: &Task, agent: &str) -> TextEdit {
     let eol = line_ending(text);
     match (&task.source, &task.assignee) {
-        (TaskSource::BoardItem, Some(a)) if text[a.span.clone()].starts_with('@') => {
+        (_, Some(a)) if text[a.span.clone()].starts_with('@') => {
             TextEdit::replace(a.span.clone(), format!("@{}", mention(agent)))
         }
-        (_, Some(a)) => TextEdit::replace(a.span.clone(), agent),
+        (_, Some(a)) => replace_name(text, a.span.clone(), agent),
         (TaskSource::Heading, None) => insert_line_after(
             text,
             task.span.end,
@@ -105,6 +243,20 @@ fn assignment_edit(text: &str, task: &Task, agent: &str) -> TextEdit {
             TextEdit::insert(end, format!(" @{}", mention(agent)))
         }
     }
+}
+
+/// Replaces the agent's name in an assignment value, and only the name: backticks,
+/// `_agent` suffixes and emphasis around it stay, line breaks are never touched.
+fn replace_name(text: &str, span: crate::document::Span, agent: &str) -> TextEdit {
+    let value = &text[span.clone()];
+    // An assignment value never spans lines; if the parser's span does, keep to the first.
+    let first_line = value.split(['\r', '\n']).next().unwrap_or_default();
+    let trimmed_start = first_line.len() - first_line.trim_start().len();
+    let inner = first_line.trim();
+    let core = inner.trim_matches(['`', '*', '_', '"', '\'']);
+    let lead = inner.find(core).unwrap_or(0);
+    let start = span.start + trimmed_start + lead;
+    TextEdit::replace(start..start + core.len(), agent)
 }
 
 /// Inserts `line` after the line holding `offset` (at the end of a last line without one).

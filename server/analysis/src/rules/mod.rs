@@ -63,6 +63,7 @@ rules! {
     TaskDuplicateSection = "task-duplicate-section", Warning, "the same TASK.md heading is repeated under one parent";
     UnknownPrp = "unknown-prp", Warning, "a TASK.md item names a PRP that does not exist";
     UnknownAgent = "unknown-agent", Warning, "a task is assigned to an agent no context file or configuration defines";
+    TaskUnroutable = "task-unroutable", Warning, "an open, unassigned task that no agent can take: nothing routes it, or every agent routing points to is stuck, offline, failing or at capacity";
     AgentScopeMissing = "agent-scope-missing", Warning, "an agent's scope folder does not exist";
     AgentMissingSection = "agent-missing-section", Warning, "an agent context file lacks Identity, Scope, Capabilities or Restrictions";
     InvalidEncoding = "invalid-encoding", Error, "the file is not valid UTF-8";
@@ -173,6 +174,7 @@ pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec
     crate::generate::check_requirement_blocks(&mut cx);
     if matches!(doc.kind, DocKind::Prp | DocKind::TaskBoard) {
         crate::status::check(&mut cx);
+        crate::assign::check(&mut cx);
     }
     let found = std::mem::take(&mut cx.out);
     let line_of = |offset: usize| cx.lines().line_of(offset);
