@@ -9,6 +9,7 @@
 mod board;
 mod disable;
 mod lifecycle;
+mod linked;
 mod number;
 mod paths;
 mod sections;
@@ -18,7 +19,10 @@ use crate::diagnostic::{Diagnostic, FixHint};
 use crate::document::scan::Date;
 use crate::document::{DocKind, Document, Span};
 use crate::edit::{Change, ChangeKind, FileChange, TextEdit, TextSource};
+use crate::rules::Rule;
 use crate::workspace::Workspace;
+
+pub use linked::{linked_prps, LinkedPrp};
 
 /// What every fix reads.
 pub(crate) struct Input<'a> {
@@ -58,7 +62,9 @@ impl Input<'_> {
 }
 
 /// The fixes offered for one finding of `doc`: the rule's own fixes (separate choices where
-/// the right one cannot be known), then "Disable <rule> for this line".
+/// the right one cannot be known), then "Disable <rule> for this line". On an agent that
+/// cannot work (`agent-stuck`, `agent-offline`, `agent-error-rate`), "Reassign to <the best
+/// agent that can>", preferred.
 pub fn fixes_for(
     doc: &Document,
     text: &str,
@@ -98,6 +104,18 @@ pub fn fixes_for(
             .collect(),
         None => Vec::new(),
     };
+    if matches!(
+        diagnostic.rule,
+        Rule::AgentStuck | Rule::AgentOffline | Rule::AgentErrorRate
+    ) {
+        out.extend(crate::assign::reassign_change(
+            doc,
+            text,
+            &diagnostic.span,
+            ws,
+            config,
+        ));
+    }
     out.extend(disable::disable(&input, diagnostic));
     out
 }

@@ -1,9 +1,11 @@
 //! Renumbering a PRP whose number another PRP has: the next free number of its `PRPs`
-//! folder, written into the file name (same style and width), the title and the `id`.
+//! folder, written into the file name (same style and width), the title (front matter,
+//! pseudo-header and `# PRP-05: …` heading alike), the `id`, and the `PRP-NN` written next to
+//! every path to it.
 
-use super::paths::{file_name, move_document};
+use super::paths::{file_name, move_renumbered};
 use super::Input;
-use crate::document::{prp_number, PrpNumber, Span};
+use crate::document::{prp_number, DocKind, Document, PrpNumber, Span};
 use crate::edit::{Change, ChangeKind, TextEdit};
 use crate::workspace::prp_namespace;
 
@@ -41,18 +43,78 @@ fn renamed(name: &str, old: &PrpNumber, new: u32) -> Option<(String, String)> {
     })
 }
 
-/// The number in a title or id value: the first digit run that reads as `old`.
-fn number_edit(text: &str, span: &Span, old: u32, new: u32) -> Option<TextEdit> {
+/// The number in a title or id value: the first digit run that reads as `old`. A heading
+/// that is not the title must say it is the number: `PRP-05`, or the number first (`# 05.`).
+fn number_edit(text: &str, span: &Span, old: u32, new: u32, strict: bool) -> Option<TextEdit> {
     let value = text.get(span.clone())?;
+    let lead = value.len() - value.trim_start_matches(['#', ' ', '\t']).len();
     digit_runs(value)
         .into_iter()
-        .find(|r| value[r.clone()].parse() == Ok(old) && stands_alone(value, r.start))
+        .find(|r| {
+            value[r.clone()].parse() == Ok(old)
+                && stands_alone(value, r.start)
+                && (!strict || r.start == lead || prp_prefixed(value, r.start))
+        })
         .map(|r| {
             TextEdit::replace(
                 span.start + r.start..span.start + r.end,
                 padded(new, r.len()),
             )
         })
+}
+
+/// `PRP-05`, `PRP 5`, `PRP#5`, `PRP_05` before the digits at `start`.
+fn prp_prefixed(value: &str, start: usize) -> bool {
+    let before = value[..start].trim_end_matches([' ', '-', '_', '#']);
+    before.len() + 2 >= start && before.to_ascii_lowercase().ends_with("prp")
+}
+
+/// The text a reference stands in: its TASK.md item (the item line and its notes), else
+/// its line.
+pub(super) fn context_of(doc: &Document, text: &str, span: &Span) -> Span {
+    if doc.kind == DocKind::TaskBoard {
+        let item = doc
+            .tasks
+            .iter()
+            .rfind(|t| t.span.start <= span.start && span.end <= t.end.max(t.span.end));
+        if let Some(t) = item {
+            return t.span.start..t.end.max(t.span.end);
+        }
+    }
+    super::line_start(text, span.start)..super::line_end(text, span.end.min(text.len()))
+}
+
+/// `PRP-05` (number `old`, PRP-prefixed, not a file name) within `range`, renumbered.
+pub(super) fn mentions_renumbered(text: &str, range: Span, old: u32, new: u32) -> Vec<TextEdit> {
+    let Some(value) = text.get(range.clone()) else {
+        return Vec::new();
+    };
+    digit_runs(value)
+        .into_iter()
+        .filter(|r| value[r.clone()].parse() == Ok(old) && prp_prefixed(value, r.start))
+        .filter(|r| {
+            let prefix = value[..r.start].trim_end_matches([' ', '-', '_', '#']);
+            let head = prefix.len() - 3;
+            let word_start = value[..head]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric() && c != '/' && c != '_');
+            // `PRP-005-filters.md` is the path, renamed with the file.
+            let rest = &value[r.end..];
+            let file_name = rest.starts_with(['-', '_'])
+                && rest
+                    .split(char::is_whitespace)
+                    .next()
+                    .is_some_and(|w| w.contains(".md"));
+            word_start && !file_name
+        })
+        .map(|r| {
+            TextEdit::replace(
+                range.start + r.start..range.start + r.end,
+                padded(new, r.len()),
+            )
+        })
+        .collect()
 }
 
 /// `PRP 3`, `PRP-003`, `3.`, `#3`; not `v3` or `OAuth2`.
@@ -81,26 +143,39 @@ pub(super) fn renumber(input: &Input, number: &PrpNumber) -> Option<Change> {
         dir => format!("{dir}/{name}"),
     };
     let mut own: Vec<TextEdit> = Vec::new();
-    let spans = doc
+    let titles = doc
         .metadata
         .title
         .iter()
-        .chain(doc.metadata.key("id"))
-        .map(|s| s.span.clone());
-    for span in spans {
-        if let Some(e) = number_edit(input.text, &span, number.number, next) {
-            if !own.iter().any(|o| o.span == e.span) {
+        .chain(
+            ["id", "title", "name"]
+                .iter()
+                .filter_map(|k| doc.metadata.key(k)),
+        )
+        .map(|s| (s.span.clone(), false));
+    let headings = doc
+        .sections
+        .iter()
+        .filter(|s| s.level == 1)
+        .map(|s| (s.heading.clone(), true));
+    for (span, strict) in titles.chain(headings) {
+        if let Some(e) = number_edit(input.text, &span, number.number, next, strict) {
+            if !own
+                .iter()
+                .any(|o| super::overlaps(&o.span, &e.span) || o.span == e.span)
+            {
                 own.push(e);
             }
         }
     }
     debug_assert_ne!(file_name(&new), doc.file_name());
-    move_document(
+    move_renumbered(
         input,
         format!("Renumber to {digits}"),
         ChangeKind::Refactor,
         &new,
         own,
+        Some((number.number, next)),
     )
 }
 

@@ -129,6 +129,20 @@ pub(crate) fn move_document(
     new: &str,
     own_edits: Vec<TextEdit>,
 ) -> Option<Change> {
+    move_renumbered(input, title, kind, new, own_edits, None)
+}
+
+/// [`move_document`] for a PRP whose number changes from `number.0` to `number.1`: a
+/// `PRP-NN` next to a path to it (on the path's line, or in the same TASK.md item) is
+/// renumbered too. A number alone names either PRP of a duplicate pair and stays.
+pub(crate) fn move_renumbered(
+    input: &Input,
+    title: String,
+    kind: ChangeKind,
+    new: &str,
+    own_edits: Vec<TextEdit>,
+    number: Option<(u32, u32)>,
+) -> Option<Change> {
     let old = input.doc.path.as_str();
     if new == old || input.ws.exists(new) {
         return None;
@@ -147,7 +161,7 @@ pub(crate) fn move_document(
             edits,
         });
     }
-    changes.extend(references_to(input, old, new));
+    changes.extend(references_to(input, old, new, number));
     changes.push(FileChange::Rename {
         from: old.to_string(),
         to: new.to_string(),
@@ -156,7 +170,12 @@ pub(crate) fn move_document(
 }
 
 /// Edits of the other documents whose references resolve to `old`.
-fn references_to(input: &Input, old: &str, new: &str) -> Vec<FileChange> {
+fn references_to(
+    input: &Input,
+    old: &str,
+    new: &str,
+    number: Option<(u32, u32)>,
+) -> Vec<FileChange> {
     let name = file_name(old);
     let mut paths: Vec<&String> = input
         .ws
@@ -171,16 +190,52 @@ fn references_to(input: &Input, old: &str, new: &str) -> Vec<FileChange> {
             continue;
         };
         let doc = parse(path, &text, input.config);
-        let edits: Vec<TextEdit> = doc
+        let pointing: Vec<&crate::document::Reference> = doc
             .references
             .iter()
             .filter(|r| r.kind != ReferenceKind::Url)
             .filter(|r| input.ws.resolve(path, &r.target) == Resolution::Found(old.to_string()))
+            .collect();
+        let mut edits: Vec<TextEdit> = pointing
+            .iter()
             .map(|r| {
                 let target = restyle(&r.target, path, Some(old), new);
                 replace_target(&text, &r.span, &r.target, &target)
             })
             .collect();
+        if let Some((from, to)) = number {
+            for r in &pointing {
+                let context = super::number::context_of(&doc, &text, &r.span);
+                // A path to the other PRP of that number nearby: the number may mean either.
+                let ambiguous = doc.references.iter().any(|o| {
+                    o.span.start >= context.start
+                        && o.span.end <= context.end
+                        && match input.ws.resolve(path, &o.target) {
+                            Resolution::Found(p) => {
+                                p != old
+                                    && input
+                                        .ws
+                                        .facts(&p)
+                                        .and_then(|f| f.number.as_ref())
+                                        .is_some_and(|n| n.number == from)
+                            }
+                            Resolution::Missing => false,
+                        }
+                });
+                if ambiguous {
+                    continue;
+                }
+                for e in super::number::mentions_renumbered(&text, context, from, to) {
+                    if !edits
+                        .iter()
+                        .any(|t| overlaps(&t.span, &e.span) || t.span == e.span)
+                    {
+                        edits.push(e);
+                    }
+                }
+            }
+            edits.sort_by_key(|e| e.span.start);
+        }
         if !edits.is_empty() {
             out.push(FileChange::Edit {
                 path: path.clone(),
