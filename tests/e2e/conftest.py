@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from typing import Union
 from pathlib import Path
 
 import pytest
@@ -66,10 +67,25 @@ def _on_code_lens_refresh(ls, params):
     return None
 
 
+def converter():
+    """pygls's converter, except that a code action carrying a command (a `command` object,
+    not a string) is read as the CodeAction it is: lsprotocol reads anything with a
+    `command` key as a bare Command."""
+    conv = default_converter()
+
+    def code_action_or_command(obj, _):
+        if isinstance(obj.get("command"), str):
+            return conv.structure(obj, types.Command)
+        return conv.structure(obj, types.CodeAction)
+
+    conv.register_structure_hook(Union[types.Command, types.CodeAction], code_action_or_command)
+    return conv
+
+
 def make_client() -> LanguageClient:
     """pytest-lsp's client, also recording every publishDiagnostics (with its version)
     and every capability registration the server asks for."""
-    client = LanguageClient(converter_factory=default_converter)
+    client = LanguageClient(converter_factory=converter)
     client.published = []
     client.registrations = []
     client.apply_edit_requests = []

@@ -20,6 +20,7 @@ from helpers import (
     find,
     pull,
     pull_until,
+    req,
     snapshot,
     titled,
     titles,
@@ -373,3 +374,141 @@ async def test_fix_all_on_request_with_only(vscode: LanguageClient):
     editor.apply(action.edit)
     assert_files(root, before, "fix_all")
     await pull_until(vscode, doc, lambda items: items == [], "every finding fixed")
+
+
+# --- agents that cannot work: reassign (issue 13) ------------------------------------------
+
+EXAMPLE_WS = Path(__file__).resolve().parents[2] / "examples" / "workspace"
+WIDGETS = "PRPs/active/PRP-002-dashboard-widgets.md"
+
+
+def example(rel: str) -> str:
+    return (EXAMPLE_WS / rel).read_text(encoding="utf-8")
+
+
+@pytest.mark.workspace("example")
+async def test_stuck_agent_reassigned_to_a_healthy_one_changing_only_the_name(
+    vscode: LanguageClient,
+):
+    """`agent_contexts/status/frontend.json` reports `stuck`. On PRP-002's `**Assigned to**:
+    frontend` the preferred action used to be "Assign to frontend" (a no-op, to the stuck
+    agent); now it is a reassignment to a healthy agent, saying why, that edits the name
+    and nothing else."""
+    root = vscode.root
+    editor = Editor(vscode)
+    doc = editor.open(root / WIDGETS)
+    d, actions = await fixes_for(vscode, doc, "agent-stuck")
+    assert not [t for t in titles(actions) if "to frontend" in t], titles(actions)
+    preferred = [a for a in actions if a.is_preferred]
+    assert titles(preferred) == [
+        "Reassign to backend — frontend is stuck; keyword `endpoint`"
+    ]
+    (action,) = preferred
+    assert action.kind == types.CodeActionKind.QuickFix
+    attached(action, d)
+    # Offered once: the refactoring of the same reassignment is not repeated.
+    assert titles(actions).count(action.title) == 1
+    (change,) = action.edit.document_changes
+    (edit,) = change.edits
+    assert (edit.range, edit.new_text) == (d.range, "backend")
+    before = snapshot(root)
+    editor.apply(action.edit)
+    after = (root / WIDGETS).read_text(encoding="utf-8")
+    assert after == example(WIDGETS).replace(
+        "### Task 3: Widget grid\n**Assigned to**: frontend\n",
+        "### Task 3: Widget grid\n**Assigned to**: backend\n",
+    )
+    assert sorted(p for p, b in snapshot(root).items() if before[p] != b) == [WIDGETS]
+    assert "agent-stuck" not in codes(await pull(vscode, doc))
+
+
+@pytest.mark.workspace("example")
+async def test_stuck_agent_mentioned_on_the_board_is_reassigned(vscode: LanguageClient):
+    root = vscode.root
+    editor = Editor(vscode)
+    doc = editor.open(root / "TASK.md")
+    items = await pull(vscode, doc)
+    stuck = [d for d in items if code_of(d) == "agent-stuck"]
+    d = stuck[0]
+    start = (d.range.start.line, d.range.start.character)
+    actions = await code_actions(vscode, doc, start, diagnostics=[d])
+    action = titled(actions, "Reassign to backend")
+    assert action.title == "Reassign to backend — frontend is stuck; default agent"
+    assert action.is_preferred
+    editor.apply(action.edit)
+    assert (root / "TASK.md").read_text(encoding="utf-8") == example("TASK.md").replace(
+        "- [ ] Dashboard widget grid @frontend (added",
+        "- [ ] Dashboard widget grid @backend (added",
+    )
+
+
+@pytest.mark.workspace("example")
+async def test_an_unassigned_frontend_task_passes_over_the_stuck_agent(vscode: LanguageClient):
+    editor = Editor(vscode)
+    doc = editor.open(vscode.root / "PRPs/active/PRP_07_password_reset.md")
+    line, col = find(editor.text(doc), "Task 4:")
+    actions = await code_actions(vscode, doc, (line, col))
+    assigns = [a for a in actions if a.title.startswith("Assign to ")]
+    assert titles(assigns)[:1] == [
+        "Assign to backend — frontend is stuck; default agent"
+    ]
+    assert assigns[0].is_preferred
+    assert not [t for t in titles(actions) if "to frontend" in t]
+
+
+# --- a TASK.md item that links a PRP: open it, do not generate another (issue 13) --------
+
+LINKING_BOARD = edited(
+    "TASK.md",
+    (
+        "- [ ] Dark mode for the settings page (added 2026-01-11)\n",
+        "- [ ] Dark mode for the settings page (added 2026-01-11)\n"
+        "- [ ] Empty state for the rehearsal list, see PRP-003 (added 2026-01-12)\n",
+    ),
+)
+
+
+@pytest.mark.files({"TASK.md": LINKING_BOARD})
+async def test_item_linking_a_prp_offers_open_instead_of_generate(vscode: LanguageClient):
+    root = vscode.root
+    editor = Editor(vscode)
+    board = editor.open(root / "TASK.md")
+    text = editor.text(board)
+    cases = [
+        # A `Source:` path …
+        ("User login with email", "Open PRP-001 (PRPs/active/PRP-001-user-login.md)", LOGIN),
+        # … or a number that exists.
+        ("Empty state for the rehearsal", "Open PRP-003 (PRPs/active/PRP-003-rehearsal-list.md)", REHEARSALS),
+    ]
+    for needle, title, rel in cases:
+        line, col = find(text, needle)
+        actions = await code_actions(vscode, board, (line, col))
+        assert not [t for t in titles(actions) if t.startswith("Generate")], titles(actions)
+        action = titled(actions, "Open PRP")
+        assert action.title == title
+        assert action.edit is None
+        assert action.command.command == "prp.openPrp"
+        assert "prp.openPrp" in vscode.init_result.capabilities.execute_command_provider.commands
+        result = await req(
+            vscode.workspace_execute_command_async(
+                types.ExecuteCommandParams(
+                    command=action.command.command, arguments=action.command.arguments
+                )
+            )
+        )
+        assert result == {"path": rel, "shown": True}
+        assert vscode.shown_documents[-1].uri == (root / rel).as_uri()
+    # An item that links nothing still offers Generate PRP.
+    line, col = find(text, "Dark mode for the settings")
+    actions = await code_actions(vscode, board, (line, col))
+    assert titled(actions, "Generate PRP")
+    assert not [t for t in titles(actions) if t.startswith("Open PRP")]
+    # The command opens PRPs of the workspace only.
+    with pytest.raises(Exception, match="not a PRP"):
+        await req(
+            vscode.workspace_execute_command_async(
+                types.ExecuteCommandParams(
+                    command="prp.openPrp", arguments=[(root / "TASK.md").as_uri()]
+                )
+            )
+        )

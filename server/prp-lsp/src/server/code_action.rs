@@ -1,6 +1,7 @@
 //! Code actions: quick fixes for findings, fix-all, moving finished PRPs, marking tasks done,
-//! assigning tasks to agents and generating a PRP from a requirement. Every action carries a
-//! versioned edit computed from the text the editor has now.
+//! assigning tasks to agents, generating a PRP from a requirement and opening the PRP a
+//! TASK.md item links. Every action that changes text carries a versioned edit computed from
+//! the text the editor has now; "Open PRP-NN" runs the `prp.openPrp` command.
 
 use prp_analysis::document::{Document, MarkerState, TaskSource};
 use prp_analysis::edit::{Change, ChangeKind};
@@ -48,6 +49,8 @@ struct Collected {
     diagnostics: Vec<Diagnostic>,
     /// Why the action cannot be taken (shown disabled where the editor can).
     refused: Option<String>,
+    /// A command to run instead of an edit.
+    command: Option<Command>,
 }
 
 impl Collected {
@@ -57,6 +60,7 @@ impl Collected {
             kind,
             diagnostics: Vec::new(),
             refused: None,
+            command: None,
         }
     }
 }
@@ -105,20 +109,21 @@ fn collect(
     }
     if wanted(only, &CodeActionKind::REFACTOR_REWRITE) {
         if let Some(task) = task_at(doc, span.start) {
-            for (i, candidate) in assign::candidates(doc, text, task, ws, config)
-                .iter()
+            // The current assignee is never offered; a reassignment a finding's quick fix
+            // already offers is not offered twice.
+            let offered: Vec<String> = out.iter().map(|c| c.change.title.clone()).collect();
+            for change in assign::assign_changes(doc, text, task, ws, config)
+                .into_iter()
+                .filter(|c| !offered.contains(&c.title))
                 .take(MAX_CANDIDATES)
-                .enumerate()
             {
-                let mut change = assign::assign_change(doc, text, task, candidate);
-                change.preferred = i == 0;
                 out.push(Collected::new(change, CodeActionKind::REFACTOR_REWRITE));
             }
         }
         if let Some(change) = assign::assign_all(doc, text, ws, config) {
             out.push(Collected::new(change, CodeActionKind::REFACTOR_REWRITE));
         }
-        out.extend(generate_actions(project, a, span.clone(), today));
+        out.extend(generate_actions(state, project, a, span.clone(), today));
     }
     if wanted(only, &FIX_ALL) && !findings.is_empty() {
         if let Some(change) = fixes::fix_all(doc, text, ws, config, &findings, project) {
@@ -130,9 +135,27 @@ fn collect(
 
 const MIN_SELECTED_LETTERS: usize = 4;
 
+/// "Open PRP-NN": runs `prp.openPrp`, which asks the editor to show the file.
+fn open_action(state: &State, linked: &fixes::LinkedPrp) -> Option<Collected> {
+    let uri = state.uri_of(&linked.path)?;
+    let title = linked.title();
+    Some(Collected {
+        command: Some(Command {
+            title: title.clone(),
+            command: super::commands::OPEN_PRP.to_string(),
+            arguments: Some(vec![serde_json::Value::String(uri.to_string())]),
+        }),
+        ..Collected::new(
+            Change::new(title, ChangeKind::Refactor, vec![]),
+            CodeActionKind::EMPTY,
+        )
+    })
+}
+
 /// "Generate PRP" from the TASK.md item, the requirement block or the selection under the
-/// cursor.
+/// cursor; "Open PRP-NN" instead on an item that already links a PRP.
 fn generate_actions(
+    state: &State,
     project: &Project,
     a: &Analyzed,
     span: std::ops::Range<usize>,
@@ -142,8 +165,19 @@ fn generate_actions(
     let text: &str = &a.text;
     let (ws, config) = (&project.ws, &*project.config);
     let mut sources: Vec<(generate::Requirement, Option<generate::LinkBack>)> = Vec::new();
-    if let Some(task) = task_at(doc, span.start).map(|t| &doc.tasks[t]) {
-        if task.source == TaskSource::BoardItem && task.state != Some(MarkerState::Done) {
+    let mut opens = Vec::new();
+    if let Some(index) = task_at(doc, span.start) {
+        let task = &doc.tasks[index];
+        let linked = if task.source == TaskSource::BoardItem {
+            fixes::linked_prps(doc, text, index, ws)
+        } else {
+            Vec::new()
+        };
+        opens.extend(linked.iter().filter_map(|l| open_action(state, l)));
+        if linked.is_empty()
+            && task.source == TaskSource::BoardItem
+            && task.state != Some(MarkerState::Done)
+        {
             if let Some(item) = doc.checklist.iter().position(|c| c.line == task.span) {
                 let requirement = generate::requirement_from_task_item(doc, text, item);
                 sources.push((requirement, Some(generate::LinkBack::after_item(doc, item))));
@@ -157,7 +191,7 @@ fn generate_actions(
             }
         }
     }
-    if sources.is_empty() && span.end > span.start {
+    if sources.is_empty() && opens.is_empty() && span.end > span.start {
         let selected = text[span.clone()].trim();
         // Editors whose cursor is a one-character selection (Helix, Kakoune) send it with
         // every request; a requirement needs at least a word.
@@ -165,31 +199,28 @@ fn generate_actions(
             sources.push((generate::requirement_from_text(selected), None));
         }
     }
-    sources
-        .into_iter()
-        .map(|(requirement, link_back)| {
-            let kind = CodeActionKind::REFACTOR_REWRITE;
-            match generate::generate(&requirement, link_back.as_ref(), ws, config, project, today) {
-                Ok(generated) => {
-                    // A fallback template or placeholders left to fill: say so where the
-                    // user chooses.
-                    let mut change = generated.change;
-                    if !generated.warnings.is_empty() {
-                        change.title =
-                            format!("{} ({})", change.title, generated.warnings.join("; "));
-                    }
-                    Collected::new(change, kind)
+    let generated = sources.into_iter().map(|(requirement, link_back)| {
+        let kind = CodeActionKind::REFACTOR_REWRITE;
+        match generate::generate(&requirement, link_back.as_ref(), ws, config, project, today) {
+            Ok(generated) => {
+                // A fallback template or placeholders left to fill: say so where the
+                // user chooses.
+                let mut change = generated.change;
+                if !generated.warnings.is_empty() {
+                    change.title = format!("{} ({})", change.title, generated.warnings.join("; "));
                 }
-                Err(refusal) => {
-                    let title = format!("Generate PRP: {}", requirement.title);
-                    Collected {
-                        refused: Some(refusal),
-                        ..Collected::new(Change::new(title, ChangeKind::Refactor, vec![]), kind)
-                    }
+                Collected::new(change, kind)
+            }
+            Err(refusal) => {
+                let title = format!("Generate PRP: {}", requirement.title);
+                Collected {
+                    refused: Some(refusal),
+                    ..Collected::new(Change::new(title, ChangeKind::Refactor, vec![]), kind)
                 }
             }
-        })
-        .collect()
+        }
+    });
+    opens.into_iter().chain(generated).collect()
 }
 
 pub fn code_actions(state: &State, params: &CodeActionParams) -> Option<CodeActionResponse> {
@@ -204,8 +235,20 @@ pub fn code_actions(state: &State, params: &CodeActionParams) -> Option<CodeActi
         kind,
         diagnostics,
         refused,
+        command,
     } in collect(state, project, &key, &a, params)
     {
+        if let Some(command) = command {
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: change.title,
+                // A kind (the empty one: it is neither a fix nor a refactoring) also tells
+                // clients this is a code action that runs a command, not a bare command.
+                kind: Some(kind),
+                command: Some(command),
+                ..CodeAction::default()
+            }));
+            continue;
+        }
         let edit = match refused {
             Some(reason) => Err(reason),
             None => super::edits::workspace_edit(state, project, &change),

@@ -19,12 +19,16 @@ pub const SHOW_GATE_REPORT: &str = "prp.showGateReport";
 /// PRP: what an extension polls for its status bar.
 pub const DEPLOY_STATE: &str = "prp.deployState";
 pub const AGENT_STATUS: &str = "prp.agentStatus";
-pub const ALL: [&str; 5] = [
+/// Shows a PRP of the workspace in the editor (`window/showDocument`): the "Open PRP-NN"
+/// code action on a TASK.md item that links one.
+pub const OPEN_PRP: &str = "prp.openPrp";
+pub const ALL: [&str; 6] = [
     GENERATE,
     ASSIGN_ALL,
     SHOW_GATE_REPORT,
     DEPLOY_STATE,
     AGENT_STATUS,
+    OPEN_PRP,
 ];
 
 fn invalid(message: impl Into<String>) -> Error {
@@ -97,9 +101,30 @@ fn prepare(state: &State, params: &ExecuteCommandParams) -> Result<(WorkspaceEdi
             let a = project.analyzed(&key).ok_or_else(|| {
                 invalid(format!("`{key}` is not a PRP, task board or agent file"))
             })?;
-            let change = assign::assign_all(&a.doc, &a.text, &project.ws, &project.config)
-                .ok_or_else(|| invalid(format!("every task in `{key}` is already assigned")))?;
-            (change, json!({ "path": key }))
+            let planned = assign::plan_all(&a.doc, &a.text, &project.ws, &project.config);
+            let unplaced: Vec<Value> = planned
+                .unplaced
+                .iter()
+                .map(|u| json!({ "line": u.line, "title": u.title, "reason": u.reason }))
+                .collect();
+            let change = planned.change.ok_or_else(|| match planned.unplaced.as_slice() {
+                [] => invalid(format!("every task in `{key}` is already assigned")),
+                [only] => invalid(format!(
+                    "nothing was assigned: no agent can take `{}`: {}",
+                    only.title, only.reason
+                )),
+                all => invalid(format!(
+                    "nothing was assigned: no agent can take any of the {} unassigned tasks (first, `{}`: {})",
+                    all.len(),
+                    all[0].title,
+                    all[0].reason
+                )),
+            })?;
+            if unplaced.is_empty() {
+                (change, json!({ "path": key }))
+            } else {
+                (change, json!({ "path": key, "unplaced": unplaced }))
+            }
         }
         other => {
             return Err(invalid(format!(
@@ -170,6 +195,45 @@ fn agent_status(state: &State) -> Result<Option<Value>> {
     Ok(Some(json!({ "markdown": markdown, "agents": agents })))
 }
 
+/// Asks the editor to show a PRP of the workspace; an editor that cannot is told where it is.
+async fn open_prp(
+    client: &Client,
+    state: &State,
+    params: &ExecuteCommandParams,
+) -> Result<Option<Value>> {
+    let uri = uri_argument(&params.arguments, OPEN_PRP)?;
+    let key = state
+        .key_of(&uri)
+        .ok_or_else(|| invalid("not a file URI"))?;
+    let is_prp = state
+        .project
+        .read_lock()
+        .as_ref()
+        .and_then(|p| {
+            p.ws.facts(&key)
+                .map(|f| f.kind == prp_analysis::DocKind::Prp)
+        })
+        .unwrap_or(false);
+    if !is_prp {
+        return Err(invalid(format!("`{key}` is not a PRP of this workspace")));
+    }
+    let shown = client
+        .show_document(ShowDocumentParams {
+            uri,
+            external: Some(false),
+            take_focus: Some(true),
+            selection: None,
+        })
+        .await
+        .unwrap_or(false);
+    if !shown {
+        client
+            .show_message(MessageType::INFO, format!("The PRP is {key}"))
+            .await;
+    }
+    Ok(Some(json!({ "path": key, "shown": shown })))
+}
+
 pub async fn execute(
     client: &Client,
     state: &State,
@@ -186,6 +250,7 @@ pub async fn execute(
             ))
         }
         AGENT_STATUS => return agent_status(state),
+        OPEN_PRP => return open_prp(client, state, &params).await,
         _ => {}
     }
     if !state.support().apply_edit {
