@@ -7,11 +7,17 @@ and planning (no folders)."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from helpers import (
+    BIN,
+    HERE,
     Editor,
     assert_files,
     at,
@@ -28,6 +34,7 @@ pytestmark = pytest.mark.workspace("routing")
 PRP = "PRPs/active/01_checkout.md"
 TOML = "[agents]\ndirectories = [\"agent_contexts\"]\n"
 ORCHESTRATOR_TOML = 'orchestrator-config = "orchestrator.json"\n' + TOML
+ROUTING = HERE / "workspaces" / "routing"
 
 
 def prp(tasks: str, extra: str = "") -> str:
@@ -107,9 +114,9 @@ ROUTES = {
         },
         [
             "Assign to database — keyword `database`",
-            "Assign to planning — generalist agent",
-            # The better keyword match, but at max_concurrent: ranked down, and it says so.
-            "Assign to backend — keyword `endpoint`; at capacity (2/2 open tasks)",
+            # backend matches `endpoint` but is at max_concurrent: passed over, and the next
+            # offer says so.
+            "Assign to planning — backend is at capacity (2/2 open tasks); generalist agent",
         ],
     ),
 }
@@ -230,3 +237,105 @@ async def test_hover_on_assignment_explains_the_routing(
     )
     assert hover is not None
     assert explanation in hover.contents.value, hover.contents.value
+
+
+# --- issue 13: the orchestrator's order, health, and assignments that change only what they say
+
+
+@pytest.mark.files(
+    {
+        "prp-lsp.toml": TOML,
+        PRP: prp("### Task 1: Frontend and backend changes for the database sync\n"),
+    }
+)
+async def test_the_seed_order_frontend_module_first(vscode: LanguageClient):
+    """Frontend module, backend module, database keyword: in that order, never by name
+    (it used to be backend first, the alphabetical first of three equal matches)."""
+    editor = Editor(vscode)
+    doc = editor.open(vscode.root / PRP)
+    line, col = find(editor.text(doc), "### Task 1:")
+    actions = await code_actions(vscode, doc, (line, col + 6))
+    assert assign_titles(actions)[:3] == [
+        "Assign to frontend — module `frontend`",
+        "Assign to backend — module `backend`",
+        "Assign to database — keyword `database`",
+    ]
+
+
+@pytest.mark.files(
+    {
+        "prp-lsp.toml": TOML,
+        PRP: prp("### Task 1: Add a migration for invoices\n\n**Assigned to**: database\n"),
+    }
+)
+async def test_a_task_is_never_offered_to_its_own_agent(vscode: LanguageClient):
+    """It used to offer "Assign to database", preferred: a no-op."""
+    editor = Editor(vscode)
+    doc = editor.open(vscode.root / PRP)
+    line, col = find(editor.text(doc), "**Assigned to**: database")
+    actions = await code_actions(vscode, doc, (line, col + 20))
+    offered = [a for a in actions if " to " in a.title and "assign" in a.title.lower()]
+    assert offered, titles(actions)
+    assert not [a.title for a in offered if "to database" in a.title]
+    # Moving work off a healthy agent is a choice, never the preferred action.
+    assert not [a.title for a in offered if a.is_preferred]
+    assert titles(offered)[0] == "Reassign to planning — generalist agent"
+
+
+STUCK = '{"id": "frontend", "state": "stuck", "current_task": "PRP-01 Task 9"}\n'
+
+
+@pytest.mark.files(
+    {
+        "prp-lsp.toml": TOML,
+        "agent_contexts/status/frontend.json": STUCK,
+        PRP: prp("### Task 1: Invoice list component\n\nA React table.\n"),
+    }
+)
+async def test_a_stuck_agent_is_passed_over_and_the_action_says_why(vscode: LanguageClient):
+    editor = Editor(vscode)
+    doc = editor.open(vscode.root / PRP)
+    line, col = find(editor.text(doc), "### Task 1:")
+    actions = await code_actions(vscode, doc, (line, col + 6))
+    assert assign_titles(actions) == [
+        "Assign to planning — frontend is stuck; generalist agent",
+    ]
+
+
+def run_cli(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, timeout=30)
+
+
+def test_assign_cli_leaves_finished_work_alone_and_names_what_it_cannot_place(tmp_path: Path):
+    root = tmp_path / "ws"
+    shutil.copytree(ROUTING, root)
+    files = {
+        "prp-lsp.toml": ORCHESTRATOR_TOML,
+        # No generalist to fall back on.
+        "orchestrator.json": '{"agents": {"planning": {"enabled": false}}}\n',
+        "PRPs/archive/02_old.md": "# PRP-02: Old\n\n**Status**: Complete\n\n## Tasks\n\n"
+        "### Task 1: Add a migration for invoices\n",
+        PRP: prp(
+            "### Task 1: Add a migration for invoices\n\n- [x] written\n- [x] applied\n\n"
+            "### [x] Task 2: Invoice schema\n\n"
+            "### Task 3: Think it over\n"
+        ),
+        "TASK.md": "# TASK.md\n\n## In Progress\n\n"
+        "- [x] Invoice schema migration (completed 2026-02-01)\n"
+        "- [ ] ~~Old database cleanup~~\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    before = snapshot(root)
+    out = run_cli("assign", "--write", root)
+    assert out.returncode == 0, out.stderr
+    # The archived PRP, the ticked task and the done items were written to before.
+    assert (out.stdout, snapshot(root)) == ("", before)
+    assert out.stderr.splitlines() == [
+        f"prp-lsp assign: {PRP}:14: cannot place `Think it over`: nothing routes it (no "
+        "routing rule, module, keyword or scope points to an agent) and there is no default "
+        "or generalist agent",
+        "prp-lsp assign: nothing to assign; 1 task could not be placed (above)",
+    ]
+    assert "already assigned" not in out.stderr

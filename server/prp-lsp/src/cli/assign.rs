@@ -1,5 +1,7 @@
-//! `prp-lsp assign [PATH…] [--write]`: assigns every unassigned task of the PRPs and task
-//! boards under PATH, as the code action does; shows a diff, or applies it with `--write`.
+//! `prp-lsp assign [PATH…] [--write]`: assigns every open, unassigned task of the PRPs and
+//! task boards under PATH, as the code action does; shows a diff, or applies it with
+//! `--write`. Finished PRPs and settled tasks are left alone; tasks no agent can take are
+//! listed with the reason.
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +16,7 @@ pub fn run(paths: &[PathBuf], write: bool) -> i32 {
         paths.to_vec()
     };
     let mut changed = 0;
+    let mut unplaced = 0;
     for arg in &paths {
         if !arg.exists() {
             eprintln!(
@@ -48,8 +51,17 @@ pub fn run(paths: &[PathBuf], write: bool) -> i32 {
             if !matches!(a.doc.kind, DocKind::Prp | DocKind::TaskBoard) {
                 continue;
             }
-            let Some(change) = assign::assign_all(&a.doc, &a.text, &project.ws, &project.config)
-            else {
+            let planned = assign::plan_all(&a.doc, &a.text, &project.ws, &project.config);
+            for u in &planned.unplaced {
+                unplaced += 1;
+                eprintln!(
+                    "prp-lsp assign: {path}:{}: cannot place `{}`: {}",
+                    u.line + 1,
+                    u.title,
+                    u.reason
+                );
+            }
+            let Some(change) = planned.change else {
                 continue;
             };
             changed += 1;
@@ -64,10 +76,21 @@ pub fn run(paths: &[PathBuf], write: bool) -> i32 {
             }
         }
     }
-    if changed == 0 {
+    let left = match unplaced {
+        0 => String::new(),
+        1 => "; 1 task could not be placed (above)".to_string(),
+        n => format!("; {n} tasks could not be placed (above)"),
+    };
+    if changed == 0 && unplaced == 0 {
         eprintln!("prp-lsp assign: every task is already assigned");
+    } else if changed == 0 {
+        eprintln!("prp-lsp assign: nothing to assign{left}");
     } else if !write {
-        eprintln!("prp-lsp assign: {changed} document(s) would change; run with --write to apply");
+        eprintln!(
+            "prp-lsp assign: {changed} document(s) would change; run with --write to apply{left}"
+        );
+    } else if unplaced > 0 {
+        eprintln!("prp-lsp assign: {changed} document(s) changed{left}");
     }
     0
 }
