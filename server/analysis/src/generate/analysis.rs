@@ -4,6 +4,7 @@
 use super::requirement::{Requirement, RequirementKind};
 use super::words::Words;
 use super::RawGenerate;
+use crate::assign;
 use crate::config::Config;
 use crate::document::{DocKind, Lifecycle};
 use crate::workspace::Workspace;
@@ -157,25 +158,6 @@ const WEAK_KEYWORDS: &[(&str, &[&str])] = &[
     ("docs", &["guide"]),
 ];
 
-/// Agent ids that may own a module, best first (orchestrators name them differently).
-const MODULE_AGENTS: &[(&str, &[&str])] = &[
-    ("frontend", &["frontend", "ui", "web"]),
-    ("backend", &["backend", "api"]),
-    ("database", &["database", "db", "data", "backend"]),
-    ("integration", &["integration", "integrations", "backend"]),
-    ("auth", &["auth", "security", "backend"]),
-    ("payments", &["payments", "billing", "backend"]),
-    (
-        "notifications",
-        &["notifications", "notification", "backend"],
-    ),
-    ("infrastructure", &["devops", "infrastructure", "infra"]),
-    ("docs", &["documentation", "docs", "technical_writer"]),
-];
-
-/// Generalists that take work no module names.
-const DEFAULT_AGENTS: [&str; 4] = ["planning", "general", "generalist", "orchestrator"];
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Analysis {
     pub modules: Vec<String>,
@@ -220,7 +202,7 @@ pub fn analyze(req: &Requirement, ws: &Workspace, config: &Config) -> Analysis {
     };
     let modules: Vec<String> = evidence.iter().map(|(m, _)| m.clone()).collect();
     let complexity = complexity(req, modules.len(), settings);
-    let agents = agents_for(&modules, req.kind, ws);
+    let agents = agents_for(req, &modules, ws, config);
     let dependencies = dependencies(req, &modules, &keywords, ws);
     let risks = risks(req, &evidence, &words, &dependencies);
     let timeline = match complexity {
@@ -256,45 +238,86 @@ fn complexity(req: &Requirement, modules: usize, settings: &RawGenerate) -> &'st
     }
 }
 
-fn agents_for(modules: &[String], kind: RequirementKind, ws: &Workspace) -> Vec<String> {
-    let mut agents: Vec<String> = Vec::new();
-    let mut wanted: Vec<&str> = modules.iter().map(String::as_str).collect();
-    match kind {
-        RequirementKind::Security => wanted.push("auth"),
-        RequirementKind::Documentation => wanted.push("docs"),
+/// The agents the work needs, in module order, as routing picks them (health and load
+/// included); with no module, routing on the requirement's words.
+fn agents_for(
+    req: &Requirement,
+    modules: &[String],
+    ws: &Workspace,
+    config: &Config,
+) -> Vec<String> {
+    let mut wanted: Vec<String> = modules.to_vec();
+    match req.kind {
+        RequirementKind::Security => wanted.push("auth".into()),
+        RequirementKind::Documentation => wanted.push("docs".into()),
         _ => {}
     }
-    for module in wanted {
-        if let Some(id) = module_agent(module, ws) {
+    let mut agents: Vec<String> = Vec::new();
+    for module in &wanted {
+        if let Some(id) = module_agent(module, req, ws, config) {
             if !agents.contains(&id) {
                 agents.push(id);
             }
         }
     }
     if agents.is_empty() {
-        agents.extend(
-            DEFAULT_AGENTS
-                .into_iter()
-                .find_map(|id| enabled_agent(id, ws)),
-        );
+        agents.extend(defined(
+            assign::route_text(&requirement_text(req), &req.modules, ws, config),
+            ws,
+        ));
     }
     agents
 }
 
-/// The enabled agent that owns a module, if the workspace defines one.
-pub(super) fn module_agent(module: &str, ws: &Workspace) -> Option<String> {
-    MODULE_AGENTS
-        .iter()
-        .find(|(m, _)| *m == module)
-        .map(|(_, ids)| ids.to_vec())
-        .unwrap_or_else(|| vec![module])
+/// The best candidate of a route that the workspace defines (routing may propose an agent
+/// named after a module in a workspace without agent files; a generated PRP names none).
+fn defined(route: assign::Route, ws: &Workspace) -> Option<String> {
+    route
+        .candidates
         .into_iter()
-        .find_map(|id| enabled_agent(id, ws))
+        .map(|c| c.agent)
+        .find(|agent| ws.agent(agent).is_some())
 }
 
-/// An enabled agent by any spelling of its id.
-pub(super) fn enabled_agent(id: &str, ws: &Workspace) -> Option<String> {
-    ws.agent(id).filter(|a| a.enabled).map(|a| a.id.clone())
+fn requirement_text(req: &Requirement) -> String {
+    format!("{}\n{}", req.title, req.description)
+}
+
+/// Server-side modules the backend agent owns when they have no agent of their own.
+const BACKEND_OWNED: [&str; 5] = [
+    "database",
+    "integration",
+    "auth",
+    "payments",
+    "notifications",
+];
+
+/// The agent routing gives a module of the requirement: the module's own, else the backend
+/// agent for server-side work, else what the requirement's words route to.
+pub(super) fn module_agent(
+    module: &str,
+    req: &Requirement,
+    ws: &Workspace,
+    config: &Config,
+) -> Option<String> {
+    let own = defined(assign::route_module(module, ws, config), ws);
+    let backend = || {
+        BACKEND_OWNED
+            .contains(&module)
+            .then(|| defined(assign::route_module("backend", ws, config), ws))
+            .flatten()
+    };
+    own.or_else(backend).or_else(|| {
+        defined(
+            assign::route_text(&requirement_text(req), &[module.to_string()], ws, config),
+            ws,
+        )
+    })
+}
+
+/// The agent routing gives a task described by `text` (its first line a title).
+pub(super) fn task_agent(text: &str, ws: &Workspace, config: &Config) -> Option<String> {
+    defined(assign::route_text(text, &[], ws, config), ws)
 }
 
 /// Words too general to tie two pieces of work together ("page", "api").
@@ -542,7 +565,7 @@ mod tests {
         let a = analyze(&req, &Workspace::new(), &config);
         assert_eq!(a.modules, ["mobile"]);
         assert_eq!(a.complexity, "M");
-        assert!(a.agents.is_empty());
+        assert!(a.agents.is_empty(), "{:?}", a.agents);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! a pre-implementation checklist, pre-assigned tasks, testing, a rollback plan and the
 //! pre-deployment checklist the quality gates judge.
 
-use super::analysis::{enabled_agent, module_agent, Analysis};
+use super::analysis::{module_agent, task_agent, Analysis};
 use super::requirement::{Requirement, RequirementKind};
 use crate::config::Config;
 use crate::document::scan::Date;
@@ -23,9 +23,6 @@ pub(super) struct Fill<'a> {
 
 /// Profiles with a built-in template.
 pub(super) const BUILTIN_PROFILES: [&str; 2] = ["base", "orchestrator"];
-
-/// Agents that take the testing task, best first.
-const TEST_AGENTS: [&str; 4] = ["test", "testing", "qa", "quality"];
 
 impl Fill<'_> {
     fn title(&self) -> &str {
@@ -85,7 +82,7 @@ impl Fill<'_> {
             .analysis
             .modules
             .iter()
-            .map(|m| match module_agent(m, self.ws) {
+            .map(|m| match module_agent(m, self.req, self.ws, self.config) {
                 Some(agent) => format!("{m} (by {agent})"),
                 None => m.clone(),
             })
@@ -279,7 +276,7 @@ impl Fill<'_> {
                 (
                     format!("{} changes", capitalize(m)),
                     format!("Make the {m} changes this PRP needs and cover them with tests."),
-                    module_agent(m, self.ws).or_else(|| fallback.clone()),
+                    module_agent(m, self.req, self.ws, self.config).or_else(|| fallback.clone()),
                 )
             })
             .collect();
@@ -293,10 +290,12 @@ impl Fill<'_> {
         steps.push((
             "Tests".into(),
             "Write tests for every success criterion and run the validation loop.".into(),
-            TEST_AGENTS
-                .into_iter()
-                .find_map(|id| enabled_agent(id, self.ws))
-                .or(fallback),
+            task_agent(
+                "Tests\nWrite tests for every success criterion and run the validation loop.",
+                self.ws,
+                self.config,
+            )
+            .or(fallback),
         ));
         let mut out = String::new();
         for (i, (name, body, agent)) in steps.into_iter().enumerate() {
