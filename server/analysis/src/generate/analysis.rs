@@ -555,6 +555,29 @@ mod tests {
     }
 
     #[test]
+    fn risks_and_modules_need_more_than_one_word_in_another_sense() {
+        // The example: "invoice" made it payments work that "moves money".
+        let req = requirement_from_text("We need rate limiting on the public invoice API: at most 100 requests per minute per key, with a clear 429 response and a Retry-After header.");
+        let a = analyze(&req, &Workspace::new(), &Config::default());
+        assert_eq!(a.modules, ["backend"]);
+        assert_eq!(
+            a.evidence,
+            [("backend".to_string(), vec!["api".to_string()])]
+        );
+        assert!(a.risks.is_empty(), "{:?}", a.risks);
+        // Money words raise the money risk, and the risk names them.
+        let req = requirement_from_text("Refund a Stripe charge from the admin page.");
+        let a = analyze(&req, &Workspace::new(), &Config::default());
+        assert!(
+            a.risks
+                .iter()
+                .any(|r| r.starts_with("moves money (charge, refund, stripe)")),
+            "{:?}",
+            a.risks
+        );
+    }
+
+    #[test]
     fn configured_modules_and_thresholds() {
         let raw = crate::RawConfig::from_toml(
             "[generate.modules]\nmobile = [\"ios\", \"android\"]\n[generate.complexity]\nm = 1\n",
