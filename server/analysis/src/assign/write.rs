@@ -118,7 +118,10 @@ pub fn reassign_change(
 /// Whether a task is settled work: ticked or struck through, or a task heading whose
 /// checklist is all ticked.
 pub fn settled(doc: &Document, task: &Task) -> bool {
-    if let Some(item) = doc.checklist.iter().find(|c| c.line == task.span) {
+    if let Some(item) = doc
+        .checklist_item_at(task.span.start)
+        .filter(|c| c.line == task.span)
+    {
         return !item.is_open();
     }
     match task.state {
@@ -126,12 +129,8 @@ pub fn settled(doc: &Document, task: &Task) -> bool {
         Some(_) => return false,
         None => {}
     }
-    let mut items = doc
-        .checklist
-        .iter()
-        .filter(|c| c.line.start >= task.span.end && c.line.start < task.end)
-        .peekable();
-    items.peek().is_some() && items.all(|c| !c.is_open())
+    let items = doc.checklist_within(task.span.end..task.end.max(task.span.end));
+    !items.is_empty() && items.iter().all(|c| !c.is_open())
 }
 
 /// Whether `assign` places the task: open work of a live document, not yet assigned, not an
@@ -140,9 +139,8 @@ pub fn settled(doc: &Document, task: &Task) -> bool {
 pub fn wants_agent(doc: &Document, task: &Task) -> bool {
     let nested = task.source == TaskSource::BoardItem
         && doc
-            .checklist
-            .iter()
-            .any(|c| c.line == task.span && c.depth > 0);
+            .checklist_item_at(task.span.start)
+            .is_some_and(|c| c.line == task.span && c.depth > 0);
     doc.lifecycle != Lifecycle::Finished
         && task.assignee.is_none()
         && !nested

@@ -214,8 +214,43 @@ impl Document {
 
     /// Whether `offset` lies in a fenced block (fence lines included).
     pub fn in_fence(&self, offset: usize) -> bool {
+        self.fence_at(offset).is_some()
+    }
+
+    /// The fenced block `offset` lies in (fence lines included), by binary search.
+    pub fn fence_at(&self, offset: usize) -> Option<&Fence> {
         let i = self.fences.partition_point(|f| f.span.start <= offset);
-        i > 0 && offset < self.fences[i - 1].span.end
+        i.checked_sub(1)
+            .map(|i| &self.fences[i])
+            .filter(|f| offset < f.span.end)
+    }
+
+    /// Whether a section or one of its ancestors satisfies `pred`.
+    pub fn within_any(&self, section: Option<usize>, pred: impl Fn(&Section) -> bool) -> bool {
+        let mut cur = section;
+        while let Some(i) = cur {
+            if pred(&self.sections[i]) {
+                return true;
+            }
+            cur = self.sections[i].parent;
+        }
+        false
+    }
+
+    /// The checklist item on the line that starts at `line_start` (items are in text order:
+    /// a binary search, so per-task lookups stay linear over a board).
+    pub fn checklist_item_at(&self, line_start: usize) -> Option<&CheckItem> {
+        let i = self
+            .checklist
+            .partition_point(|c| c.line.start < line_start);
+        self.checklist.get(i).filter(|c| c.line.start == line_start)
+    }
+
+    /// The checklist items whose lines start within `range`.
+    pub fn checklist_within(&self, range: Span) -> &[CheckItem] {
+        let from = self.checklist.partition_point(|c| c.line.start < range.start);
+        let to = self.checklist.partition_point(|c| c.line.start < range.end);
+        &self.checklist[from..to.max(from)]
     }
 
     /// Sections whose canonical name is `canonical`.

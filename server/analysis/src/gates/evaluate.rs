@@ -375,9 +375,8 @@ impl Eval<'_> {
             .iter()
             .filter(|c| !doc.in_example(c.section) && !c.is_struck())
             .filter(|c| {
-                doc.sections.iter().enumerate().any(|(i, s)| {
+                doc.within_any(c.section, |s| {
                     matches!(s.canonical.as_deref(), Some("Success Criteria" | "Tasks"))
-                        && doc.is_within(c.section, i)
                 }) && !super::checklist::in_gate_checklist(doc, c.section)
             });
         for c in criteria {

@@ -35,19 +35,16 @@ pub(super) fn check(cx: &mut Context) {
             }
             // `### Success Criteria` › `#### Definition of Done`: the outer section already
             // counts the inner one's items; report them once.
-            let nested_in_criteria = doc.sections[i].parent.is_some_and(|p| {
-                doc.sections.iter().enumerate().any(|(j, s)| {
-                    s.canonical
-                        .as_deref()
-                        .is_some_and(|c| CRITERIA.contains(&c))
-                        && doc.is_within(Some(p), j)
-                })
+            let nested_in_criteria = doc.within_any(doc.sections[i].parent, |s| {
+                s.canonical
+                    .as_deref()
+                    .is_some_and(|c| CRITERIA.contains(&c))
             });
             if nested_in_criteria {
                 continue;
             }
             let items: Vec<_> = doc
-                .checklist
+                .checklist_within(section.heading.start..section.end)
                 .iter()
                 .filter(|c| doc.is_within(c.section, i))
                 .collect();

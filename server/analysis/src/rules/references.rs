@@ -63,10 +63,7 @@ fn check_references(cx: &mut Context) {
         if doc.kind == DocKind::TaskBoard && doc.in_example(doc.section_at(r.span.start)) {
             continue;
         }
-        let fence = doc
-            .fences
-            .iter()
-            .find(|f| f.span.start <= r.span.start && r.span.start < f.span.end);
+        let fence = doc.fence_at(r.span.start);
         if fence.is_some_and(|f| !is_plain_fence(&f.info)) && r.kind != ReferenceKind::PrpPath {
             continue;
         }

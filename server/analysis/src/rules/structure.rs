@@ -478,10 +478,7 @@ fn check_placeholders(cx: &mut Context) {
         let base = span.start;
         // Context blocks (yaml, text) keep the template's `- file: [path/to/file]`; code
         // fences hold code, where brackets are indexing and `{{ }}` is templating.
-        let fence = doc
-            .fences
-            .iter()
-            .find(|f| f.span.start <= base && base < f.span.end);
+        let fence = doc.fence_at(base);
         if let Some(f) = fence {
             let line_end = span.end;
             let block_end = text[..f.span.end].trim_end_matches(['\n', '\r']).len();

@@ -115,37 +115,30 @@ fn heading_words(cx: &Context, s: &Section) -> String {
 /// open items as related information.
 fn phase_open(cx: &mut Context) {
     let doc = cx.doc;
-    let mut found = Vec::new();
-    for (i, s) in doc.sections.iter().enumerate() {
-        if !marked_done(s) || doc.in_example(Some(i)) {
-            continue;
-        }
-        // Only items whose innermost done-marked section is this one, so nested done
-        // sections do not report the same item twice.
-        let open: Vec<Span> = items(cx)
-            .filter(|c| c.is_open() && doc.is_within(c.section, i))
-            .filter(|item| {
-                let mut cur = item.section;
-                while let Some(j) = cur {
-                    if marked_done(&doc.sections[j]) {
-                        return j == i;
-                    }
-                    cur = doc.sections[j].parent;
+    // Each open item belongs to the innermost section marked done around it, if any: one
+    // pass over the items, so nested done sections never report an item twice.
+    let done: Vec<bool> = doc.sections.iter().map(marked_done).collect();
+    let mut open_by_section: std::collections::BTreeMap<usize, Vec<Span>> = Default::default();
+    for item in items(cx).filter(|c| c.is_open()) {
+        let mut cur = item.section;
+        while let Some(j) = cur {
+            if done[j] {
+                if !doc.in_example(Some(j)) {
+                    open_by_section.entry(j).or_default().push(item.line.clone());
                 }
-                false
-            })
-            .map(|c| c.line.clone())
-            .collect();
-        if !open.is_empty() {
-            found.push((s.heading.clone(), heading_words(cx, s), open));
+                break;
+            }
+            cur = doc.sections[j].parent;
         }
     }
-    for (heading, name, open) in found {
+    for (i, open) in open_by_section {
+        let s = &doc.sections[i];
+        let name = heading_words(cx, s);
         let message = match open.len() {
             1 => format!("`{name}` is marked done, but 1 item under it is still open; tick it, or move it to an open section"),
             n => format!("`{name}` is marked done, but {n} items under it are still open; tick them, or move them to an open section"),
         };
-        let d = cx.report(Rule::TaskPhaseOpen, heading, message);
+        let d = cx.report(Rule::TaskPhaseOpen, s.heading.clone(), message);
         d.related = open
             .into_iter()
             .map(|line| Context::related_here(line, "still open"))
@@ -322,7 +315,7 @@ fn count_mismatch(cx: &mut Context) {
     for (span, line) in lines_with_spans(&text[doc.body_start..]) {
         let base = doc.body_start + span.start;
         // An item's own count (`Migrate endpoints (12/12 complete)`) is about its work.
-        if doc.in_fence(base) || doc.checklist.iter().any(|c| c.line.start == base) {
+        if doc.in_fence(base) || doc.checklist_item_at(base).is_some() {
             continue;
         }
         let counts = progress_counts(line);
