@@ -248,7 +248,9 @@ impl Document {
 
     /// The checklist items whose lines start within `range`.
     pub fn checklist_within(&self, range: Span) -> &[CheckItem] {
-        let from = self.checklist.partition_point(|c| c.line.start < range.start);
+        let from = self
+            .checklist
+            .partition_point(|c| c.line.start < range.start);
         let to = self.checklist.partition_point(|c| c.line.start < range.end);
         &self.checklist[from..to.max(from)]
     }

@@ -124,7 +124,10 @@ fn phase_open(cx: &mut Context) {
         while let Some(j) = cur {
             if done[j] {
                 if !doc.in_example(Some(j)) {
-                    open_by_section.entry(j).or_default().push(item.line.clone());
+                    open_by_section
+                        .entry(j)
+                        .or_default()
+                        .push(item.line.clone());
                 }
                 break;
             }
