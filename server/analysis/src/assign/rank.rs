@@ -5,9 +5,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use super::health::{at_capacity, unfit};
-use super::signals::{keyword_hits, modules_affected, routing_words, task_files, task_text};
+use super::signals::{keyword_hits, routing_words, task_files, task_text, DocSignals};
 use crate::config::Config;
-use crate::document::{DocKind, Document, Lifecycle, MarkerState, Task};
+use crate::document::{Document, Lifecycle, MarkerState, Task};
 use crate::workspace::{normalize_agent_id, AgentFacts, Resolution, Workspace};
 
 /// An agent routing offers for a task, and why.
@@ -228,16 +228,18 @@ pub(super) struct Subject {
 }
 
 impl Subject {
-    /// Task `task` of `doc`.
-    pub(super) fn of_task(doc: &Document, text: &str, task: &Task, ws: &Workspace) -> Subject {
+    /// Task `task` of `doc`; `shared` is what routing reads of the document as a whole.
+    pub(super) fn of_task(
+        doc: &Document,
+        text: &str,
+        task: &Task,
+        ws: &Workspace,
+        shared: &DocSignals,
+    ) -> Subject {
         let own = task_text(text, task);
         let words = routing_words(&own);
-        let affected = if doc.kind == DocKind::Prp {
-            modules_affected(doc, text)
-        } else {
-            Vec::new()
-        };
-        let files = task_files(doc, text, task)
+        let affected = shared.affected.clone();
+        let files = task_files(doc, task, shared)
             .into_iter()
             .map(|written| (workspace_path(ws, &doc.path, &written), written))
             .collect();
@@ -562,7 +564,11 @@ pub fn route(doc: &Document, text: &str, task: usize, ws: &Workspace, config: &C
     let Some(t) = doc.tasks.get(task) else {
         return Route::default();
     };
-    Router::new(ws, config).route(&Subject::of_task(doc, text, t, ws), &HashMap::new())
+    let shared = DocSignals::of(doc, text);
+    Router::new(ws, config).route(
+        &Subject::of_task(doc, text, t, ws, &shared),
+        &HashMap::new(),
+    )
 }
 
 /// The agents that can take `task` (an index into `doc.tasks`), best first.

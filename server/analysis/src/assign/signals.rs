@@ -55,32 +55,55 @@ fn is_file_path(s: &str) -> bool {
 
 /// Paths the task names (`CREATE`/`MODIFY` targets); for a PRP task naming none, the paths
 /// of the PRP's `Files to Modify` section.
-pub fn task_files(doc: &Document, text: &str, task: &Task) -> Vec<String> {
+pub fn task_files(doc: &Document, task: &Task, shared: &DocSignals) -> Vec<String> {
     let own: Vec<String> = doc
-        .references
+        .references_within(task.span.start..task.end)
         .iter()
         .filter(|r| matches!(r.kind, ReferenceKind::Create | ReferenceKind::Modify))
-        .filter(|r| r.span.start >= task.span.start && r.span.end <= task.end)
+        .filter(|r| r.span.end <= task.end)
         .map(|r| r.target.clone())
         .collect();
     if !own.is_empty() || doc.kind != DocKind::Prp {
         return dedup(own);
     }
-    let mut listed = Vec::new();
-    for s in doc.sections.iter().filter(|s| is_files_section(s)) {
-        listed.extend(
-            doc.references
-                .iter()
-                .filter(|r| !matches!(r.kind, ReferenceKind::Url | ReferenceKind::PrpPath))
-                .filter(|r| r.span.start >= s.body.start && r.span.end <= s.end)
-                .map(|r| r.target.clone()),
-        );
-        let body = text.get(s.body.start..s.end).unwrap_or_default();
-        for (_, line) in lines_with_spans(body) {
-            listed.extend(paths_in_line(line));
+    shared.listed_files.clone()
+}
+
+/// What routing reads of a document as a whole, read once for all its tasks.
+pub struct DocSignals {
+    /// The PRP's modules affected, normalized.
+    pub affected: Vec<String>,
+    /// The files a PRP's files-to-change section lists: a task naming none touches these.
+    pub listed_files: Vec<String>,
+}
+
+impl DocSignals {
+    pub fn of(doc: &Document, text: &str) -> DocSignals {
+        if doc.kind != DocKind::Prp {
+            return DocSignals {
+                affected: Vec::new(),
+                listed_files: Vec::new(),
+            };
+        }
+        let mut listed = Vec::new();
+        for s in doc.sections.iter().filter(|s| is_files_section(s)) {
+            listed.extend(
+                doc.references_within(s.body.start..s.end)
+                    .iter()
+                    .filter(|r| !matches!(r.kind, ReferenceKind::Url | ReferenceKind::PrpPath))
+                    .filter(|r| r.span.end <= s.end)
+                    .map(|r| r.target.clone()),
+            );
+            let body = text.get(s.body.start..s.end).unwrap_or_default();
+            for (_, line) in lines_with_spans(body) {
+                listed.extend(paths_in_line(line));
+            }
+        }
+        DocSignals {
+            affected: modules_affected(doc, text),
+            listed_files: dedup(listed),
         }
     }
-    dedup(listed)
 }
 
 fn is_files_section(s: &crate::document::Section) -> bool {
@@ -232,9 +255,12 @@ mod tests {
         let text = "# X\n## Files to Modify\n- `web/src/App.tsx` - the shell\n- api/routes.py\n## Tasks\n### Task 1: Shell\nDo it.\n### Task 2: Model\n- CREATE db/models.py\n";
         let doc = parse("PRPs/active/01_x.md", text, &config);
         assert_eq!(
-            task_files(&doc, text, &doc.tasks[0]),
+            task_files(&doc, &doc.tasks[0], &DocSignals::of(&doc, text)),
             ["web/src/App.tsx", "api/routes.py"]
         );
-        assert_eq!(task_files(&doc, text, &doc.tasks[1]), ["db/models.py"]);
+        assert_eq!(
+            task_files(&doc, &doc.tasks[1], &DocSignals::of(&doc, text)),
+            ["db/models.py"]
+        );
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::rank::{Router, Subject};
+use super::signals::DocSignals;
 use super::write::wants_agent;
 use crate::rules::{Context, Rule};
 
@@ -16,9 +17,10 @@ pub(crate) fn check(cx: &mut Context) {
     }
     let router = Router::new(cx.ws, cx.config);
     let none = HashMap::new();
+    let shared = DocSignals::of(doc, cx.text);
     let mut found = Vec::new();
     for t in doc.tasks.iter().filter(|t| wants_agent(doc, t)) {
-        let route = router.route(&Subject::of_task(doc, cx.text, t, cx.ws), &none);
+        let route = router.route(&Subject::of_task(doc, cx.text, t, cx.ws, &shared), &none);
         if let Some(why) = route.unroutable() {
             let what = if route.skipped.is_empty() {
                 "assign it by hand, or set `[routing] default-agent` in prp-lsp.toml"

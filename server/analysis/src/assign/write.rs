@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::rank::{Candidate, Router, Subject};
+use super::signals::DocSignals;
 use crate::config::Config;
 use crate::document::{Document, Lifecycle, MarkerState, Task, TaskSource};
 use crate::edit::{Change, ChangeKind, FileChange, TextEdit};
@@ -58,7 +59,11 @@ pub fn assign_changes(
         return Vec::new();
     };
     let router = Router::new(ws, config);
-    let route = router.route(&Subject::of_task(doc, text, t, ws), &HashMap::new());
+    let shared = DocSignals::of(doc, text);
+    let route = router.route(
+        &Subject::of_task(doc, text, t, ws, &shared),
+        &HashMap::new(),
+    );
     let current = t.assignee.as_ref().map(|a| normalize_agent_id(&a.value));
     let current_unfit = t.assignee.as_ref().and_then(|a| router.unfit(&a.value));
     let mut changes: Vec<Change> = route
@@ -173,6 +178,7 @@ pub struct Assignments {
 /// load for the tasks after it. Finished PRPs, settled tasks and examples are left alone.
 pub fn plan_all(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Assignments {
     let router = Router::new(ws, config);
+    let shared = DocSignals::of(doc, text);
     let mut pending: HashMap<String, usize> = HashMap::new();
     let mut edits = Vec::new();
     let mut unplaced = Vec::new();
@@ -180,7 +186,7 @@ pub fn plan_all(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> 
         if !wants_agent(doc, t) {
             continue;
         }
-        let route = router.route(&Subject::of_task(doc, text, t, ws), &pending);
+        let route = router.route(&Subject::of_task(doc, text, t, ws, &shared), &pending);
         let Some(best) = route.best() else {
             let title = match (t.title.trim(), t.number) {
                 ("", Some(n)) => format!("Task {n}"),

@@ -246,6 +246,17 @@ impl Document {
         self.checklist.get(i).filter(|c| c.line.start == line_start)
     }
 
+    /// The references that start within `range` (references are in text order).
+    pub fn references_within(&self, range: Span) -> &[Reference] {
+        let from = self
+            .references
+            .partition_point(|r| r.span.start < range.start);
+        let to = self
+            .references
+            .partition_point(|r| r.span.start < range.end);
+        &self.references[from..to.max(from)]
+    }
+
     /// The checklist items whose lines start within `range`.
     pub fn checklist_within(&self, range: Span) -> &[CheckItem] {
         let from = self

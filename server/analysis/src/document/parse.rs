@@ -2,6 +2,8 @@
 //! markers, fences, links), then one fence-aware pass over the lines for the conventions
 //! Markdown does not know (bold keys, context references, verbs, agent markers).
 
+use std::collections::HashSet;
+
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use super::front_matter::{lines_with_spans, read_header};
@@ -287,6 +289,33 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// The fence-aware line pass.
+/// Spans (possibly nested, as a link around an image) answering "does any overlap this one?"
+/// by binary search.
+struct SpanSet {
+    spans: Vec<Span>,
+    /// The largest end among `spans[..=i]`.
+    max_end: Vec<usize>,
+}
+
+impl SpanSet {
+    fn new(mut spans: Vec<Span>) -> SpanSet {
+        spans.sort_by_key(|s| s.start);
+        let max_end = spans
+            .iter()
+            .scan(0, |max, s| {
+                *max = (*max).max(s.end);
+                Some(*max)
+            })
+            .collect();
+        SpanSet { spans, max_end }
+    }
+
+    fn overlaps(&self, span: &Span) -> bool {
+        let starting_before_end = self.spans.partition_point(|s| s.start < span.end);
+        starting_before_end > 0 && self.max_end[starting_before_end - 1] > span.start
+    }
+}
+
 fn read_lines(text: &str, doc: &mut Document) {
     let mut fence_idx = 0;
     let first_h2 = doc
@@ -295,7 +324,10 @@ fn read_lines(text: &str, doc: &mut Document) {
         .find(|s| s.level >= 2)
         .map(|s| s.heading.start)
         .unwrap_or(text.len());
-    let link_spans: Vec<Span> = doc.references.iter().map(|r| r.span.clone()).collect();
+    let links = SpanSet::new(doc.references.iter().map(|r| r.span.clone()).collect());
+    let mut metadata_keys: HashSet<String> =
+        doc.metadata.keys.iter().map(|(k, _)| k.clone()).collect();
+    let references_before = doc.references.len();
     let mut next_line_suppression: Option<Vec<String>> = None;
     let first_line = text[..doc.body_start].matches('\n').count();
     for (line_no, (span, line)) in lines_with_spans(&text[doc.body_start..])
@@ -341,7 +373,7 @@ fn read_lines(text: &str, doc: &mut Document) {
                 });
             if in_metadata_region {
                 if let Some((key, value)) = scan::bold_key(line) {
-                    if !doc.metadata.keys.iter().any(|(k, _)| *k == key) && !value.is_empty() {
+                    if !value.is_empty() && metadata_keys.insert(key.clone()) {
                         let value = Spanned {
                             value: line[value.clone()].to_string(),
                             span: span.start + value.start..span.start + value.end,
@@ -349,7 +381,7 @@ fn read_lines(text: &str, doc: &mut Document) {
                         doc.metadata.keys.push((key, value));
                     }
                 } else if let Some(v) = scan::plain_key(line, "status") {
-                    if !doc.metadata.keys.iter().any(|(k, _)| k == "status") {
+                    if metadata_keys.insert("status".into()) {
                         doc.metadata.keys.push((
                             "status".into(),
                             Spanned {
@@ -400,15 +432,14 @@ fn read_lines(text: &str, doc: &mut Document) {
         }
         for r in scan::prp_paths(line) {
             let abs = span.start + r.start..span.start + r.end;
-            if link_spans
-                .iter()
-                .any(|l| l.start < abs.end && abs.start < l.end)
-            {
+            if links.overlaps(&abs) {
                 continue;
             }
-            if doc
-                .references
+            // References this pass added are in line order: only this line's can overlap.
+            if doc.references[references_before..]
                 .iter()
+                .rev()
+                .take_while(|x| x.span.end > span.start)
                 .any(|x| x.span.start < abs.end && abs.start < x.span.end)
             {
                 continue;

@@ -84,12 +84,13 @@ fn board_style(input: &Input) -> (DateStyle, &'static str) {
 pub(super) fn mark_done(input: &Input, range: Span, today: Date) -> Option<Change> {
     let doc = input.doc;
     // An item reaches over its notes (`  - User: "…"`): the cursor may be on one of them.
-    let item_end = |line: &Span| {
-        doc.tasks
-            .iter()
-            .find(|t| t.source == TaskSource::BoardItem && t.span.start == line.start)
-            .map_or(line.end, |t| t.end.max(line.end))
-    };
+    let ends: HashMap<usize, usize> = doc
+        .tasks
+        .iter()
+        .filter(|t| t.source == TaskSource::BoardItem)
+        .map(|t| (t.span.start, t.end))
+        .collect();
+    let item_end = |line: &Span| ends.get(&line.start).map_or(line.end, |&e| e.max(line.end));
     let open: Vec<_> = doc
         .checklist
         .iter()

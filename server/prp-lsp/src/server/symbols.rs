@@ -1,6 +1,8 @@
 //! Document symbols (sections with their tasks) and workspace symbols (PRPs, tasks, agents).
 
-use prp_analysis::document::{DocKind, Document, TaskSource};
+use std::collections::HashMap;
+
+use prp_analysis::document::{DocKind, Task, TaskSource};
 use tower_lsp_server::ls_types::*;
 
 use super::state::LockExt;
@@ -31,63 +33,63 @@ fn symbol(
     }
 }
 
-fn task_symbols(
-    doc: &Document,
-    positions: &TextPositions,
-    section: Option<usize>,
-) -> Vec<DocumentSymbol> {
-    doc.tasks
-        .iter()
-        .filter(|t| t.source != TaskSource::Heading && t.section == section)
-        .map(|t| {
-            let detail = t
-                .assignee
-                .as_ref()
-                .map(|a| format!("assigned to {}", a.value));
-            let name = match t.number {
-                Some(n) => format!("Task {n}: {}", t.title),
-                None => t.title.clone(),
-            };
-            symbol(
-                name,
-                detail,
-                SymbolKind::EVENT,
-                positions.range(&(t.span.start..t.end.max(t.span.end))),
-                positions.range(&t.span),
-            )
-        })
-        .collect()
+/// A task written as a list item or a fenced `Task N:` line, as a symbol.
+fn task_symbol(task: &Task, positions: &TextPositions) -> DocumentSymbol {
+    let detail = task
+        .assignee
+        .as_ref()
+        .map(|a| format!("assigned to {}", a.value));
+    let name = match task.number {
+        Some(n) => format!("Task {n}: {}", task.title),
+        None => task.title.clone(),
+    };
+    symbol(
+        name,
+        detail,
+        SymbolKind::EVENT,
+        positions.range(&(task.span.start..task.end.max(task.span.end))),
+        positions.range(&task.span),
+    )
 }
 
 pub fn document_symbols(state: &State, uri: &Uri) -> Option<DocumentSymbolResponse> {
     state.with_document(uri, |_, a, positions| {
         let doc = &a.doc;
-        // Build the tree bottom-up: children are attached to their parent in reverse order.
+        // Tasks grouped once by where they sit, so the tree costs one pass over each list.
+        let mut heading_tasks: HashMap<usize, &Task> = HashMap::new();
+        let mut listed_tasks: HashMap<Option<usize>, Vec<DocumentSymbol>> = HashMap::new();
+        for t in &doc.tasks {
+            match t.source {
+                TaskSource::Heading => {
+                    heading_tasks.entry(t.span.start).or_insert(t);
+                }
+                _ => listed_tasks
+                    .entry(t.section)
+                    .or_default()
+                    .push(task_symbol(t, positions)),
+            }
+        }
         let mut nodes: Vec<Option<DocumentSymbol>> = doc
             .sections
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let is_task = doc
-                    .tasks
-                    .iter()
-                    .any(|t| t.source == TaskSource::Heading && t.span == s.heading);
-                let kind = if is_task {
-                    SymbolKind::EVENT
-                } else {
-                    SymbolKind::STRING
-                };
-                let detail = match is_task {
-                    true => doc
-                        .tasks
-                        .iter()
-                        .find(|t| t.span == s.heading)
-                        .and_then(|t| t.assignee.as_ref())
-                        .map(|a| format!("assigned to {}", a.value)),
-                    false => s
-                        .canonical
-                        .clone()
-                        .filter(|c| !c.eq_ignore_ascii_case(&s.name.display)),
+                let heading_task = heading_tasks
+                    .get(&s.heading.start)
+                    .filter(|t| t.span == s.heading);
+                let (kind, detail) = match heading_task {
+                    Some(t) => (
+                        SymbolKind::EVENT,
+                        t.assignee
+                            .as_ref()
+                            .map(|a| format!("assigned to {}", a.value)),
+                    ),
+                    None => (
+                        SymbolKind::STRING,
+                        s.canonical
+                            .clone()
+                            .filter(|c| !c.eq_ignore_ascii_case(&s.name.display)),
+                    ),
                 };
                 // `Task 3: Create the API` keeps its number, which normalization strips.
                 let name = match s.name.task_number {
@@ -101,25 +103,31 @@ pub fn document_symbols(state: &State, uri: &Uri) -> Option<DocumentSymbolRespon
                     positions.range(&(s.heading.start..s.end)),
                     positions.range(&s.heading),
                 );
-                let tasks = task_symbols(doc, positions, Some(i));
-                if !tasks.is_empty() {
+                if let Some(tasks) = listed_tasks.remove(&Some(i)) {
                     sym.children = Some(tasks);
                 }
                 Some(sym)
             })
             .collect();
+        // Bottom-up: a section is complete before it joins its parent. Children are pushed in
+        // reverse text order, so sections come after a parent's own tasks, and each list is
+        // put back in order once.
         let mut roots = Vec::new();
+        let mut pending: Vec<Vec<DocumentSymbol>> = vec![Vec::new(); nodes.len()];
         for i in (0..nodes.len()).rev() {
-            let node = nodes[i].take().unwrap();
+            let mut node = nodes[i].take().expect("each section is taken once");
+            let mut sections = std::mem::take(&mut pending[i]);
+            if !sections.is_empty() {
+                sections.reverse();
+                node.children.get_or_insert_with(Vec::new).extend(sections);
+            }
             match doc.sections[i].parent {
-                Some(p) => {
-                    let parent = nodes[p].as_mut().unwrap();
-                    parent.children.get_or_insert_with(Vec::new).insert(0, node);
-                }
-                None => roots.insert(0, node),
+                Some(p) => pending[p].push(node),
+                None => roots.push(node),
             }
         }
-        roots.extend(task_symbols(doc, positions, None));
+        roots.reverse();
+        roots.extend(listed_tasks.remove(&None).unwrap_or_default());
         if !state.support().hierarchical_symbols {
             return Some(DocumentSymbolResponse::Flat(flatten(roots, uri)));
         }
