@@ -55,6 +55,82 @@ pub struct RawConfig {
     pub generate: crate::generate::RawGenerate,
     pub status: crate::status::RawStatus,
     pub gates: crate::gates::RawGates,
+    pub limits: RawLimits,
+}
+
+/// `[limits]`: where analysis stops doing work that grows with what a document refers to.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawLimits {
+    /// Above this size a document gets its structural checks only (default 5 MB).
+    pub document_size: Option<Size>,
+}
+
+/// A size in bytes, or written with a unit: `"5 MB"`, `"512KB"`, `"1.5MiB"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "SizeValue")]
+pub struct Size(pub usize);
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SizeValue {
+    Bytes(u64),
+    Written(String),
+}
+
+impl TryFrom<SizeValue> for Size {
+    type Error = String;
+
+    fn try_from(value: SizeValue) -> Result<Size, String> {
+        match value {
+            SizeValue::Bytes(n) => Ok(Size(usize::try_from(n).unwrap_or(usize::MAX))),
+            SizeValue::Written(text) => Size::parse(&text).ok_or_else(|| {
+                format!("`{text}` is not a size: write bytes (5000000) or a number with KB, MB or GB (\"5 MB\")")
+            }),
+        }
+    }
+}
+
+impl Size {
+    /// Decimal units as written by people (`KB`, `MB`, `GB`) and binary ones (`KiB`, …).
+    pub fn parse(text: &str) -> Option<Size> {
+        let text = text.trim();
+        let split = text
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(text.len());
+        let (number, unit) = text.split_at(split);
+        let number: f64 = number.parse().ok()?;
+        let factor: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+            "" | "b" => 1.0,
+            "kb" | "k" => 1e3,
+            "mb" | "m" => 1e6,
+            "gb" | "g" => 1e9,
+            "kib" => 1024.0,
+            "mib" => 1024.0 * 1024.0,
+            "gib" => 1024.0 * 1024.0 * 1024.0,
+            _ => return None,
+        };
+        let bytes = number * factor;
+        (bytes.is_finite() && bytes >= 0.0).then(|| Size(bytes.min(usize::MAX as f64) as usize))
+    }
+}
+
+/// The effective `[limits]`.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub document_size: usize,
+}
+
+impl Limits {
+    pub const DEFAULT_DOCUMENT_SIZE: usize = 5_000_000;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            document_size: Self::DEFAULT_DOCUMENT_SIZE,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -126,6 +202,7 @@ impl RawConfig {
         self.generate = self.generate.merge(overlay.generate);
         self.status = self.status.merge(overlay.status);
         self.gates = self.gates.merge(overlay.gates);
+        self.limits.document_size = overlay.limits.document_size.or(self.limits.document_size);
         self
     }
 }
@@ -158,6 +235,7 @@ pub struct Config {
     pub generate: crate::generate::RawGenerate,
     pub status: crate::status::RawStatus,
     pub gates: crate::gates::Gates,
+    pub limits: Limits,
     /// Problems with single keys that disable only what they configure (a `[generate]
     /// folder` outside the workspace stops generation, not the rules); reported as
     /// `invalid-config` by the owner.
@@ -274,6 +352,12 @@ impl Config {
             generate: raw.generate.clone(),
             status: raw.status.clone().checked()?,
             gates: crate::gates::Gates::compile(&raw.gates)?,
+            limits: Limits {
+                document_size: raw
+                    .limits
+                    .document_size
+                    .map_or(Limits::DEFAULT_DOCUMENT_SIZE, |s| s.0),
+            },
             problems: raw
                 .generate
                 .folder_problem()

@@ -57,6 +57,17 @@ pub fn seconds_compared(ms: f64, threshold_ms: f64) -> (String, String) {
     compared(ms / 1000.0, threshold_ms / 1000.0, 1)
 }
 
+/// Sizes in bytes, in the unit of the limit (`10.2 MB` against `5 MB`), in the true order.
+pub fn sizes_compared(bytes: usize, limit: usize) -> (String, String) {
+    let (scale, unit) = match limit {
+        l if l >= 1_000_000 => (1e6, "MB"),
+        l if l >= 1_000 => (1e3, "KB"),
+        _ => (1.0, "bytes"),
+    };
+    let (value, limit) = compared(bytes as f64 / scale, limit as f64 / scale, 1);
+    (format!("{value} {unit}"), format!("{limit} {unit}"))
+}
+
 /// A length of time, to the precision a person needs: "40 s", "12 min", "3 h 12 min",
 /// "1 day 3 h", "2 days".
 pub fn duration(seconds: i64) -> String {
@@ -109,6 +120,21 @@ pub fn durations_compared(seconds: i64, threshold: i64) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_show_in_the_limits_unit() {
+        assert_eq!(
+            sizes_compared(10_240_000, 5_000_000),
+            ("10.2 MB".into(), "5 MB".into())
+        );
+        // 5,000,001 bytes is above 5 MB: shown as more than 5.
+        let (size, limit) = sizes_compared(5_000_001, 5_000_000);
+        assert_ne!(size, limit);
+        assert_eq!(
+            sizes_compared(700_000, 512_000),
+            ("700 KB".into(), "512 KB".into())
+        );
+    }
 
     #[test]
     fn percents_keep_the_comparison_true() {

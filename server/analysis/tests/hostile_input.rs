@@ -72,3 +72,73 @@ fn entity_expansion_bombs_stay_small() {
         Err(message) => assert!(message.len() < 1_000),
     }
 }
+
+/// Above `[limits] document-size` a document is checked for its structure only: references
+/// (and every other check that reads the workspace) are skipped, and one info finding says so.
+#[test]
+fn documents_above_the_size_limit_get_structural_checks_and_say_what_was_skipped() {
+    let raw = prp_analysis::RawConfig::from_toml("[limits]\ndocument-size = \"2 KB\"\n").unwrap();
+    let config = Config::from_raw(&raw).unwrap();
+    let path = "PRPs/active/01_big.md";
+    let filler: String = (0..100)
+        .map(|i| format!("- MODIFY src/missing{i}.rs\n"))
+        .collect();
+    // Every section of the base profile but its context.
+    let text = format!(
+        "# PRP-01: Big\n\n## Goal\n\nBuild it.\n\n## Why\n\nUsers.\n\n## What\n\nA page.\n\n## Success Criteria\n\n- [ ] works\n\n## Implementation Blueprint\n\n{filler}\n## Validation Loop\n\n```bash\ncargo test\n```\n"
+    );
+    assert!(text.len() > 2_000);
+    let doc = parse(path, &text, &config);
+    let mut ws = Workspace::new();
+    ws.add_file(path);
+    ws.update_document(path, DocFacts::of(&doc));
+    let codes = |findings: &[prp_analysis::Diagnostic]| -> Vec<&'static str> {
+        findings.iter().map(|d| d.rule.code()).collect()
+    };
+    let large = check(&doc, &text, &ws, &config);
+    let large_codes = codes(&large);
+    assert!(large_codes.contains(&"missing-section"), "{large_codes:?}");
+    assert!(
+        !large_codes.contains(&"unresolved-reference"),
+        "{large_codes:?}"
+    );
+    let note: Vec<_> = large
+        .iter()
+        .filter(|d| d.rule.code() == "large-document")
+        .collect();
+    assert_eq!(note.len(), 1, "{large_codes:?}");
+    assert_eq!(note[0].severity, prp_analysis::Severity::Info);
+    assert!(
+        note[0].message.contains("above the 2 KB limit") && note[0].message.contains("references"),
+        "{}",
+        note[0].message
+    );
+    // Under the default limit the same document is checked in full.
+    let whole = check(&doc, &text, &ws, &Config::default());
+    let whole_codes = codes(&whole);
+    assert!(
+        whole_codes.contains(&"unresolved-reference"),
+        "{whole_codes:?}"
+    );
+    assert!(!whole_codes.contains(&"large-document"), "{whole_codes:?}");
+}
+
+#[test]
+fn sizes_are_read_with_or_without_units() {
+    let limit = |toml: &str| {
+        prp_analysis::RawConfig::from_toml(toml)
+            .map(|raw| Config::from_raw(&raw).unwrap().limits.document_size)
+    };
+    assert_eq!(limit("").unwrap(), 5_000_000);
+    assert_eq!(limit("[limits]\ndocument-size = 1234\n").unwrap(), 1234);
+    assert_eq!(
+        limit("[limits]\ndocument-size = \"8 MB\"\n").unwrap(),
+        8_000_000
+    );
+    assert_eq!(
+        limit("[limits]\ndocument-size = \"1.5MiB\"\n").unwrap(),
+        1_572_864
+    );
+    let error = limit("[limits]\ndocument-size = \"huge\"\n").unwrap_err();
+    assert!(error.message.contains("is not a size"), "{}", error.message);
+}

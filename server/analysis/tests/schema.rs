@@ -97,6 +97,8 @@ stuck-after = 14400
 idle-after = 14400
 response-time = 5000
 stale-after = 3600
+[limits]
+document-size = "5 MB"
 "#;
     RawConfig::from_toml(toml).expect("every documented key parses");
     let schema = schema();
@@ -113,6 +115,7 @@ stale-after = 3600
         "generate",
         "gates",
         "status",
+        "limits",
     ]
     .into();
     assert_eq!(

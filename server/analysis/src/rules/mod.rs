@@ -10,6 +10,8 @@ mod task_board;
 pub(crate) use structure::is_placeholder;
 pub use structure::{choose_profile, required_sections, ProfileChoice};
 
+use std::collections::{HashMap, HashSet};
+
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Related, Severity};
 use crate::document::{DocKind, Document, Span, SuppressionScope};
@@ -67,6 +69,7 @@ rules! {
     AgentScopeMissing = "agent-scope-missing", Warning, "an agent's scope folder does not exist";
     AgentMissingSection = "agent-missing-section", Warning, "an agent context file lacks Identity, Scope, Capabilities or Restrictions";
     InvalidEncoding = "invalid-encoding", Error, "the file is not valid UTF-8";
+    LargeDocument = "large-document", Info, "a document above `[limits] document-size` (5 MB): its structure is checked, references, quality gates, agent status and assignment are not";
     UnreadableFile = "unreadable-file", Error, "a document could not be read (permissions, a file name that is not UTF-8, …), so it was not checked";
     InvalidConfig = "invalid-config", Error, "the configuration file cannot be used";
     InternalError = "internal-error", Error, "prp-lsp failed on this file (a bug in prp-lsp, not in the document)";
@@ -149,20 +152,29 @@ pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec
         lines: std::cell::OnceCell::new(),
         out: Vec::new(),
     };
+    // Work that grows with what the document refers to (paths, agents, evidence) stops at
+    // the size limit; the structure is still checked, and the finding says what was not.
+    let whole = text.len() <= config.limits.document_size;
     match doc.kind {
         DocKind::Prp => {
             structure::check_prp(&mut cx);
             lifecycle::check(&mut cx);
-            references::check(&mut cx);
-            crate::gates::check(&mut cx);
+            if whole {
+                references::check(&mut cx);
+                crate::gates::check(&mut cx);
+            }
         }
         DocKind::TaskBoard => {
             task_board::check(&mut cx);
-            references::check(&mut cx);
+            if whole {
+                references::check(&mut cx);
+            }
         }
         DocKind::Agent => {
             structure::check_agent(&mut cx);
-            references::check(&mut cx);
+            if whole {
+                references::check(&mut cx);
+            }
         }
         // Other Markdown is not validated; only a requirement block in it (a source for
         // "Generate PRP") is checked.
@@ -172,12 +184,28 @@ pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec
         structure::check_fences(&mut cx);
     }
     crate::generate::check_requirement_blocks(&mut cx);
-    if matches!(doc.kind, DocKind::Prp | DocKind::TaskBoard) {
+    if matches!(doc.kind, DocKind::Prp | DocKind::TaskBoard) && whole {
         crate::status::check(&mut cx);
         crate::assign::check(&mut cx);
     }
+    if !whole && doc.kind != DocKind::Other {
+        let (size, limit) = crate::figures::sizes_compared(text.len(), config.limits.document_size);
+        let skipped = match doc.kind {
+            DocKind::Prp => "references, quality gates, agent status and assignment",
+            DocKind::TaskBoard => "references, agent status and assignment",
+            _ => "references",
+        };
+        let anchor = cx.document_anchor();
+        cx.report(
+            Rule::LargeDocument,
+            anchor,
+            format!(
+                "this document is {size}, above the {limit} limit: its structure is checked, its {skipped} are not (raise `[limits] document-size` in prp-lsp.toml to check them)"
+            ),
+        );
+    }
     let found = std::mem::take(&mut cx.out);
-    let line_of = |offset: usize| cx.lines().line_of(offset);
+    let suppressions = Suppressions::of(doc);
     let mut out: Vec<Diagnostic> = found
         .into_iter()
         .filter_map(|mut d| {
@@ -186,18 +214,61 @@ pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec
             if let Some(level) = config.levels.get(&d.rule) {
                 d.severity = level.severity()?;
             }
-            let suppressed = doc.suppressions.iter().any(|s| {
-                (s.rules.is_empty() || s.rules.iter().any(|r| r == d.rule.code()))
-                    && match s.scope {
-                        SuppressionScope::File => true,
-                        SuppressionScope::Line(l) => l == line_of(d.span.start),
-                    }
-            });
+            let suppressed = !suppressions.is_empty()
+                && suppressions.silence(d.rule, cx.lines().line_of(d.span.start));
             (!suppressed).then_some(d)
         })
         .collect();
     out.sort_by_key(|d| (d.span.start, d.rule));
     out
+}
+
+/// A document's suppression comments, by scope: a finding is looked up, not compared with
+/// every comment.
+#[derive(Default)]
+struct Suppressions<'d> {
+    file: Silenced<'d>,
+    lines: HashMap<usize, Silenced<'d>>,
+}
+
+/// The rules one scope silences.
+#[derive(Default)]
+struct Silenced<'d> {
+    /// A comment without a rule list silences every rule.
+    every: bool,
+    rules: HashSet<&'d str>,
+}
+
+impl<'d> Silenced<'d> {
+    fn add(&mut self, rules: &'d [String]) {
+        self.every |= rules.is_empty();
+        self.rules.extend(rules.iter().map(String::as_str));
+    }
+
+    fn has(&self, rule: Rule) -> bool {
+        self.every || self.rules.contains(rule.code())
+    }
+}
+
+impl<'d> Suppressions<'d> {
+    fn of(doc: &'d Document) -> Suppressions<'d> {
+        let mut out = Suppressions::default();
+        for s in &doc.suppressions {
+            match s.scope {
+                SuppressionScope::File => out.file.add(&s.rules),
+                SuppressionScope::Line(l) => out.lines.entry(l).or_default().add(&s.rules),
+            }
+        }
+        out
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.file.every && self.file.rules.is_empty() && self.lines.is_empty()
+    }
+
+    fn silence(&self, rule: Rule, line: usize) -> bool {
+        self.file.has(rule) || self.lines.get(&line).is_some_and(|at| at.has(rule))
+    }
 }
 
 /// The finding for a file that is not UTF-8 (the caller decodes it lossily and says so).

@@ -204,7 +204,8 @@ impl Project {
     /// than the PRP's last saved change is stale.
     pub fn gate_report(&self, path: &str, now: i64) -> Option<GateReport> {
         let a = self.analyzed(path)?;
-        if a.doc.kind != DocKind::Prp {
+        // Above the size limit the gates are not evaluated (the document says so).
+        if a.doc.kind != DocKind::Prp || a.text.len() > self.config.limits.document_size {
             return None;
         }
         let saved = modified_seconds(&self.root.join(path));

@@ -120,7 +120,9 @@ fn collect(
                 out.push(Collected::new(change, CodeActionKind::REFACTOR_REWRITE));
             }
         }
-        if let Some(change) = assign::assign_all(doc, text, ws, config) {
+        // Routing every task of a document above the size limit is the work the limit skips.
+        let whole = text.len() <= config.limits.document_size;
+        if let Some(change) = whole.then(|| assign::assign_all(doc, text, ws, config)).flatten() {
             out.push(Collected::new(change, CodeActionKind::REFACTOR_REWRITE));
         }
         out.extend(generate_actions(state, project, a, span.clone(), today));
