@@ -33,6 +33,7 @@ class LspClient:
         self.server_requests: dict[str, int] = {}
         self.published: dict[str, tuple[float, dict]] = {}  # uri -> (time, params)
         self.publish_count = 0
+        self.progress: dict = {}  # token -> [(time, value)] of $/progress notifications
         self.eof_error: str | None = None
         self._reader = threading.Thread(target=self._read_loop, daemon=True)
         self._reader.start()
@@ -118,7 +119,12 @@ class LspClient:
                 self._cv.notify_all()
         else:
             self.notifications += 1
-            if msg.get("method") == "textDocument/publishDiagnostics":
+            if msg.get("method") == "$/progress":  # partial results (partialResultToken)
+                p = msg.get("params") or {}
+                with self._cv:
+                    self.progress.setdefault(p.get("token"), []).append((t, p.get("value")))
+                    self._cv.notify_all()
+            elif msg.get("method") == "textDocument/publishDiagnostics":
                 p = msg.get("params", {})
                 with self._cv:
                     self.publish_count += 1
