@@ -1102,6 +1102,10 @@ def main(argv=None) -> int:
         shutil.rmtree(ws, ignore_errors=True)
         for inp in scale_inputs.values():
             shutil.rmtree(inp["root"], ignore_errors=True)
+        try:
+            a.scale_dir.rmdir()  # only when nothing else is left in it
+        except OSError:
+            pass
         print(f"removed {ws} and the scaling inputs (use --keep to keep and reuse them)")
     return 0
 
