@@ -2,6 +2,7 @@
 //! protocol's (positions in the negotiated encoding, `Diagnostic`, `Uri`). Nothing else in the
 //! crate builds protocol positions by hand.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use prp_analysis::text::{Encoding, LineIndex, Position as CorePosition};
@@ -14,7 +15,7 @@ use tower_lsp_server::ls_types::{
 /// A text with its line index, for converting offsets.
 pub struct TextPositions<'a> {
     pub text: &'a str,
-    pub lines: LineIndex,
+    pub lines: Cow<'a, LineIndex>,
     pub encoding: Encoding,
 }
 
@@ -22,7 +23,16 @@ impl<'a> TextPositions<'a> {
     pub fn new(text: &'a str, encoding: Encoding) -> Self {
         TextPositions {
             text,
-            lines: LineIndex::new(text),
+            lines: Cow::Owned(LineIndex::new(text)),
+            encoding,
+        }
+    }
+
+    /// Positions in an analysed document, with the line table it keeps for every request.
+    pub fn of(analyzed: &'a crate::project::Analyzed, encoding: Encoding) -> Self {
+        TextPositions {
+            text: &analyzed.text,
+            lines: Cow::Borrowed(analyzed.line_index()),
             encoding,
         }
     }

@@ -10,7 +10,7 @@ use super::files::{decode, file_stamp, modified_seconds, relative_path, FileStam
 use super::Project;
 
 /// Where agent status comes from, as last read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StatusSources {
     pub from_files: Vec<AgentStatus>,
     /// Status files that could not be read: `(path, problem)`.
@@ -216,14 +216,25 @@ impl Project {
 
     /// Stores the gate reports of these PRPs where the rules read them (checklist findings).
     pub fn update_gate_reports(&mut self, paths: &[String], now: i64) {
+        // The time a report is looked at is not part of what it says.
+        let timeless = |r: Option<&GateReport>| {
+            r.cloned().map(|mut r| {
+                r.now = None;
+                r
+            })
+        };
         for path in paths {
             self.gate_versions
                 .insert(path.clone(), self.open_version(path));
+            let before = timeless(self.ws.gate_report(path));
             match self.gate_report(path, now) {
                 Some(report) => self.ws.set_gate_report(path, report),
                 None => {
                     self.ws.remove_gate_report(path);
                 }
+            }
+            if timeless(self.ws.gate_report(path)) != before {
+                self.touch([path.as_str()]);
             }
         }
     }
@@ -293,7 +304,11 @@ impl Project {
 
     /// Re-reads the evidence and the gate reports of the open PRPs.
     pub fn refresh_evidence(&mut self, now: i64) {
+        let before = (self.evidence_files.clone(), self.status.clone());
         self.read_evidence(now);
+        if (&self.evidence_files, &self.status) != (&before.0, &before.1) {
+            self.touch_all();
+        }
         let open_prps = self.open_prps();
         self.update_gate_reports(&open_prps, now);
     }

@@ -11,6 +11,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 /// Which files a `.gitignore` keeps out of the documents: only those git would ignore too,
 /// i.e. ignored and not tracked. Without a readable git index every file present is taken
 /// as tracked (an export or archive of a repository holds only tracked files).
+#[derive(Clone)]
 pub struct GitView {
     root: PathBuf,
     /// Paths in the git index, relative with `/`; `None` when there is no index to read.

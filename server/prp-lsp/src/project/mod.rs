@@ -16,13 +16,14 @@ pub use files::*;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use prp_analysis::config::ConfigError;
 use prp_analysis::gates;
 use prp_analysis::orchestrator::OrchestratorConfig;
 use prp_analysis::rules::{internal_error, invalid_config, invalid_encoding, unreadable_file};
 use prp_analysis::status;
+use prp_analysis::text::LineIndex;
 use prp_analysis::{check, parse, Config, DocFacts, DocKind, Document, RawConfig, Workspace};
 
 pub const CONFIG_FILES: [&str; 2] = ["prp-lsp.toml", ".prp-lsp.toml"];
@@ -39,6 +40,59 @@ pub struct Analyzed {
     pub invalid_utf8_at: Option<usize>,
     /// Why the analysis failed, when it did (a bug in prp-lsp); the model is then empty.
     pub failure: Option<String>,
+    /// Where each line starts, built once on first use and shared by every request on
+    /// this version (hover, symbols, diagnostics) instead of once per request.
+    pub lines: Arc<OnceLock<LineIndex>>,
+}
+
+impl Analyzed {
+    fn new(
+        text: Arc<str>,
+        doc: Document,
+        version: Option<i32>,
+        invalid_utf8_at: Option<usize>,
+        failure: Option<String>,
+    ) -> Analyzed {
+        Analyzed {
+            text,
+            doc: Arc::new(doc),
+            version,
+            invalid_utf8_at,
+            failure,
+            lines: Arc::default(),
+        }
+    }
+
+    /// Where each line of the text starts.
+    pub fn line_index(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+}
+
+/// An editor's text for a document, parsed apart from the project (no lock held), so that
+/// parsing a large document never holds up requests reading the project.
+pub struct ParsedText {
+    path: String,
+    text: Arc<str>,
+    version: i32,
+    /// The configuration it was parsed with.
+    config: Arc<Config>,
+    doc: Document,
+    failure: Option<String>,
+}
+
+impl ParsedText {
+    pub fn parse(path: &str, text: String, version: i32, config: Arc<Config>) -> ParsedText {
+        let (doc, failure) = parse_contained(path, &text, &config);
+        ParsedText {
+            path: path.to_string(),
+            text: text.into(),
+            version,
+            config,
+            doc,
+            failure,
+        }
+    }
 }
 
 /// Runs a piece of analysis, turning a panic into an error message so that one bad file
@@ -73,6 +127,14 @@ enum IndexDepth {
 /// The head of a file that holds its front matter or pseudo-header and title.
 const HEAD_BYTES: usize = 4096;
 
+/// Keeps the head of a document: what the index reads of a document it does not read in
+/// full (for `check`, or above `[limits] document-size`, where cross-document work stops).
+fn truncate_to_head(text: &mut String) {
+    if text.len() > HEAD_BYTES {
+        text.truncate(prp_analysis::text::floor_char_boundary(text, HEAD_BYTES));
+    }
+}
+
 /// What the user's editor says: settings layered over prp-lsp.toml, and consents that only
 /// the user can give (a repository's files cannot).
 #[derive(Debug, Clone, Default)]
@@ -91,6 +153,9 @@ pub struct ConfigProblem {
     pub kept_previous: bool,
 }
 
+/// The workspace as the server and `check` see it. Cloned only when it changes while a
+/// snapshot of it is still being read (see `State::update_project`).
+#[derive(Clone)]
 pub struct Project {
     pub root: PathBuf,
     pub config: Arc<Config>,
@@ -116,6 +181,19 @@ pub struct Project {
     unreadable: std::collections::BTreeMap<String, String>,
     /// Which files git leaves out (ignored and untracked).
     git: git::GitView,
+    /// What each document's findings were computed from, as a diagnostic result id.
+    results: ResultStamps,
+}
+
+/// Result ids for pulled diagnostics: a document's findings stay the same while its own
+/// stamp (its text, its gate report, a document it depends on) and the epoch (the
+/// configuration, evidence, agent status) stay the same, so a client holding the id is
+/// answered "unchanged" without the document being checked again.
+#[derive(Debug, Clone, Default)]
+struct ResultStamps {
+    epoch: u64,
+    counter: u64,
+    documents: HashMap<String, u64>,
 }
 
 impl Project {
@@ -135,6 +213,7 @@ impl Project {
             gate_versions: HashMap::new(),
             unreadable: Default::default(),
             git: git::GitView::none(),
+            results: ResultStamps::default(),
         }
     }
 
@@ -329,8 +408,8 @@ impl Project {
             let (mut text, _) = decode(bytes);
             let whole_file = depth == IndexDepth::Full
                 || prp_analysis::document::classify(path, &config) == DocKind::Agent;
-            if !whole_file && text.len() > HEAD_BYTES {
-                text.truncate(prp_analysis::text::floor_char_boundary(&text, HEAD_BYTES));
+            if !whole_file || text.len() > config.limits.document_size {
+                truncate_to_head(&mut text);
             }
             let saved = modified_seconds(&root.join(path));
             Ok((
@@ -410,6 +489,7 @@ impl Project {
             self.open_document(&path, a.text.to_string(), a.version.unwrap_or(0));
         }
         self.read_evidence(now_seconds());
+        self.touch_all();
     }
 
     /// Re-parses `path` from `text` and updates the index; returns the other documents whose
@@ -419,8 +499,19 @@ impl Project {
         path: &str,
         text: &str,
     ) -> (Option<(Document, Option<String>)>, Vec<String>) {
-        self.ws.add_file(path);
         let (doc, failure) = parse_contained(path, text, &self.config);
+        self.index_parsed(path, doc, failure)
+    }
+
+    /// Updates the index with a parsed document; returns the model to keep (none when the
+    /// file is not Markdown) and the other documents whose findings may change.
+    fn index_parsed(
+        &mut self,
+        path: &str,
+        doc: Document,
+        failure: Option<String>,
+    ) -> (Option<(Document, Option<String>)>, Vec<String>) {
+        self.ws.add_file(path);
         let old = self.ws.facts(path).cloned();
         if doc.kind == DocKind::Other {
             // Not indexed; an open Markdown file is still analysed (a selection or a
@@ -437,20 +528,40 @@ impl Project {
 
     /// The editor opened or changed a document: its buffer is now the truth.
     pub fn open_document(&mut self, path: &str, text: String, version: i32) -> Vec<String> {
-        let (doc, deps) = self.update(path, &text);
+        let parsed = ParsedText::parse(path, text, version, self.config.clone());
+        self.install(parsed)
+    }
+
+    /// Installs an editor's text parsed without the project at hand (see [`ParsedText`]);
+    /// returns the other documents whose findings may change.
+    pub fn install(&mut self, parsed: ParsedText) -> Vec<String> {
+        let ParsedText {
+            path,
+            text,
+            version,
+            config,
+            doc,
+            failure,
+        } = parsed;
+        // Parsed under a configuration that has since been replaced: parse again.
+        let (doc, failure) = if Arc::ptr_eq(&config, &self.config) {
+            (doc, failure)
+        } else {
+            parse_contained(&path, &text, &self.config)
+        };
+        let (doc, deps) = self.index_parsed(&path, doc, failure);
+        self.touch(
+            [path.as_str()]
+                .into_iter()
+                .chain(deps.iter().map(String::as_str)),
+        );
         match doc {
             Some((doc, failure)) => {
-                let analyzed = Analyzed {
-                    text: text.into(),
-                    doc: Arc::new(doc),
-                    version: Some(version),
-                    invalid_utf8_at: None,
-                    failure,
-                };
-                self.open.insert(path.to_string(), analyzed);
+                let analyzed = Analyzed::new(text, doc, Some(version), None, failure);
+                self.open.insert(path, analyzed);
             }
             None => {
-                self.open.remove(path);
+                self.open.remove(&path);
             }
         }
         deps
@@ -459,10 +570,31 @@ impl Project {
     /// The editor closed a document: the file on disk is the truth again.
     pub fn close_document(&mut self, path: &str) -> Vec<String> {
         self.open.remove(path);
+        self.touch([path]);
         match std::fs::read(self.root.join(path)) {
             Ok(_) => self.refresh_from_disk(path),
             Err(_) => self.remove_file(path),
         }
+    }
+
+    /// The result id of a document's findings as they are now.
+    pub fn result_id(&self, path: &str) -> String {
+        let own = self.results.documents.get(path).copied().unwrap_or(0);
+        format!("{}.{own}", self.results.epoch)
+    }
+
+    /// These documents' findings may have changed.
+    pub fn touch<'p>(&mut self, paths: impl IntoIterator<Item = &'p str>) {
+        for path in paths {
+            self.results.counter += 1;
+            let stamp = self.results.counter;
+            self.results.documents.insert(path.to_string(), stamp);
+        }
+    }
+
+    /// Every document's findings may have changed (configuration, evidence, agent status).
+    pub fn touch_all(&mut self) {
+        self.results.epoch += 1;
     }
 
     /// A file appeared or changed on disk (any file: it may satisfy a reference).
@@ -479,7 +611,10 @@ impl Project {
                     self.unreadable.remove(path);
                     self.ws
                         .set_saved_at(path, modified_seconds(&self.root.join(path)));
-                    let (text, _) = decode(bytes);
+                    let (mut text, _) = decode(bytes);
+                    if text.len() > self.config.limits.document_size {
+                        truncate_to_head(&mut text);
+                    }
                     deps.extend(self.update(path, &text).1);
                 }
                 Err(e) if self.is_candidate(path) => {
@@ -493,6 +628,7 @@ impl Project {
         deps.sort();
         deps.dedup();
         deps.retain(|d| d != path);
+        self.touch([path].into_iter().chain(deps.iter().map(String::as_str)));
         deps
     }
 
@@ -513,6 +649,7 @@ impl Project {
         deps.extend(self.referrers_of(path));
         deps.sort();
         deps.dedup();
+        self.touch([path].into_iter().chain(deps.iter().map(String::as_str)));
         deps
     }
 
@@ -620,13 +757,7 @@ impl Project {
 pub fn analyze(path: &str, bytes: Vec<u8>, config: &Config) -> Analyzed {
     let (text, invalid_utf8_at) = decode(bytes);
     let (doc, failure) = parse_contained(path, &text, config);
-    Analyzed {
-        text: text.into(),
-        doc: Arc::new(doc),
-        version: None,
-        invalid_utf8_at,
-        failure,
-    }
+    Analyzed::new(text.into(), doc, None, invalid_utf8_at, failure)
 }
 
 /// Other documents' text for changes that reach across the workspace: the editor's buffer

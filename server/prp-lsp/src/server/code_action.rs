@@ -8,7 +8,7 @@ use prp_analysis::edit::{Change, ChangeKind};
 use prp_analysis::{assign, fixes, generate};
 use tower_lsp_server::ls_types::*;
 
-use super::state::{LockExt, State};
+use super::state::State;
 use crate::convert::{self, TextPositions};
 use crate::project::{today, Analyzed, Project};
 
@@ -122,7 +122,10 @@ fn collect(
         }
         // Routing every task of a document above the size limit is the work the limit skips.
         let whole = text.len() <= config.limits.document_size;
-        if let Some(change) = whole.then(|| assign::assign_all(doc, text, ws, config)).flatten() {
+        if let Some(change) = whole
+            .then(|| assign::assign_all(doc, text, ws, config))
+            .flatten()
+        {
             out.push(Collected::new(change, CodeActionKind::REFACTOR_REWRITE));
         }
         out.extend(generate_actions(state, project, a, span.clone(), today));
@@ -227,8 +230,8 @@ fn generate_actions(
 
 pub fn code_actions(state: &State, params: &CodeActionParams) -> Option<CodeActionResponse> {
     let key = state.key_of(&params.text_document.uri)?;
-    let guard = state.project.read_lock();
-    let project = guard.as_ref()?;
+    let guard = state.read_project();
+    let project = guard.as_deref()?;
     let a = project.analyzed(&key)?;
     let disabled_supported = state.support().disabled_code_actions;
     let mut actions = Vec::new();

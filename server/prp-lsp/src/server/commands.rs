@@ -9,7 +9,7 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
 
-use super::state::{LockExt, State};
+use super::state::State;
 use crate::project::today;
 
 pub const GENERATE: &str = "prp.generate";
@@ -73,9 +73,9 @@ fn uri_argument(arguments: &[Value], command: &str) -> Result<Uri> {
 
 /// Computes the edit for a command, under the state's lock.
 fn prepare(state: &State, params: &ExecuteCommandParams) -> Result<(WorkspaceEdit, String, Value)> {
-    let guard = state.project.read_lock();
+    let guard = state.read_project();
     let project = guard
-        .as_ref()
+        .as_deref()
         .ok_or_else(|| invalid("the workspace is still being indexed"))?;
     let (change, result) = match params.command.as_str() {
         GENERATE => {
@@ -143,9 +143,9 @@ fn gate_report(state: &State, params: &ExecuteCommandParams) -> Result<Option<Ga
     let key = state
         .key_of(&uri)
         .ok_or_else(|| invalid("not a file URI"))?;
-    let guard = state.project.read_lock();
+    let guard = state.read_project();
     let project = guard
-        .as_ref()
+        .as_deref()
         .ok_or_else(|| invalid("the workspace is still being indexed"))?;
     Ok(project.gate_report(&key, crate::project::now_seconds()))
 }
@@ -182,9 +182,9 @@ async fn show_gate_report(
 
 /// Every agent with its state, workload and alerts, as rows and as a Markdown table.
 fn agent_status(state: &State) -> Result<Option<Value>> {
-    let guard = state.project.read_lock();
+    let guard = state.read_project();
     let project = guard
-        .as_ref()
+        .as_deref()
         .ok_or_else(|| invalid("the workspace is still being indexed"))?;
     let rows = agent_rows(&project.ws, &project.config);
     let mut markdown = agents_markdown(&rows, crate::project::now_seconds());
@@ -206,9 +206,8 @@ async fn open_prp(
         .key_of(&uri)
         .ok_or_else(|| invalid("not a file URI"))?;
     let is_prp = state
-        .project
-        .read_lock()
-        .as_ref()
+        .read_project()
+        .as_deref()
         .and_then(|p| {
             p.ws.facts(&key)
                 .map(|f| f.kind == prp_analysis::DocKind::Prp)

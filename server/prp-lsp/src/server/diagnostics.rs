@@ -9,7 +9,6 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
 
 use super::lifecycle::Changed;
-use super::state::LockExt;
 use super::state::State;
 use crate::convert::{self, TextPositions};
 use crate::project::Project;
@@ -21,7 +20,7 @@ fn compute(state: &State, project: &Project, key: &str) -> Option<(Vec<Diagnosti
     let uri = state.uri_of(key);
     let other = |rel: &str| state.uri_of(rel);
     if let Some(a) = project.analyzed(key) {
-        let positions = TextPositions::new(&a.text, encoding);
+        let positions = TextPositions::of(&a, encoding);
         let items = project
             .diagnostics_of(&a)
             .iter()
@@ -51,24 +50,43 @@ fn compute(state: &State, project: &Project, key: &str) -> Option<(Vec<Diagnosti
     ))
 }
 
-pub fn document_report(state: &State, uri: &Uri) -> DocumentDiagnosticReportResult {
-    let items = state
-        .key_of(uri)
-        .and_then(|key| {
-            let guard = state.project.read_lock();
-            compute(state, guard.as_ref()?, &key)
-        })
-        .map(|(items, _)| items)
-        .unwrap_or_default();
-    DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
-        RelatedFullDocumentDiagnosticReport {
-            related_documents: None,
-            full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                result_id: None,
-                items,
+/// One document's findings, or "unchanged" when the client's result id is still current.
+/// Computed on a snapshot of the project: edits arriving meanwhile do not wait for it.
+pub fn document_report(
+    state: &State,
+    params: &DocumentDiagnosticParams,
+    cancelled: &AtomicBool,
+) -> DocumentDiagnosticReportResult {
+    let full = |items: Vec<Diagnostic>, result_id: Option<String>| {
+        DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
+            RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id, items },
             },
-        },
-    ))
+        ))
+    };
+    let (Some(key), Some(project)) = (state.key_of(&params.text_document.uri), state.snapshot())
+    else {
+        return full(Vec::new(), None);
+    };
+    let result_id = project.result_id(&key);
+    if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+        return DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Unchanged(
+            RelatedUnchangedDocumentDiagnosticReport {
+                related_documents: None,
+                unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                    result_id,
+                },
+            },
+        ));
+    }
+    if cancelled.load(Ordering::Relaxed) {
+        return full(Vec::new(), None);
+    }
+    match compute(state, &project, &key) {
+        Some((items, _)) => full(items, Some(result_id)),
+        None => full(Vec::new(), None),
+    }
 }
 
 /// Keys with findings to report: every document, plus configuration files with problems.
@@ -80,35 +98,93 @@ fn all_keys(project: &Project) -> Vec<String> {
     keys
 }
 
-/// Every document's findings. Stops early (with a partial report nobody reads) once
-/// `cancelled` is set: the request was cancelled or its answer is no longer wanted.
-pub fn workspace_report(state: &State, cancelled: &AtomicBool) -> WorkspaceDiagnosticReportResult {
-    let guard = state.project.read_lock();
-    let Some(project) = guard.as_ref() else {
-        return WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport {
-            items: Vec::new(),
-        });
+/// How many documents are checked (and their reports held) at a time in a workspace pull.
+const WORKSPACE_BATCH: usize = 256;
+
+/// Every document's findings, in batches handed to `emit` as they are done (the caller
+/// streams them as partial results, or collects them); documents whose result id the client
+/// holds are reported unchanged without being checked. Stops early once `cancelled` is set:
+/// the request was cancelled or its answer is no longer wanted.
+pub fn workspace_report(
+    state: &State,
+    params: &WorkspaceDiagnosticParams,
+    cancelled: &AtomicBool,
+    emit: &mut dyn FnMut(Vec<WorkspaceDocumentDiagnosticReport>),
+) {
+    let Some(project) = state.snapshot() else {
+        return;
     };
-    let keys = all_keys(project);
-    let items = crate::project::parallel_map(&keys, |key| {
+    let previous: std::collections::HashMap<&str, &str> = params
+        .previous_result_ids
+        .iter()
+        .map(|p| (p.uri.as_str(), p.value.as_str()))
+        .collect();
+    let keys = all_keys(&project);
+    for batch in keys.chunks(WORKSPACE_BATCH) {
         if cancelled.load(Ordering::Relaxed) {
-            return None;
+            return;
         }
-        let (items, version) = compute(state, project, key)?;
-        Some(WorkspaceDocumentDiagnosticReport::Full(
-            WorkspaceFullDocumentDiagnosticReport {
-                uri: state.uri_of(key)?,
-                version: version.map(i64::from),
-                full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                    result_id: None,
-                    items,
+        let reports = crate::project::parallel_map(batch, |key| {
+            if cancelled.load(Ordering::Relaxed) {
+                return None;
+            }
+            let uri = state.uri_of(key)?;
+            let result_id = project.result_id(key);
+            let version = project.open_version(key).map(i64::from);
+            if previous.get(uri.as_str()) == Some(&result_id.as_str()) {
+                return Some(WorkspaceDocumentDiagnosticReport::Unchanged(
+                    WorkspaceUnchangedDocumentDiagnosticReport {
+                        uri,
+                        version,
+                        unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                            result_id,
+                        },
+                    },
+                ));
+            }
+            let (items, version) = compute(state, &project, key)?;
+            Some(WorkspaceDocumentDiagnosticReport::Full(
+                WorkspaceFullDocumentDiagnosticReport {
+                    uri,
+                    version: version.map(i64::from),
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id: Some(result_id),
+                        items,
+                    },
                 },
-            },
-        ))
-    });
-    WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport {
-        items: items.into_iter().flatten().collect(),
-    })
+            ))
+        });
+        emit(reports.into_iter().flatten().collect());
+    }
+}
+
+/// `$/progress` with a partial result: the client's token and the value.
+enum PartialResult {}
+
+impl tower_lsp_server::ls_types::notification::Notification for PartialResult {
+    type Params = serde_json::Value;
+    const METHOD: &'static str = "$/progress";
+}
+
+/// Sends one batch of a workspace pull as a partial result. The first one is a whole
+/// report, later ones partial results (the protocol's order).
+pub async fn send_partial(
+    client: &Client,
+    token: &ProgressToken,
+    items: Vec<WorkspaceDocumentDiagnosticReport>,
+    first: bool,
+) {
+    let value = if first {
+        serde_json::to_value(WorkspaceDiagnosticReport { items })
+    } else {
+        serde_json::to_value(WorkspaceDiagnosticReportPartialResult { items })
+    };
+    let Ok(value) = value else {
+        return;
+    };
+    client
+        .send_notification::<PartialResult>(serde_json::json!({ "token": token, "value": value }))
+        .await;
 }
 
 /// Brings the client up to date after a change: a refresh request for pulling clients,
@@ -118,7 +194,7 @@ pub async fn after_change(client: &Client, state: &Arc<State>, changed: Changed)
     if support.pull_diagnostics {
         // The client re-pulls the document it edited by itself; others need a refresh.
         let others_changed = match &changed {
-            Changed::Nothing | Changed::Stale { .. } => false,
+            Changed::Nothing => false,
             Changed::Documents { others, .. } => !others.is_empty(),
             Changed::Everything => true,
         };
@@ -128,7 +204,7 @@ pub async fn after_change(client: &Client, state: &Arc<State>, changed: Changed)
         return;
     }
     let (keys, publish_empty) = match changed {
-        Changed::Nothing | Changed::Stale { .. } => return,
+        Changed::Nothing => return,
         // Documents with findings, and those whose earlier findings must be cleared; the
         // client has nothing to clear for the rest.
         Changed::Everything => (None, false),
@@ -140,10 +216,11 @@ pub async fn after_change(client: &Client, state: &Arc<State>, changed: Changed)
     let worker = state.clone();
     let computed = tokio::task::spawn_blocking(move || {
         let state = &worker;
-        let guard = state.project.read_lock();
-        let Some(project) = guard.as_ref() else {
+        // A snapshot: a change arriving meanwhile does not wait for this.
+        let Some(snapshot) = state.snapshot() else {
             return Vec::new();
         };
+        let project = &*snapshot;
         let keys = keys.unwrap_or_else(|| {
             let mut keys = all_keys(project);
             keys.extend(state.published.iter().map(|e| e.key().clone()));
@@ -186,6 +263,7 @@ pub async fn after_change(client: &Client, state: &Arc<State>, changed: Changed)
 
 #[cfg(test)]
 mod tests {
+    use super::super::state::LockExt;
     use super::*;
 
     fn indexed_example() -> State {
@@ -194,25 +272,70 @@ mod tests {
             .join("../../examples/workspace")
             .canonicalize()
             .unwrap();
-        *state.project.write_lock() = Some(Project::load(&root).unwrap());
+        state.set_project(Project::load(&root).unwrap());
         *state.root.write_lock() = Some(root);
         state
     }
 
-    fn item_count(report: WorkspaceDiagnosticReportResult) -> usize {
-        match report {
-            WorkspaceDiagnosticReportResult::Report(r) => r.items.len(),
-            WorkspaceDiagnosticReportResult::Partial(p) => p.items.len(),
-        }
+    fn pull(
+        state: &State,
+        previous: Vec<PreviousResultId>,
+        cancelled: bool,
+    ) -> Vec<WorkspaceDocumentDiagnosticReport> {
+        let params = WorkspaceDiagnosticParams {
+            identifier: None,
+            previous_result_ids: previous,
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        };
+        let mut all = Vec::new();
+        workspace_report(state, &params, &AtomicBool::new(cancelled), &mut |batch| {
+            all.extend(batch)
+        });
+        all
     }
 
     #[test]
     fn a_cancelled_workspace_report_stops_working() {
         let state = indexed_example();
-        assert!(item_count(workspace_report(&state, &AtomicBool::new(false))) >= 15);
-        assert_eq!(
-            item_count(workspace_report(&state, &AtomicBool::new(true))),
-            0
-        );
+        assert!(pull(&state, Vec::new(), false).len() >= 15);
+        assert_eq!(pull(&state, Vec::new(), true).len(), 0);
+    }
+
+    /// A second pull with the first one's result ids: every document is unchanged, until a
+    /// document changes; then that one (and only documents that depend on it) is sent again.
+    #[test]
+    fn result_ids_answer_unchanged_until_the_inputs_change() {
+        let state = indexed_example();
+        let first = pull(&state, Vec::new(), false);
+        let ids: Vec<PreviousResultId> = first
+            .iter()
+            .map(|r| match r {
+                WorkspaceDocumentDiagnosticReport::Full(f) => PreviousResultId {
+                    uri: f.uri.clone(),
+                    value: f.full_document_diagnostic_report.result_id.clone().unwrap(),
+                },
+                WorkspaceDocumentDiagnosticReport::Unchanged(_) => panic!("nothing was held"),
+            })
+            .collect();
+        let second = pull(&state, ids.clone(), false);
+        assert_eq!(second.len(), first.len());
+        assert!(second
+            .iter()
+            .all(|r| matches!(r, WorkspaceDocumentDiagnosticReport::Unchanged(_))));
+        // A body edit of one PRP: it alone is checked again.
+        let key = "PRPs/active/01_user_auth.md";
+        let text = std::fs::read_to_string(state.snapshot().unwrap().absolute(key)).unwrap();
+        state.update_project(|p| p.open_document(key, format!("{text}\nMore notes.\n"), 2));
+        let third = pull(&state, ids, false);
+        let full: Vec<&str> = third
+            .iter()
+            .filter_map(|r| match r {
+                WorkspaceDocumentDiagnosticReport::Full(f) => Some(f.uri.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(full.len(), 1, "{full:?}");
+        assert!(full[0].ends_with(key), "{full:?}");
     }
 }

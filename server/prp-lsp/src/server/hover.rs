@@ -7,7 +7,7 @@ use prp_analysis::workspace::Resolution;
 use tower_lsp_server::ls_types::*;
 
 use super::at_cursor::{agent_identity, at_cursor, AtCursor};
-use super::state::{LockExt, State};
+use super::state::State;
 use crate::project::{Analyzed, Endpoint, Project, CONFIG_FILES};
 
 /// What each canonical section is for, in a sentence.
@@ -229,8 +229,8 @@ fn config_hover(state: &State, params: &TextDocumentPositionParams) -> Option<Ho
     if !is_url_key || table.as_deref() != Some("status") {
         return None;
     }
-    let guard = state.project.read_lock();
-    let value = match guard.as_ref()?.status_endpoint() {
+    let guard = state.read_project();
+    let value = match guard.as_deref()?.status_endpoint() {
         Endpoint::Allowed(url) => format!(
             "**Monitoring endpoint** {url}\n\nPolled for agent status: you allowed it in your editor's settings."
         ),

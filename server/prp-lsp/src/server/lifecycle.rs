@@ -12,16 +12,11 @@ use tower_lsp_server::Client;
 
 use super::state::LockExt;
 use super::state::{apply_changes, ClientSupport, OpenDocument, State};
-use crate::project::{relative_path, EditorSettings, Project, CONFIG_FILES};
+use crate::project::{relative_path, EditorSettings, ParsedText, Project, CONFIG_FILES};
 
 /// Documents whose diagnostics must be recomputed after a change.
 pub enum Changed {
     Nothing,
-    /// A change for a version the document is already past; nothing was applied.
-    Stale {
-        version: i32,
-        current: i32,
-    },
     Documents {
         /// The document the editor changed (its client re-pulls it by itself).
         edited: Option<String>,
@@ -161,37 +156,56 @@ pub async fn initialized(client: &Client, state: &std::sync::Arc<State>) {
     } else {
         None
     };
+    // Reading, parsing and installing documents takes long: off the message loop.
     let root = state.root.read_lock().clone();
-    let loaded = tokio::task::spawn_blocking(move || match root {
-        Some(root) => Project::load(&root),
-        None => Ok(Project::empty()),
+    let worker = state.clone();
+    let loaded = tokio::task::spawn_blocking(move || {
+        let state = &worker;
+        let (mut project, problem) = match root {
+            Some(root) => match Project::load(&root) {
+                Ok(p) => (p, None),
+                Err(e) => (Project::empty(), Some(e)),
+            },
+            None => (Project::empty(), None),
+        };
+        if let Some(settings) = state.pending_settings.write_lock().take() {
+            project.set_editor_settings(Some(settings));
+            project.reanalyze_all();
+        }
+        // Documents opened while indexing: the editor's text wins over the disk's.
+        for entry in state.open.iter() {
+            project.open_document(entry.key(), entry.rope.to_string(), entry.version);
+        }
+        project.refresh_evidence(crate::project::now_seconds());
+        let not_polled = project.status_endpoint().not_allowed_note();
+        let count = project.document_count();
+        state.set_project(project);
+        // Opened after the loop above, while the project was not yet in place: catch up.
+        state.update_project(|project| {
+            for entry in state.open.iter() {
+                if project.open_version(entry.key()) != Some(entry.version) {
+                    project.open_document(entry.key(), entry.rope.to_string(), entry.version);
+                }
+            }
+        });
+        (problem, not_polled, count)
     })
     .await;
-    let mut project = match loaded {
-        Ok(Ok(p)) => p,
-        Ok(Err(e)) => {
-            client
-                .show_message(
-                    MessageType::ERROR,
-                    format!("prp-lsp: cannot index the workspace: {e}"),
-                )
-                .await;
-            Project::empty()
+    let (problem, not_polled, count) = match loaded {
+        Ok(loaded) => loaded,
+        Err(_) => {
+            state.set_project(Project::empty());
+            (None, None, 0)
         }
-        Err(_) => Project::empty(),
     };
-    if let Some(settings) = state.pending_settings.write_lock().take() {
-        project.set_editor_settings(Some(settings));
-        project.reanalyze_all();
+    if let Some(e) = problem {
+        client
+            .show_message(
+                MessageType::ERROR,
+                format!("prp-lsp: cannot index the workspace: {e}"),
+            )
+            .await;
     }
-    // Documents opened while indexing: the editor's text wins over the disk's.
-    for entry in state.open.iter() {
-        project.open_document(entry.key(), entry.rope.to_string(), entry.version);
-    }
-    project.refresh_evidence(crate::project::now_seconds());
-    let not_polled = project.status_endpoint().not_allowed_note();
-    let count = project.document_count();
-    *state.project.write_lock() = Some(project);
     state.ready.send_replace(true);
     super::live::spawn(client.clone(), state.clone());
     if let Some(note) = not_polled {
@@ -258,57 +272,113 @@ async fn fetch_settings(client: &Client) -> Option<EditorSettings> {
     }
 }
 
-pub async fn did_change_configuration(
+/// The editor's settings after it said they changed.
+pub async fn settings_after_change(
     client: &Client,
     state: &State,
     params: DidChangeConfigurationParams,
-) -> Changed {
-    let settings = if state.support().configuration {
-        fetch_settings(client).await
-    } else {
-        let value = params
-            .settings
-            .get("prp-lsp")
-            .cloned()
-            .unwrap_or(params.settings);
-        value
-            .is_object()
-            .then(|| settings_from_json(value).ok())
-            .flatten()
-    };
-    let mut guard = state.project.write_lock();
-    let Some(project) = guard.as_mut() else {
-        *state.pending_settings.write_lock() = settings;
-        return Changed::Nothing;
-    };
-    project.set_editor_settings(settings);
-    project.reanalyze_all();
-    Changed::Everything
+) -> Option<EditorSettings> {
+    if state.support().configuration {
+        return fetch_settings(client).await;
+    }
+    let value = params
+        .settings
+        .get("prp-lsp")
+        .cloned()
+        .unwrap_or(params.settings);
+    value
+        .is_object()
+        .then(|| settings_from_json(value).ok())
+        .flatten()
 }
 
-/// Stores text for `key` in the project; returns it and its dependents.
-fn store(state: &State, key: &str, text: String, version: i32) -> Changed {
-    let mut guard = state.project.write_lock();
-    let Some(project) = guard.as_mut() else {
-        return Changed::Nothing;
-    };
-    let before = project.ws.facts(key).cloned();
-    let others = project.open_document(key, text, version);
-    // The PRP's checklist findings read its gate report. Evaluate it now when a fact it
-    // reads (ticks, tasks, title) changed; other edits are caught up by the one-second tick.
-    if before.as_ref() != project.ws.facts(key) || project.ws.gate_report(key).is_none() {
-        project.update_gate_reports(&[key.to_string()], crate::project::now_seconds());
-    }
-    Changed::Documents {
-        edited: Some(key.to_string()),
-        others,
+/// Layers new editor settings over prp-lsp.toml and re-analyses everything.
+pub fn apply_settings(state: &State, settings: Option<EditorSettings>) -> Changed {
+    // The settings wait for the index when it is not there yet; a copy stays in case
+    // indexing ends meanwhile.
+    *state.pending_settings.write_lock() = settings.clone();
+    let applied = state.update_project(|project| {
+        project.set_editor_settings(settings);
+        project.reanalyze_all();
+    });
+    match applied {
+        Some(()) => {
+            state.pending_settings.write_lock().take();
+            Changed::Everything
+        }
+        None => Changed::Nothing,
     }
 }
 
-pub fn did_open(state: &State, params: DidOpenTextDocumentParams) -> Changed {
+/// An editor's change to a document, applied to its buffer at once (in the order the
+/// notifications came) and to the project later, off the message loop.
+pub struct TextChange {
+    key: String,
+    text: String,
+    version: i32,
+    ticket: u64,
+}
+
+/// What a document notification asks of the project.
+pub enum Sync {
+    Nothing,
+    /// A change for a version the document is already past; nothing was applied.
+    Stale {
+        version: i32,
+        current: i32,
+    },
+    Text(TextChange),
+    Close {
+        key: String,
+        ticket: u64,
+    },
+}
+
+/// Parses the changed text (no lock held) and puts it in the project, unless a later change
+/// to the document came meanwhile (that one carries the newer text); returns the documents
+/// whose diagnostics it changes.
+pub fn apply_text(state: &State, change: TextChange) -> Changed {
+    let TextChange {
+        key,
+        text,
+        version,
+        ticket,
+    } = change;
+    let changed = (|| {
+        if !state.is_latest_change(&key, ticket) {
+            return Some(Changed::Nothing);
+        }
+        let config = state.read_project().as_ref()?.config.clone();
+        let parsed = ParsedText::parse(&key, text, version, config);
+        state.update_project(|project| {
+            // Checked again under the lock: a newer change or a close may have come.
+            if !state.is_latest_change(&key, ticket) {
+                return Changed::Nothing;
+            }
+            let before = project.ws.facts(&key).cloned();
+            let others = project.install(parsed);
+            // The PRP's checklist findings read its gate report. Evaluate it now when a
+            // fact it reads (ticks, tasks, title) changed; other edits are caught up by
+            // the one-second tick.
+            if before.as_ref() != project.ws.facts(&key) || project.ws.gate_report(&key).is_none() {
+                project
+                    .update_gate_reports(std::slice::from_ref(&key), crate::project::now_seconds());
+            }
+            Changed::Documents {
+                edited: Some(key.clone()),
+                others,
+            }
+        })
+    })()
+    .unwrap_or(Changed::Nothing);
+    state.end_change(&key, ticket);
+    changed
+}
+
+pub fn did_open(state: &State, params: DidOpenTextDocumentParams) -> Sync {
     let doc = params.text_document;
     let Some(key) = state.key_of(&doc.uri) else {
-        return Changed::Nothing;
+        return Sync::Nothing;
     };
     let text = doc.text;
     state.open.insert(
@@ -319,22 +389,28 @@ pub fn did_open(state: &State, params: DidOpenTextDocumentParams) -> Changed {
             version: doc.version,
         },
     );
-    store(state, &key, text, doc.version)
+    let ticket = state.begin_change(&key);
+    Sync::Text(TextChange {
+        key,
+        text,
+        version: doc.version,
+        ticket,
+    })
 }
 
-pub fn did_change(state: &State, params: DidChangeTextDocumentParams) -> Changed {
+pub fn did_change(state: &State, params: DidChangeTextDocumentParams) -> Sync {
     let Some(key) = state.key_of(&params.text_document.uri) else {
-        return Changed::Nothing;
+        return Sync::Nothing;
     };
     let encoding = state.encoding();
     let text = {
         let Some(mut open) = state.open.get_mut(&key) else {
-            return Changed::Nothing;
+            return Sync::Nothing;
         };
         // Versions only increase (LSP); an older or repeated one is a change the editor
         // has already superseded, and applying it would bring back text the user replaced.
         if params.text_document.version <= open.version {
-            return Changed::Stale {
+            return Sync::Stale {
                 version: params.text_document.version,
                 current: open.version,
             };
@@ -343,31 +419,53 @@ pub fn did_change(state: &State, params: DidChangeTextDocumentParams) -> Changed
         open.version = params.text_document.version;
         open.rope.to_string()
     };
-    store(state, &key, text, params.text_document.version)
+    let ticket = state.begin_change(&key);
+    Sync::Text(TextChange {
+        key,
+        text,
+        version: params.text_document.version,
+        ticket,
+    })
 }
 
-pub fn did_close(state: &State, params: DidCloseTextDocumentParams) -> Changed {
+pub fn did_close(state: &State, params: DidCloseTextDocumentParams) -> Sync {
     let Some(key) = state.key_of(&params.text_document.uri) else {
-        return Changed::Nothing;
+        return Sync::Nothing;
     };
     state.open.remove(&key);
-    // The file on disk is the truth again (the buffer may have been discarded).
-    let mut guard = state.project.write_lock();
-    let Some(project) = guard.as_mut() else {
-        return Changed::Nothing;
-    };
-    let others = project.close_document(&key);
-    Changed::Documents {
-        edited: Some(key),
-        others,
-    }
+    let ticket = state.begin_change(&key);
+    Sync::Close { key, ticket }
+}
+
+/// The file on disk is the truth again (the buffer may have been discarded).
+pub fn apply_close(state: &State, key: String, ticket: u64) -> Changed {
+    let changed = state
+        .update_project(|project| {
+            if !state.is_latest_change(&key, ticket) {
+                return Changed::Nothing;
+            }
+            let others = project.close_document(&key);
+            Changed::Documents {
+                edited: Some(key.clone()),
+                others,
+            }
+        })
+        .unwrap_or(Changed::Nothing);
+    state.end_change(&key, ticket);
+    changed
 }
 
 pub fn did_change_watched_files(state: &State, params: DidChangeWatchedFilesParams) -> Changed {
-    let mut guard = state.project.write_lock();
-    let Some(project) = guard.as_mut() else {
-        return Changed::Nothing;
-    };
+    state
+        .update_project(|project| files_changed(state, project, params))
+        .unwrap_or(Changed::Nothing)
+}
+
+fn files_changed(
+    state: &State,
+    project: &mut Project,
+    params: DidChangeWatchedFilesParams,
+) -> Changed {
     let mut deps = Vec::new();
     let (mut config_changed, mut evidence_changed) = (false, false);
     for event in params.changes {

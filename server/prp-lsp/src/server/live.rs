@@ -11,7 +11,7 @@ use tower_lsp_server::ls_types::MessageType;
 use tower_lsp_server::Client;
 
 use super::lifecycle::Changed;
-use super::state::{LockExt, State};
+use super::state::State;
 use crate::project::{file_stamp, now_seconds, FileStamp};
 
 /// How often the evidence folders are walked again for new files.
@@ -26,8 +26,8 @@ fn stamp_on_disk(root: &std::path::Path, paths: &[String]) -> Vec<FileStamp> {
 
 /// A summary of every agent's alerts, to notice when the clock changed any of them.
 fn alert_signature(state: &State) -> Vec<String> {
-    let guard = state.project.read_lock();
-    let Some(project) = guard.as_ref() else {
+    let guard = state.read_project();
+    let Some(project) = guard.as_deref() else {
         return Vec::new();
     };
     status::agent_rows(&project.ws, &project.config)
@@ -45,9 +45,8 @@ fn alert_signature(state: &State) -> Vec<String> {
 /// After the evidence changed: diagnostics of the documents that depend on it, and lenses.
 pub async fn evidence_changed(client: &Client, state: &Arc<State>) {
     let others = state
-        .project
-        .read_lock()
-        .as_ref()
+        .read_project()
+        .as_deref()
         .map(|p| p.evidence_dependents())
         .unwrap_or_default();
     super::diagnostics::after_change(
@@ -74,8 +73,8 @@ pub fn spawn(client: Client, state: Arc<State>) {
         loop {
             tick.tick().await;
             let (root, paths, settings, endpoint) = {
-                let guard = state.project.read_lock();
-                let Some(project) = guard.as_ref() else {
+                let guard = state.read_project();
+                let Some(project) = guard.as_deref() else {
                     continue;
                 };
                 let paths: Vec<String> = project
@@ -94,8 +93,8 @@ pub fn spawn(client: Client, state: Arc<State>) {
             // Files: a changed time, or new files found by an occasional walk.
             let before = stamp_on_disk(&root, &paths);
             let known_changed = {
-                let guard = state.project.read_lock();
-                guard.as_ref().is_some_and(|p| {
+                let guard = state.read_project();
+                guard.as_deref().is_some_and(|p| {
                     p.evidence_stamp()
                         .into_iter()
                         .map(|(_, t)| t)
@@ -125,17 +124,18 @@ pub fn spawn(client: Client, state: Arc<State>) {
                 }
             }
             // Gate reports of PRPs edited without a change of facts (a review line).
-            if let Some(project) = state.project.write_lock().as_mut() {
-                changed |= project.refresh_edited_gate_reports(now_seconds());
-            }
+            changed |= state
+                .update_project(|project| project.refresh_edited_gate_reports(now_seconds()))
+                .unwrap_or(false);
             // The clock: stuck, idle and stale alerts appear as time passes.
             if last_clock.elapsed() >= CLOCK {
                 last_clock = Instant::now();
                 let before = alert_signature(&state);
-                if let Some(project) = state.project.write_lock().as_mut() {
-                    project.refresh_status(now_seconds());
+                state.update_project(|project| project.refresh_status(now_seconds()));
+                if alert_signature(&state) != before {
+                    state.update_project(|project| project.touch_all());
+                    changed = true;
                 }
-                changed |= alert_signature(&state) != before;
             }
             if changed {
                 evidence_changed(&client, &state).await;
@@ -148,19 +148,19 @@ pub fn spawn(client: Client, state: Arc<State>) {
 async fn reread(state: &Arc<State>) -> bool {
     let worker = state.clone();
     tokio::task::spawn_blocking(move || {
-        let mut guard = worker.project.write_lock();
-        let Some(project) = guard.as_mut() else {
-            return false;
-        };
-        let before = (
-            project.evidence_stamp(),
-            project.status.file_problems.clone(),
-        );
-        project.refresh_evidence(now_seconds());
-        (
-            project.evidence_stamp(),
-            project.status.file_problems.clone(),
-        ) != before
+        worker
+            .update_project(|project| {
+                let before = (
+                    project.evidence_stamp(),
+                    project.status.file_problems.clone(),
+                );
+                project.refresh_evidence(now_seconds());
+                (
+                    project.evidence_stamp(),
+                    project.status.file_problems.clone(),
+                ) != before
+            })
+            .unwrap_or(false)
     })
     .await
     .unwrap_or(false)
@@ -176,11 +176,7 @@ async fn poll(client: &Client, state: &Arc<State>, url: String, timeout: Duratio
             .unwrap_or_else(|e| Err(e.to_string()))
     };
     let mut announcement = None;
-    let changed = {
-        let mut guard = state.project.write_lock();
-        let Some(project) = guard.as_mut() else {
-            return false;
-        };
+    let changed = state.update_project(|project| {
         let was_down = project.status.endpoint_down.is_some();
         let before = project.status.from_endpoint.clone();
         match project.take_endpoint_answer(&url, fetched, now_seconds()) {
@@ -198,7 +194,15 @@ async fn poll(client: &Client, state: &Arc<State>, url: String, timeout: Duratio
             }
             _ => {}
         }
-        project.status.from_endpoint != before || project.status.endpoint_down.is_some() != was_down
+        let changed = project.status.from_endpoint != before
+            || project.status.endpoint_down.is_some() != was_down;
+        if changed {
+            project.touch_all();
+        }
+        changed
+    });
+    let Some(changed) = changed else {
+        return false;
     };
     if let Some((kind, message)) = announcement {
         client.show_message(kind, message).await;

@@ -62,17 +62,98 @@ impl Drop for CancelOnDrop {
 }
 
 impl Backend {
-    /// Applies a document notification; a panic is logged and leaves the state as it was.
-    async fn sync(&self, what: &str, apply: impl FnOnce() -> Changed) -> Changed {
+    /// Applies a change that needs no parsing; a panic is logged and leaves the state as it
+    /// was.
+    async fn sync<T>(&self, what: &str, apply: impl FnOnce() -> T) -> Option<T> {
         match guarded(what, apply) {
-            Ok(changed) => changed,
+            Ok(done) => Some(done),
             Err(e) => {
                 self.client.log_message(MessageType::ERROR, e.message).await;
-                Changed::Nothing
+                None
             }
         }
     }
+
+    /// Runs work that may take long (parsing, reading files, checking) on a blocking thread:
+    /// the message loop stays free to answer other requests meanwhile. A panic is an error
+    /// answer; the server carries on.
+    async fn off_loop<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        work: impl FnOnce(&State) -> T + Send + 'static,
+    ) -> Result<T> {
+        let state = self.state.clone();
+        tokio::task::spawn_blocking(move || guarded(what, || work(&state)))
+            .await
+            .unwrap_or_else(|_| Err(tower_lsp_server::jsonrpc::Error::internal_error()))
+    }
+
+    /// A request about one document: answered off the message loop once the document's
+    /// pending changes are in the project, so it is computed for the text the editor shows.
+    async fn on_document<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        uri: &Uri,
+        work: impl FnOnce(&State) -> T + Send + 'static,
+    ) -> Result<T> {
+        self.state.wait_ready().await;
+        if let Some(key) = self.state.key_of(uri) {
+            self.state.settled(&key).await;
+        }
+        self.off_loop(what, work).await
+    }
+
+    /// [`Backend::on_document`] for requests made while typing (hover, completion): past
+    /// [`INTERACTIVE_WAIT`] for a pending change the answer is the empty one, rather than
+    /// one computed for text the editor no longer shows.
+    async fn on_document_now<T: Default + Send + 'static>(
+        &self,
+        what: &'static str,
+        uri: &Uri,
+        work: impl FnOnce(&State) -> T + Send + 'static,
+    ) -> Result<T> {
+        self.state.wait_ready().await;
+        if let Some(key) = self.state.key_of(uri) {
+            if !self.state.settled_within(&key, INTERACTIVE_WAIT).await {
+                return Ok(T::default());
+            }
+        }
+        self.off_loop(what, work).await
+    }
+
+    /// Brings the project up to date with a document notification, off the message loop,
+    /// then the diagnostics that depend on it.
+    async fn apply(&self, what: &'static str, sync: Option<lifecycle::Sync>) {
+        let work = match sync {
+            None | Some(lifecycle::Sync::Nothing) => return,
+            Some(lifecycle::Sync::Stale { version, current }) => {
+                let message = format!(
+                    "prp-lsp: ignored a {what} for version {version}: the document is already at version {current}"
+                );
+                self.client.log_message(MessageType::LOG, message).await;
+                return;
+            }
+            Some(work) => work,
+        };
+        let changed = self
+            .off_loop(what, move |state| match work {
+                lifecycle::Sync::Text(change) => lifecycle::apply_text(state, change),
+                lifecycle::Sync::Close { key, ticket } => {
+                    lifecycle::apply_close(state, key, ticket)
+                }
+                _ => Changed::Nothing,
+            })
+            .await;
+        match changed {
+            Ok(changed) => diagnostics::after_change(&self.client, &self.state, changed).await,
+            Err(e) => self.client.log_message(MessageType::ERROR, e.message).await,
+        }
+    }
 }
+
+/// How long a hover or completion waits for the document's pending change before it answers
+/// empty: it is typed against, not read like a diagnostic report.
+const INTERACTIVE_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
@@ -90,42 +171,37 @@ impl LanguageServer for Backend {
         Ok(())
     }
 
+    // Each notification changes the buffer before anything awaits, so the texts follow the
+    // order the editor sent them in; the project catches up off the loop, latest change
+    // wins.
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        // The store is updated before anything awaits, so notifications apply in order.
-        let changed = self
-            .sync("did_open", || lifecycle::did_open(&self.state, params))
+        let sync = self
+            .sync("didOpen", || lifecycle::did_open(&self.state, params))
             .await;
-        diagnostics::after_change(&self.client, &self.state, changed).await;
+        self.apply("didOpen", sync).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        let uri = params.text_document.uri.clone();
-        let changed = self
-            .sync("did_change", || lifecycle::did_change(&self.state, params))
+        let sync = self
+            .sync("didChange", || lifecycle::did_change(&self.state, params))
             .await;
-        if let Changed::Stale { version, current } = changed {
-            let message = format!(
-                "prp-lsp: ignored a change to {} for version {version}: the document is already at version {current}",
-                uri.as_str()
-            );
-            self.client.log_message(MessageType::LOG, message).await;
-        }
-        diagnostics::after_change(&self.client, &self.state, changed).await;
+        self.apply("didChange", sync).await;
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        let changed = self
-            .sync("did_close", || lifecycle::did_close(&self.state, params))
+        let sync = self
+            .sync("didClose", || lifecycle::did_close(&self.state, params))
             .await;
-        diagnostics::after_change(&self.client, &self.state, changed).await;
+        self.apply("didClose", sync).await;
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         let changed = self
-            .sync("did_change_watched_files", || {
-                lifecycle::did_change_watched_files(&self.state, params)
+            .off_loop("didChangeWatchedFiles", move |state| {
+                lifecycle::did_change_watched_files(state, params)
             })
-            .await;
+            .await
+            .unwrap_or(Changed::Nothing);
         diagnostics::after_change(&self.client, &self.state, changed).await;
         // Deploy lenses follow evidence and documents alike.
         if self.state.support().code_lens_refresh {
@@ -134,7 +210,13 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        let changed = lifecycle::did_change_configuration(&self.client, &self.state, params).await;
+        let settings = lifecycle::settings_after_change(&self.client, &self.state, params).await;
+        let changed = self
+            .off_loop("didChangeConfiguration", move |state| {
+                lifecycle::apply_settings(state, settings)
+            })
+            .await
+            .unwrap_or(Changed::Nothing);
         diagnostics::after_change(&self.client, &self.state, changed).await;
     }
 
@@ -142,47 +224,79 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        self.state.wait_ready().await;
-        guarded("diagnostics", || {
-            diagnostics::document_report(&self.state, &params.text_document.uri)
-        })
+        let uri = params.text_document.uri.clone();
+        // A cancelled request drops this future, and with it the flag's guard.
+        let cancel = CancelOnDrop::default();
+        let cancelled = cancel.0.clone();
+        let report = self
+            .on_document("diagnostics", &uri, move |state| {
+                diagnostics::document_report(state, &params, &cancelled)
+            })
+            .await;
+        drop(cancel);
+        report
     }
 
     async fn workspace_diagnostic(
         &self,
-        _: WorkspaceDiagnosticParams,
+        params: WorkspaceDiagnosticParams,
     ) -> Result<WorkspaceDiagnosticReportResult> {
         self.state.wait_ready().await;
-        let state = self.state.clone();
-        // Whole-workspace work runs off the async threads. A cancelled request drops this
-        // future, and with it the guard that tells the work to stop.
         let cancel = CancelOnDrop::default();
         let cancelled = cancel.0.clone();
-        let report = tokio::task::spawn_blocking(move || {
-            guarded("workspace diagnostics", || {
-                diagnostics::workspace_report(&state, &cancelled)
-            })
-        })
-        .await;
+        // With a partial result token, each batch goes to the client as it is done and
+        // the answer itself is empty: no more than a batch of reports is held at once.
+        let token = params.partial_result_params.partial_result_token.clone();
+        let (batches, mut received) = tokio::sync::mpsc::channel(2);
+        let streaming = token.is_some();
+        let work = self.off_loop("workspace diagnostics", move |state| {
+            let mut held = Vec::new();
+            diagnostics::workspace_report(state, &params, &cancelled, &mut |batch| {
+                if streaming {
+                    let _ = batches.blocking_send(batch);
+                } else {
+                    held.extend(batch);
+                }
+            });
+            held
+        });
+        let forward = async {
+            let mut first = true;
+            while let Some(items) = received.recv().await {
+                if let Some(token) = &token {
+                    diagnostics::send_partial(&self.client, token, items, first).await;
+                    first = false;
+                }
+            }
+        };
+        let (items, ()) = tokio::join!(work, forward);
         drop(cancel);
-        report.map_err(|_| tower_lsp_server::jsonrpc::Error::internal_error())?
+        Ok(WorkspaceDiagnosticReportResult::Report(
+            WorkspaceDiagnosticReport { items: items? },
+        ))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        self.state.wait_ready().await;
-        guarded("hover", || {
-            hover::hover(&self.state, &params.text_document_position_params)
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.on_document_now("hover", &uri, move |state| {
+            hover::hover(state, &params.text_document_position_params)
         })
+        .await
     }
 
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        self.state.wait_ready().await;
-        guarded("document symbols", || {
-            symbols::document_symbols(&self.state, &params.text_document.uri)
+        let uri = params.text_document.uri;
+        self.on_document("document symbols", &uri.clone(), move |state| {
+            symbols::document_symbols(state, &uri)
         })
+        .await
     }
 
     async fn symbol(
@@ -190,33 +304,41 @@ impl LanguageServer for Backend {
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
         self.state.wait_ready().await;
-        guarded("workspace symbols", || {
-            symbols::workspace_symbols(&self.state, &params.query)
+        self.off_loop("workspace symbols", move |state| {
+            symbols::workspace_symbols(state, &params.query)
         })
+        .await
     }
 
     async fn goto_definition(
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
-        self.state.wait_ready().await;
-        guarded("definition", || {
-            definition::definition(&self.state, &params.text_document_position_params)
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.on_document("definition", &uri, move |state| {
+            definition::definition(state, &params.text_document_position_params)
         })
+        .await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        self.state.wait_ready().await;
-        guarded("completion", || {
-            completion::completion(&self.state, &params.text_document_position)
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.on_document_now("completion", &uri, move |state| {
+            completion::completion(state, &params.text_document_position)
         })
+        .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        self.state.wait_ready().await;
-        guarded("code actions", || {
-            code_action::code_actions(&self.state, &params)
+        let uri = params.text_document.uri.clone();
+        self.on_document("code actions", &uri, move |state| {
+            code_action::code_actions(state, &params)
         })
+        .await
     }
 
     async fn execute_command(
@@ -228,16 +350,18 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        self.state.wait_ready().await;
-        guarded("code lenses", || {
-            code_lens::code_lenses(&self.state, &params.text_document.uri)
+        let uri = params.text_document.uri;
+        self.on_document("code lenses", &uri.clone(), move |state| {
+            code_lens::code_lenses(state, &uri)
         })
+        .await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.state.wait_ready().await;
-        guarded("folding ranges", || {
-            folding::folding_ranges(&self.state, &params.text_document.uri)
+        let uri = params.text_document.uri;
+        self.on_document("folding ranges", &uri.clone(), move |state| {
+            folding::folding_ranges(state, &uri)
         })
+        .await
     }
 }

@@ -2,7 +2,8 @@
 //! the editor's versions), and what the client said it can do.
 
 use std::path::{Path, PathBuf};
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use dashmap::DashMap;
 use prp_analysis::text::Encoding;
@@ -124,8 +125,17 @@ impl ClientSupport {
 
 pub struct State {
     pub root: RwLock<Option<PathBuf>>,
-    /// `None` until the workspace has been indexed.
-    pub project: RwLock<Option<Project>>,
+    /// `None` until the workspace has been indexed. Requests read it under the lock, which
+    /// writers hold only briefly (documents are parsed before it is taken); long work (a
+    /// diagnostic pull) takes a snapshot, and a change meanwhile copies the project rather
+    /// than wait for it.
+    project: RwLock<Option<Arc<Project>>>,
+    /// Documents with a change not yet in the project: the ticket of the latest change.
+    /// Requests on such a document wait for it (see [`State::settled`]).
+    pending: DashMap<String, u64>,
+    tickets: AtomicU64,
+    /// Bumped whenever a document's last pending change is in the project.
+    settled_changes: tokio::sync::watch::Sender<u64>,
     pub open: DashMap<String, OpenDocument>,
     pub encoding: RwLock<Encoding>,
     pub support: RwLock<ClientSupport>,
@@ -142,6 +152,9 @@ impl State {
         State {
             root: RwLock::new(None),
             project: RwLock::new(None),
+            pending: DashMap::new(),
+            tickets: AtomicU64::new(0),
+            settled_changes: tokio::sync::watch::channel(0).0,
             open: DashMap::new(),
             encoding: RwLock::new(Encoding::Utf16),
             support: RwLock::new(ClientSupport::default()),
@@ -187,11 +200,72 @@ impl State {
         f: impl FnOnce(&Project, &Analyzed, &TextPositions) -> Option<T>,
     ) -> Option<T> {
         let key = self.key_of(uri)?;
-        let guard = self.project.read_lock();
-        let project = guard.as_ref()?;
+        let guard = self.read_project();
+        let project = guard.as_deref()?;
         let analyzed = project.analyzed(&key)?;
-        let positions = TextPositions::new(&analyzed.text, self.encoding());
+        let positions = TextPositions::of(&analyzed, self.encoding());
         f(project, &analyzed, &positions)
+    }
+
+    /// The project, read under the lock (`None` until indexed). Keep it short.
+    pub fn read_project(&self) -> RwLockReadGuard<'_, Option<Arc<Project>>> {
+        self.project.read_lock()
+    }
+
+    /// The project as it is now, for work that takes long: holds no lock.
+    pub fn snapshot(&self) -> Option<Arc<Project>> {
+        self.project.read_lock().clone()
+    }
+
+    /// Changes the project (copying it first if a snapshot is being read); `None` until
+    /// the workspace is indexed.
+    pub fn update_project<R>(&self, f: impl FnOnce(&mut Project) -> R) -> Option<R> {
+        let mut guard = self.project.write_lock();
+        guard.as_mut().map(|project| f(Arc::make_mut(project)))
+    }
+
+    pub fn set_project(&self, project: Project) {
+        *self.project.write_lock() = Some(Arc::new(project));
+    }
+
+    /// Records a change to `key` that will reach the project later; its ticket.
+    pub fn begin_change(&self, key: &str) -> u64 {
+        let ticket = self.tickets.fetch_add(1, Ordering::Relaxed) + 1;
+        self.pending.insert(key.to_string(), ticket);
+        ticket
+    }
+
+    /// Whether no change to `key` came after the one with this ticket.
+    pub fn is_latest_change(&self, key: &str, ticket: u64) -> bool {
+        self.pending.get(key).is_some_and(|t| *t == ticket)
+    }
+
+    /// The change with this ticket is in the project (or was superseded).
+    pub fn end_change(&self, key: &str, ticket: u64) {
+        if self.pending.remove_if(key, |_, t| *t == ticket).is_some() {
+            self.settled_changes.send_modify(|n| *n = n.wrapping_add(1));
+        }
+    }
+
+    /// Waits until every change to `key` the editor sent is in the project, so that a
+    /// request answers for the text the editor shows.
+    pub async fn settled(&self, key: &str) {
+        loop {
+            let mut changed = self.settled_changes.subscribe();
+            if !self.pending.contains_key(key) {
+                return;
+            }
+            if changed.changed().await.is_err() {
+                return;
+            }
+        }
+    }
+
+    /// [`State::settled`] for at most `budget`; whether the document is settled.
+    pub async fn settled_within(&self, key: &str, budget: std::time::Duration) -> bool {
+        tokio::time::timeout(budget, self.settled(key))
+            .await
+            .is_ok()
     }
 
     pub fn uri_of(&self, key: &str) -> Option<Uri> {

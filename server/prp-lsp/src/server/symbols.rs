@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use prp_analysis::document::{DocKind, Task, TaskSource};
 use tower_lsp_server::ls_types::*;
 
-use super::state::LockExt;
 use super::state::State;
 use crate::convert::TextPositions;
 
@@ -164,8 +163,8 @@ fn flatten(symbols: Vec<DocumentSymbol>, uri: &Uri) -> Vec<SymbolInformation> {
 /// Answered from the index alone, so no document is read.
 pub fn workspace_symbols(state: &State, query: &str) -> Option<WorkspaceSymbolResponse> {
     const LIMIT: usize = 1000;
-    let guard = state.project.read_lock();
-    let project = guard.as_ref()?;
+    let guard = state.read_project();
+    let project = guard.as_deref()?;
     let query = query.to_lowercase();
     let matches = |s: &str| query.is_empty() || s.to_lowercase().contains(&query);
     let mut out: Vec<WorkspaceSymbol> = Vec::new();
