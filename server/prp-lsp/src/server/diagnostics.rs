@@ -158,18 +158,11 @@ pub fn workspace_report(
     }
 }
 
-/// `$/progress` with a partial result: the client's token and the value.
-enum PartialResult {}
-
-impl tower_lsp_server::ls_types::notification::Notification for PartialResult {
-    type Params = serde_json::Value;
-    const METHOD: &'static str = "$/progress";
-}
-
-/// Sends one batch of a workspace pull as a partial result. The first one is a whole
-/// report, later ones partial results (the protocol's order).
+/// Sends one batch of a workspace pull as a partial result (`$/progress` with the client's
+/// token). The first one is a whole report, later ones partial results (the protocol's
+/// order); all of them reach the client before the (empty) answer.
 pub async fn send_partial(
-    client: &Client,
+    outbox: &super::transport::Outbox,
     token: &ProgressToken,
     items: Vec<WorkspaceDocumentDiagnosticReport>,
     first: bool,
@@ -182,8 +175,11 @@ pub async fn send_partial(
     let Ok(value) = value else {
         return;
     };
-    client
-        .send_notification::<PartialResult>(serde_json::json!({ "token": token, "value": value }))
+    outbox
+        .notify(
+            "$/progress",
+            serde_json::json!({ "token": token, "value": value }),
+        )
         .await;
 }
 

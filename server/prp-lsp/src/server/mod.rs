@@ -28,6 +28,8 @@ use state::{guarded, State};
 
 pub struct Backend {
     client: Client,
+    /// Notifications that must reach the client before a handler's answer.
+    outbox: transport::Outbox,
     state: Arc<State>,
 }
 
@@ -40,11 +42,21 @@ pub fn run_stdio() -> i32 {
         .build()
         .expect("cannot start the async runtime");
     let code = runtime.block_on(async {
+        let (outbox, queued) = transport::Outbox::new();
+        let to_client = outbox.clone();
         let (service, socket) = LspService::new(|client| Backend {
             client,
+            outbox: to_client,
             state: Arc::new(State::new()),
         });
-        transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket).await
+        transport::serve(
+            tokio::io::stdin(),
+            tokio::io::stdout(),
+            service,
+            socket,
+            (outbox, queued),
+        )
+        .await
     });
     // A read of stdin may still be pending on a blocking thread: do not wait for it.
     runtime.shutdown_background();
@@ -242,6 +254,7 @@ impl LanguageServer for Backend {
         params: WorkspaceDiagnosticParams,
     ) -> Result<WorkspaceDiagnosticReportResult> {
         self.state.wait_ready().await;
+        self.state.all_settled().await;
         let cancel = CancelOnDrop::default();
         let cancelled = cancel.0.clone();
         // With a partial result token, each batch goes to the client as it is done and
@@ -264,7 +277,7 @@ impl LanguageServer for Backend {
             let mut first = true;
             while let Some(items) = received.recv().await {
                 if let Some(token) = &token {
-                    diagnostics::send_partial(&self.client, token, items, first).await;
+                    diagnostics::send_partial(&self.outbox, token, items, first).await;
                     first = false;
                 }
             }

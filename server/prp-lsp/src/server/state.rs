@@ -261,6 +261,20 @@ impl State {
         }
     }
 
+    /// Waits until every document's changes are in the project (a workspace pull answers
+    /// for what the editor shows, like a document pull).
+    pub async fn all_settled(&self) {
+        loop {
+            let mut changed = self.settled_changes.subscribe();
+            if self.pending.is_empty() {
+                return;
+            }
+            if changed.changed().await.is_err() {
+                return;
+            }
+        }
+    }
+
     /// [`State::settled`] for at most `budget`; whether the document is settled.
     pub async fn settled_within(&self, key: &str, budget: std::time::Duration) -> bool {
         tokio::time::timeout(budget, self.settled(key))

@@ -191,16 +191,38 @@ pub async fn write_output(
     }
 }
 
+/// Frames the server writes to the client itself, in the queue the library's output joins:
+/// a frame queued here before a handler returns is on the wire before that handler's answer.
+/// (The library's own client handle gives no such order between notifications and answers.)
+#[derive(Clone)]
+pub struct Outbox(mpsc::Sender<Vec<u8>>);
+
+impl Outbox {
+    /// The queue of frames to the client, and its receiving end for [`serve`].
+    pub fn new() -> (Outbox, mpsc::Receiver<Vec<u8>>) {
+        let (frames, queued) = mpsc::channel(256);
+        (Outbox(frames), queued)
+    }
+
+    /// Queues a notification; returns once it is in the queue.
+    pub async fn notify(&self, method: &str, params: Value) {
+        let message = json!({ "jsonrpc": "2.0", "method": method, "params": params });
+        let _ = self.0.send(encode(message.to_string().as_bytes())).await;
+    }
+}
+
 /// Serves `service` over `input`/`output` through the guard; returns the process exit code.
+/// `outbox` and `queued` are the two ends of [`Outbox::new`].
 pub async fn serve(
     input: impl AsyncRead + Unpin + Send + 'static,
     output: impl AsyncWrite + Unpin + Send + 'static,
     service: tower_lsp_server::LspService<super::Backend>,
     socket: tower_lsp_server::ClientSocket,
+    (outbox, queued): (Outbox, mpsc::Receiver<Vec<u8>>),
 ) -> i32 {
     let (server_input, to_server) = tokio::io::duplex(PIPE);
     let (server_output, from_server) = tokio::io::duplex(PIPE);
-    let (frames, queued) = mpsc::channel(256);
+    let frames = outbox.0;
     let writer = tokio::spawn(write_output(output, queued));
     let relay = tokio::spawn(pump_output(from_server, frames.clone()));
     let reading = tokio::spawn(pump_input(input, to_server, frames));
