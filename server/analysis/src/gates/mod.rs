@@ -409,7 +409,8 @@ pub struct Artifact {
 #[derive(Debug, Default)]
 pub struct Evidence {
     artifacts: Vec<Artifact>,
-    parsed: std::collections::HashMap<String, Parsed>,
+    /// Per path: where the artifact is in `artifacts`, and what was parsed of it.
+    parsed: std::collections::HashMap<String, (usize, std::sync::Arc<Parsed>)>,
 }
 
 #[derive(Debug, Default)]
@@ -422,15 +423,37 @@ struct Parsed {
 
 impl Evidence {
     pub fn new(artifacts: Vec<Artifact>) -> Evidence {
+        Evidence::reusing(artifacts, &Evidence::default())
+    }
+
+    /// The evidence read again: an artifact identical to one of `previous` (the owner
+    /// took it from there because its file did not change) keeps what was parsed of it, so
+    /// a 50 MB coverage report is parsed once, not on every change to any evidence file.
+    pub fn reusing(artifacts: Vec<Artifact>, previous: &Evidence) -> Evidence {
         let parsed = artifacts
             .iter()
-            .map(|a| (a.path.clone(), Parsed::default()))
+            .enumerate()
+            .map(|(i, a)| {
+                let kept = previous
+                    .parsed
+                    .get(&a.path)
+                    .filter(|(at, _)| previous.artifacts.get(*at) == Some(a))
+                    .map(|(_, parsed)| parsed.clone());
+                (a.path.clone(), (i, kept.unwrap_or_default()))
+            })
             .collect();
         Evidence { artifacts, parsed }
     }
 
     pub fn artifacts(&self) -> &[Artifact] {
         &self.artifacts
+    }
+
+    /// The artifact read from `path`, if any.
+    pub fn artifact(&self, path: &str) -> Option<&Artifact> {
+        self.parsed
+            .get(path)
+            .and_then(|(at, _)| self.artifacts.get(*at))
     }
 
     fn cached<'a, T>(
@@ -443,7 +466,7 @@ impl Evidence {
         T: Clone + 'a,
     {
         match self.parsed.get(&a.path) {
-            Some(p) => slot(p).get_or_init(parse).clone(),
+            Some((_, p)) => slot(p).get_or_init(parse).clone(),
             None => parse(),
         }
     }
@@ -552,5 +575,49 @@ pub fn invalid_artifact(message: &str) -> Diagnostic {
         ),
         related: Vec::new(),
         hint: None,
+    }
+}
+
+#[cfg(test)]
+mod evidence_tests {
+    use super::*;
+
+    fn artifact(path: &str, text: &str) -> Artifact {
+        Artifact {
+            path: path.into(),
+            text: text.into(),
+            modified: 1,
+        }
+    }
+
+    const JUNIT: &str = r#"<testsuite tests="2" failures="1"><testcase name="a"/><testcase name="b"><failure/></testcase></testsuite>"#;
+
+    /// Read again after another file changed, an unchanged report keeps what was parsed of
+    /// it; a changed one is parsed anew.
+    #[test]
+    fn rereading_keeps_what_was_parsed_of_unchanged_files() {
+        let first = Evidence::new(vec![
+            artifact("reports/junit.xml", JUNIT),
+            artifact("reports/other.xml", JUNIT),
+        ]);
+        let junit = first.artifact("reports/junit.xml").unwrap().clone();
+        assert_eq!(first.junit(&junit).unwrap().failed.len(), 1);
+        let parsed = |e: &Evidence, path: &str| e.parsed[path].1.junit.get().is_some();
+        assert!(parsed(&first, "reports/junit.xml"));
+        let changed = JUNIT.replace("<failure/>", "");
+        let second = Evidence::reusing(
+            vec![junit.clone(), artifact("reports/other.xml", &changed)],
+            &first,
+        );
+        assert!(
+            parsed(&second, "reports/junit.xml"),
+            "the unchanged report was parsed again"
+        );
+        assert!(!parsed(&second, "reports/other.xml"));
+        let other = second.artifact("reports/other.xml").unwrap().clone();
+        assert!(second.junit(&other).unwrap().failed.is_empty());
+        // The same path with other text is never taken for the old one.
+        let third = Evidence::reusing(vec![artifact("reports/junit.xml", &changed)], &first);
+        assert!(!parsed(&third, "reports/junit.xml"));
     }
 }

@@ -135,6 +135,12 @@ impl Project {
             ..StatusSources::default()
         };
         let mut files = Vec::new();
+        let previous_stamps: std::collections::HashMap<&str, &FileStamp> = self
+            .evidence_files
+            .iter()
+            .map(|(p, s)| (p.as_str(), s))
+            .collect();
+        let previous = self.ws.evidence().map(|(e, _)| e);
         for entry in builder
             .build()
             .flatten()
@@ -147,12 +153,25 @@ impl Project {
             if !is_status && !gates::is_artifact(&config, &rel) {
                 continue;
             }
+            let stamp = file_stamp(entry.path());
+            // An artifact whose file did not change is taken as it was read, with what was
+            // parsed of it (see `Evidence::reusing`).
+            if !is_status
+                && stamp != FileStamp::default()
+                && previous_stamps.get(rel.as_str()).copied() == Some(&stamp)
+            {
+                if let Some(kept) = previous.and_then(|e| e.artifact(&rel)) {
+                    files.push((rel, stamp));
+                    artifacts.push(kept.clone());
+                    continue;
+                }
+            }
             let Ok(bytes) = std::fs::read(entry.path()) else {
                 continue;
             };
             let (text, _) = decode(bytes);
             let modified = modified_seconds(entry.path());
-            files.push((rel.clone(), file_stamp(entry.path())));
+            files.push((rel.clone(), stamp));
             if is_status {
                 match status::parse_status(&rel, &text) {
                     // Report times come from the report (`reported_at`, else
@@ -171,8 +190,11 @@ impl Project {
         }
         artifacts.sort_by(|a, b| a.path.cmp(&b.path));
         files.sort();
-        self.ws
-            .set_evidence(std::sync::Arc::new(gates::Evidence::new(artifacts)), now);
+        let evidence = match previous {
+            Some(previous) => gates::Evidence::reusing(artifacts, previous),
+            None => gates::Evidence::new(artifacts),
+        };
+        self.ws.set_evidence(std::sync::Arc::new(evidence), now);
         self.evidence_files = files;
         self.status = sources;
         self.refresh_status(now);
