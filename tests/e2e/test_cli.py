@@ -126,6 +126,55 @@ def test_human_format_summary(example: Path):
     assert "TASK.md:72:" in out.stdout
 
 
+def test_formats_agree_on_a_workspace_larger_than_one_batch(tmp_path: Path):
+    """More documents than a check analyses at a time (2048), so the report is written in
+    several pieces: JSON and SARIF still parse, files come in path order, and every format
+    counts the same findings."""
+    root = tmp_path / "many"
+    active = root / "PRPs" / "active"
+    active.mkdir(parents=True)
+    count = 2100
+    for n in range(count):
+        (active / f"{n:04d}_doc.md").write_text(
+            f"# PRP-{n}: Doc\n\n**Status**: In Progress\n\n## Goal\n\nMODIFY src/x{n:04d}.rs\n",
+            encoding="utf-8",
+        )
+
+    out = check(root, "--format", "json")
+    assert out.returncode == 0, out.stderr[-500:]
+    report = json.loads(out.stdout)
+    paths = [f["path"] for f in report["files"]]
+    assert paths == sorted(paths) and len(paths) == count
+    found = sorted(
+        (f["path"], d["range"]["start"]["line"] + 1, d["code"])
+        for f in report["files"]
+        for d in f["diagnostics"]
+    )
+    assert ("PRPs/active/0000_doc.md", 7, "unresolved-reference") in found
+    assert ("PRPs/active/2099_doc.md", 7, "unresolved-reference") in found
+    summary = report["summary"]
+    assert summary["documents"] == count
+    assert sum(summary[k] for k in ("errors", "warnings", "information", "hints")) == len(found)
+
+    out = check(root, "--format", "sarif")
+    assert out.returncode == 0, out.stderr[-500:]
+    results = json.loads(out.stdout)["runs"][0]["results"]
+    sarif_found = sorted(
+        (
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            r["ruleId"],
+        )
+        for r in results
+    )
+    assert sarif_found == found
+
+    human = check(root).stdout.splitlines()
+    assert len(human) == len(found) + 1
+    assert human[-1].startswith(f"checked {count} document(s): {len(found)} finding(s) (")
+    assert len(check(root, "--format", "github").stdout.splitlines()) == len(found)
+
+
 def test_single_file_argument(example: Path):
     out = check(example / "TASK.md", "--format", "json")
     report = json.loads(out.stdout)
