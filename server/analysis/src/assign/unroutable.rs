@@ -17,6 +17,15 @@ pub(crate) fn check(cx: &mut Context) {
     }
     let router = Router::new(cx.ws, cx.config);
     let none = HashMap::new();
+    // What routes work with no words at all (the default agent, a generalist, a rule that
+    // matches anything) routes every task: then no task can be unroutable.
+    if !router
+        .route(&Subject::of_text("", &[]), &none)
+        .candidates
+        .is_empty()
+    {
+        return;
+    }
     let shared = DocSignals::of(doc, cx.text);
     let mut found = Vec::new();
     for t in doc.tasks.iter().filter(|t| wants_agent(doc, t)) {

@@ -642,10 +642,12 @@ fn review_decision(text: &str) -> Option<Decision> {
 pub(super) struct PrpNames {
     stem: String,
     title: Option<String>,
-    /// `PRP-002`, `PRP 2`, `PRP_02`, `PRP #2`: the id with its prefix.
-    prefixed: Option<Regex>,
+    number: Option<u32>,
+    /// `PRP-002`, `PRP 2`, `PRP_02`, `PRP #2`: the id with its prefix. Compiled on first
+    /// use: most PRPs are never looked for in a log.
+    prefixed: std::sync::OnceLock<Option<Regex>>,
     /// `#002` with the word PRP next to it (`PRP: #002`, `#002 (PRP)`).
-    hashed: Option<Regex>,
+    hashed: std::sync::OnceLock<Option<Regex>>,
 }
 
 impl PrpNames {
@@ -660,31 +662,48 @@ impl PrpNames {
             .as_ref()
             .map(|t| t.value.trim().to_lowercase())
             .filter(|t| t.len() >= 8);
-        let number = doc.metadata.number.as_ref().filter(|n| n.phase.is_none());
-        let prefixed = number.map(|n| {
-            Regex::new(&format!(r"\bprps?[\s_#:-]*0*{}\b", n.number)).expect("valid regex")
-        });
-        let hashed = number.map(|n| {
-            Regex::new(&format!(
-                r"\bprps?\b[^#\n]{{0,12}}#0*{n}\b|#0*{n}\b[^\n]{{0,12}}\bprps?\b",
-                n = n.number
-            ))
-            .expect("valid regex")
-        });
+        let number = doc
+            .metadata
+            .number
+            .as_ref()
+            .filter(|n| n.phase.is_none())
+            .map(|n| n.number);
         PrpNames {
             stem,
             title,
-            prefixed,
-            hashed,
+            number,
+            prefixed: std::sync::OnceLock::new(),
+            hashed: std::sync::OnceLock::new(),
         }
     }
 
     pub(super) fn in_text(&self, text: &str) -> bool {
         let lower = text.to_lowercase();
+        let prefixed = || {
+            self.number.map(|n| {
+                Regex::new(&format!(r"\bprps?[\s_#:-]*0*{n}\b")).expect("valid regex")
+            })
+        };
+        let hashed = || {
+            self.number.map(|n| {
+                Regex::new(&format!(
+                    r"\bprps?\b[^#\n]{{0,12}}#0*{n}\b|#0*{n}\b[^\n]{{0,12}}\bprps?\b"
+                ))
+                .expect("valid regex")
+            })
+        };
         lower.contains(&self.stem)
             || self.title.as_ref().is_some_and(|t| lower.contains(t))
-            || self.prefixed.as_ref().is_some_and(|r| r.is_match(&lower))
-            || self.hashed.as_ref().is_some_and(|r| r.is_match(&lower))
+            || self
+                .prefixed
+                .get_or_init(prefixed)
+                .as_ref()
+                .is_some_and(|r| r.is_match(&lower))
+            || self
+                .hashed
+                .get_or_init(hashed)
+                .as_ref()
+                .is_some_and(|r| r.is_match(&lower))
     }
 }
 
