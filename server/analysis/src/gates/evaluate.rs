@@ -680,9 +680,8 @@ impl PrpNames {
     pub(super) fn in_text(&self, text: &str) -> bool {
         let lower = text.to_lowercase();
         let prefixed = || {
-            self.number.map(|n| {
-                Regex::new(&format!(r"\bprps?[\s_#:-]*0*{n}\b")).expect("valid regex")
-            })
+            self.number
+                .map(|n| Regex::new(&format!(r"\bprps?[\s_#:-]*0*{n}\b")).expect("valid regex"))
         };
         let hashed = || {
             self.number.map(|n| {
