@@ -194,6 +194,12 @@ impl Coverage {
         if total == 0 {
             return Err("the report covers no lines".into());
         }
+        // LCOV's LH above LF is a broken report, not 166% coverage.
+        if covered > total {
+            return Err(format!(
+                "the report counts {covered} covered line(s) out of {total}: more covered than exist"
+            ));
+        }
         Ok(Coverage {
             ratio: covered as f64 / total as f64,
             lines: Some((covered, total)),
@@ -603,6 +609,10 @@ mod tests {
             .unwrap_err()
             .contains("truncated"));
         assert!(parse_lcov("hello world\n").unwrap_err().contains("line 1"));
+        // Found by fuzzing: LH above LF was read as 166% coverage, passing any threshold.
+        assert!(parse_lcov("LF:3\nLH:5\nend_of_record")
+            .unwrap_err()
+            .contains("more covered than exist"));
     }
 
     #[test]

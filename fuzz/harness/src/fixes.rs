@@ -1,0 +1,155 @@
+//! `fixes`: every change the analysis proposes for the input — quick fixes, fix-all,
+//! document actions, assignments, generated PRPs.
+
+use prp_analysis::edit::Change;
+use prp_analysis::generate::{self, LinkBack, Requirement};
+use prp_analysis::{assign, check, fixes, parse, Diagnostic, DocKind, Document, Workspace};
+
+use crate::invariants;
+use crate::setup::{analyse, text_of, today, Texts, CONFIG};
+
+/// Tasks and requirement blocks acted on per document: enough to reach every code path, few
+/// enough that a large input stays fast (the editor acts on one at a time).
+const PER_DOCUMENT: usize = 4;
+/// PRPs generated per document and source (generating is the slowest action: the new PRP
+/// is analysed, filled from the template, parsed and checked).
+const GENERATED: usize = 1;
+
+/// Computes every change for the input at each path of [`crate::setup::PATHS`] and checks
+/// each: edits in bounds, on character boundaries, not overlapping, applicable; created and
+/// renamed files inside the workspace.
+pub fn fixes(data: &[u8]) {
+    let text = text_of(data);
+    let text = text.as_ref();
+    let (ws, docs) = analyse(text, &CONFIG);
+    let texts = Texts {
+        text,
+        template: false,
+    };
+    let text_of = |path: &str| Texts::knows(path).then(|| text.to_string());
+    for doc in &docs {
+        let diagnostics = check(doc, text, &ws, &CONFIG);
+        // Fix-all's result is the document the editor shows next: it parses and checks.
+        if let Some(all) = fixes::fix_all(doc, text, &ws, &CONFIG, &diagnostics, &texts) {
+            for (path, edited) in invariants::change(&all, &text_of) {
+                let after = parse(path, &edited, &CONFIG);
+                invariants::model(&after, &edited);
+                let diagnostics = check(&after, &edited, &ws, &CONFIG);
+                invariants::diagnostics(&after, &edited, &diagnostics);
+            }
+        }
+        for change in changes(doc, text, &ws, &diagnostics, &texts) {
+            invariants::change(&change, &text_of);
+        }
+    }
+    // Generation from the text (a selection, `prp-lsp new "…"`) is the same for every path;
+    // the input is the workspace's template too (filling it is the template's parser).
+    let with_template = Texts {
+        text,
+        template: true,
+    };
+    let requirement = generate::requirement_from_text(text);
+    if let Some(change) = generated(&requirement, None, &ws, &with_template) {
+        invariants::change(&change, &text_of);
+    }
+}
+
+/// The change generating a PRP for `requirement` (none when generation is refused); the new
+/// file stays in the workspace.
+fn generated(
+    requirement: &Requirement,
+    link_back: Option<&LinkBack>,
+    ws: &Workspace,
+    texts: &Texts,
+) -> Option<Change> {
+    let generated = generate::generate(requirement, link_back, ws, &CONFIG, texts, today()).ok()?;
+    invariants::relative_path(
+        &generated.path,
+        &format_args!("generated from `{}`", requirement.title),
+    );
+    Some(generated.change)
+}
+
+/// Every change but fix-all for one document with these findings.
+fn changes(
+    doc: &Document,
+    text: &str,
+    ws: &Workspace,
+    diagnostics: &[Diagnostic],
+    texts: &Texts,
+) -> Vec<Change> {
+    let config = &*CONFIG;
+    let mut out = Vec::new();
+    for d in diagnostics {
+        out.extend(fixes::fixes_for(doc, text, ws, config, d, texts));
+    }
+    out.extend(fixes::document_actions(
+        doc,
+        text,
+        ws,
+        config,
+        0..text.len(),
+        texts,
+        today(),
+    ));
+    let middle = (0..=text.len() / 2)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    out.extend(fixes::document_actions(
+        doc,
+        text,
+        ws,
+        config,
+        middle..middle,
+        texts,
+        today(),
+    ));
+
+    for task in 0..doc.tasks.len().min(PER_DOCUMENT) {
+        for candidate in assign::candidates(doc, text, task, ws, config) {
+            out.push(assign::assign_change(doc, text, task, &candidate));
+        }
+        out.extend(assign::assign_changes(doc, text, task, ws, config));
+        let _ = assign::explain(doc, text, task, ws, config);
+    }
+    out.extend(assign::assign_all(doc, text, ws, config));
+
+    // Generation from requirement blocks and task board items.
+    let mut requirements = Vec::new();
+    let mut from_blocks = 0;
+    for (span, parsed) in generate::requirement_blocks(doc, text)
+        .into_iter()
+        .take(PER_DOCUMENT)
+    {
+        invariants::span(
+            text,
+            &span,
+            &format_args!("{}: requirement block", doc.path),
+        );
+        match parsed {
+            Ok(requirement) if from_blocks < GENERATED => {
+                from_blocks += 1;
+                requirements.push((requirement, None));
+            }
+            Ok(_) => {}
+            Err(e) => invariants::span(
+                text,
+                &e.span,
+                &format_args!("{}: requirement error `{}`", doc.path, e.message),
+            ),
+        }
+    }
+    if doc.kind == DocKind::TaskBoard {
+        for item in 0..doc.checklist.len().min(GENERATED) {
+            requirements.push((
+                generate::requirement_from_task_item(doc, text, item),
+                Some(LinkBack::after_item(doc, item)),
+            ));
+        }
+    }
+    for (requirement, link_back) in &requirements {
+        out.extend(generated(requirement, link_back.as_ref(), ws, texts));
+    }
+    out
+}
