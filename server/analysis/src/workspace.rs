@@ -193,6 +193,108 @@ pub struct Workspace {
     /// Open tasks per agent, computed on first use after a change (every document's
     /// alerts read it, so it must not be recounted per document).
     workload: std::sync::OnceLock<HashMap<String, usize>>,
+    /// The agents as routing reads them, built on first use after an agent or a file
+    /// changed (every task of every document is routed against it).
+    agent_index: std::sync::OnceLock<std::sync::Arc<AgentIndex>>,
+}
+
+/// The workspace's agents indexed for routing: spellings normalized once, the folders their
+/// scopes hold, and agents by hint, so that routing a task costs what the task names rather
+/// than the number of agents.
+#[derive(Debug, Default)]
+pub struct AgentIndex {
+    /// As [`Workspace::agents`] lists them.
+    agents: Vec<AgentFacts>,
+    /// Normalized id and name of each agent of `agents`.
+    spellings: Vec<(String, Option<String>)>,
+    /// Context-file agents by normalized display name (the first one wins).
+    by_name: HashMap<String, usize>,
+    /// Workspace-relative folder → (agent, scope entry) whose scope means that folder.
+    folders: HashMap<String, Vec<(usize, usize)>>,
+    /// Agents whose id or name contains one of the hints, per hint list asked so far.
+    hinted: std::sync::Mutex<HashMap<Vec<String>, std::sync::Arc<[usize]>>>,
+}
+
+impl AgentIndex {
+    fn build(ws: &Workspace) -> AgentIndex {
+        let agents: Vec<AgentFacts> = ws.agents().into_iter().cloned().collect();
+        let spellings: Vec<(String, Option<String>)> = agents
+            .iter()
+            .map(|a| {
+                let name = a.name.as_deref().map(normalize_agent_id);
+                (normalize_agent_id(&a.id), name)
+            })
+            .collect();
+        let position: HashMap<&str, usize> = spellings
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _)): (usize, &(String, Option<String>))| (id.as_str(), i))
+            .collect();
+        let mut by_name = HashMap::new();
+        for (id, defined) in &ws.file_agents {
+            for a in defined.values() {
+                let name = a.name.as_deref().map(normalize_agent_id);
+                if let (Some(name), Some(&at)) = (name, position.get(id.as_str())) {
+                    by_name.entry(name).or_insert(at);
+                }
+            }
+        }
+        let mut folders: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (i, agent) in agents.iter().enumerate() {
+            for (j, scope) in agent.scope.iter().enumerate() {
+                for folder in ws.scope_folders(scope) {
+                    folders.entry(folder).or_default().push((i, j));
+                }
+            }
+        }
+        AgentIndex {
+            agents,
+            spellings,
+            by_name,
+            folders,
+            hinted: Default::default(),
+        }
+    }
+
+    pub fn agents(&self) -> &[AgentFacts] {
+        &self.agents
+    }
+
+    /// Agents whose normalized id or name contains one of the (normalized) hints, in
+    /// [`Workspace::agents`] order.
+    pub fn hinted(&self, hints: &[String]) -> std::sync::Arc<[usize]> {
+        let mut cache = self.hinted.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = cache.get(hints) {
+            return std::sync::Arc::clone(found);
+        }
+        let fits = |s: &str| hints.iter().any(|h| s.contains(h.as_str()));
+        let found: std::sync::Arc<[usize]> = self
+            .spellings
+            .iter()
+            .enumerate()
+            .filter(|(_, (id, name))| fits(id) || name.as_deref().is_some_and(fits))
+            .map(|(i, _)| i)
+            .collect();
+        cache.insert(hints.to_vec(), std::sync::Arc::clone(&found));
+        found
+    }
+
+    /// (agent, scope entry, folder) for every scope folder that holds `path` (the path
+    /// itself or one of its parent folders): positions in [`AgentIndex::agents`] and in
+    /// that agent's scope.
+    pub fn holding(&self, path: &str) -> Vec<(usize, usize, &str)> {
+        let path = path.trim_end_matches('/');
+        let parents = path.match_indices('/').map(|(i, _)| &path[..i]);
+        let mut found = Vec::new();
+        for folder in std::iter::once(path).chain(parents) {
+            if let Some((folder, holders)) = self.folders.get_key_value(folder) {
+                for &(i, j) in holders {
+                    found.push((i, j, folder.as_str()));
+                }
+            }
+        }
+        found
+    }
 }
 
 /// The `PRPs` folder a PRP belongs to: numbers are unique within it.
@@ -248,6 +350,8 @@ impl Workspace {
         if !self.files.insert(path.to_string()) {
             return;
         }
+        // A new file can make a scope resolve elsewhere.
+        self.agent_index = Default::default();
         let mut dir = path;
         while let Some((parent, _)) = dir.rsplit_once('/') {
             if !self.dirs.insert(parent.to_string()) {
@@ -266,6 +370,7 @@ impl Workspace {
 
     pub fn remove_file(&mut self, path: &str) {
         if self.files.remove(path) {
+            self.agent_index = Default::default();
             let name = path.rsplit('/').next().unwrap_or(path);
             if let Some(v) = self.by_name.get_mut(name) {
                 v.retain(|p| p != path);
@@ -304,6 +409,7 @@ impl Workspace {
                 .insert(path.to_string());
         }
         if let Some(a) = &facts.agent {
+            self.agent_index = Default::default();
             self.file_agents
                 .entry(normalize_agent_id(&a.id))
                 .or_default()
@@ -326,6 +432,7 @@ impl Workspace {
             }
         }
         if let Some(a) = &old.agent {
+            self.agent_index = Default::default();
             let id = normalize_agent_id(&a.id);
             if let Some(m) = self.file_agents.get_mut(&id) {
                 m.remove(path);
@@ -339,6 +446,7 @@ impl Workspace {
 
     /// Agents from the configuration (orchestrator import); replaces the previous set.
     pub fn set_config_agents(&mut self, config: &Config) {
+        self.agent_index = Default::default();
         self.config_agents.clear();
         if let Some(o) = &config.orchestrator {
             for a in &o.agents {
@@ -471,14 +579,38 @@ impl Workspace {
         if let Some(a) = self.config_agents.get(&id) {
             return Some(a);
         }
+        let index = self.agent_index();
+        let at = *index.by_name.get(&id)?;
+        let found = &index.agents[at];
         self.file_agents
-            .values()
-            .flat_map(|m| m.values())
-            .find(|a| {
-                a.name
-                    .as_deref()
-                    .is_some_and(|n| normalize_agent_id(n) == id)
-            })
+            .get(&normalize_agent_id(&found.id))
+            .and_then(|m| m.values().next())
+    }
+
+    /// The agents indexed for routing (built once per change of agents or files).
+    pub fn agent_index(&self) -> &AgentIndex {
+        self.agent_index
+            .get_or_init(|| std::sync::Arc::new(AgentIndex::build(self)))
+    }
+
+    /// The folders a scope entry may mean (workspace-relative, as the scope rule reads
+    /// them).
+    pub fn scope_folders(&self, scope: &str) -> Vec<String> {
+        let mut folders = match self.resolve("", scope) {
+            Resolution::Found(path) => vec![path],
+            Resolution::Missing => {
+                let written = scope.trim_start_matches("./").trim_matches('/');
+                let mut readings = vec![written.to_string()];
+                // A folder not created yet: `/band-platform/backend/` is usually the
+                // project's own name followed by a folder of the workspace.
+                if let (true, Some((_, rest))) = (scope.starts_with('/'), written.split_once('/')) {
+                    readings.push(rest.to_string());
+                }
+                readings
+            }
+        };
+        folders.retain(|f| !f.is_empty() && f != ".");
+        folders
     }
 
     pub fn agents(&self) -> Vec<&AgentFacts> {

@@ -231,3 +231,50 @@ fn checking_a_whole_workspace_grows_linearly() {
         "{GROWTH}× the documents took {ratio:.0}× the time ({small:?} → {large:?})"
     );
 }
+
+/// Routing reads every agent for every open task only through indexes: checking a PRP of
+/// `n` unassigned PRP tasks in a workspace of `n` agents grows with `n`, not `n²` (each
+/// task names a file in one agent's scope, or nothing any agent owns).
+#[test]
+fn routing_grows_with_agents_and_tasks_not_their_product() {
+    let config = Config::default();
+    let run = |n: usize| {
+        let mut ws = Workspace::with_files(["TASK.md"]);
+        for i in 0..n {
+            let path = format!("agent_contexts/team{i}_agent.md");
+            let text = format!("# Agent: Team {i}\n\n## Your Scope\n\n- `src/m{i}/`\n");
+            ws.add_file(&format!("src/m{i}/main.py"));
+            ws.add_file(&path);
+            let doc = parse(&path, &text, &config);
+            ws.update_document(&path, DocFacts::of(&doc));
+        }
+        let tasks: String = (0..n)
+            .map(|i| match i % 2 {
+                0 => format!("### Task {i}: change module {i}\n\nMODIFY src/m{i}/main.py\n\n"),
+                _ => format!("### Task {i}: item nobody owns\n\nDo it.\n\n"),
+            })
+            .collect();
+        let (path, text) = prp(tasks);
+        ws.add_file(path);
+        let doc = parse(path, &text, &config);
+        ws.update_document(path, DocFacts::of(&doc));
+        fastest_of_three(|| {
+            let unroutable = check(&doc, &text, &ws, &config)
+                .iter()
+                .filter(|d| d.rule.code() == "task-unroutable")
+                .count();
+            assert_eq!(unroutable, n / 2, "every other task is unroutable");
+        })
+    };
+    let n = SIZE / 4;
+    let (small, large) = (run(n), run(n * GROWTH));
+    let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-9);
+    eprintln!(
+        "{n} → {} agents and tasks: {small:?} → {large:?}, ×{ratio:.1}",
+        n * GROWTH
+    );
+    assert!(
+        ratio <= MAX_RATIO || large < MEANINGFUL,
+        "{GROWTH}× the agents and tasks took {ratio:.0}× the time ({small:?} → {large:?})"
+    );
+}

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use super::health::{at_capacity, unfit};
-use super::signals::{keyword_hits, routing_words, task_files, task_text, DocSignals};
+use super::signals::{routing_words, task_files, task_text, DocSignals, WordCounts};
 use crate::config::Config;
 use crate::document::{Document, Lifecycle, MarkerState, Task};
 use crate::workspace::{normalize_agent_id, AgentFacts, Resolution, Workspace};
@@ -155,15 +155,11 @@ impl Roster<'_> {
                 .into_iter()
                 .collect();
         }
-        let fits = |s: &str| {
-            let s = normalize_agent_id(s);
-            hints.iter().any(|h| s.contains(h.as_str()))
-        };
-        self.ws
-            .agents()
-            .into_iter()
-            .filter(|a| fits(&a.id) || a.name.as_deref().is_some_and(fits))
-            .filter_map(|a| self.eligible(a))
+        let index = self.ws.agent_index();
+        index
+            .hinted(hints)
+            .iter()
+            .filter_map(|&i| self.eligible(&index.agents()[i]))
             .collect()
     }
 
@@ -236,13 +232,26 @@ impl Subject {
         ws: &Workspace,
         shared: &DocSignals,
     ) -> Subject {
-        let own = task_text(text, task);
-        let words = routing_words(&own);
-        let affected = shared.affected.clone();
-        let files = task_files(doc, task, shared)
+        let mut subject = Subject::of_task_words(doc, text, task, ws, shared);
+        subject.files = task_files(doc, task, shared)
             .into_iter()
             .map(|written| (workspace_path(ws, &doc.path, &written), written))
             .collect();
+        subject
+    }
+
+    /// [`Subject::of_task`] without the files the task names: what every signal but the
+    /// agents' scopes reads, at a fraction of the cost (no path resolution).
+    pub(super) fn of_task_words(
+        doc: &Document,
+        text: &str,
+        task: &Task,
+        ws: &Workspace,
+        shared: &DocSignals,
+    ) -> Subject {
+        let own = task_text(text, task);
+        let words = routing_words(&own);
+        let affected = shared.affected.clone();
         let counted = ws
             .facts(&doc.path)
             .is_some_and(|f| f.lifecycle != Lifecycle::Finished)
@@ -256,7 +265,7 @@ impl Subject {
             own,
             words,
             affected,
-            files,
+            files: Vec::new(),
             freed,
         }
     }
@@ -313,14 +322,36 @@ impl<'a> Router<'a> {
         found
     }
 
+    /// Whether an agent that is fit and has room is named by the task's words (rules,
+    /// modules, keywords): then the task is routable whatever else [`Router::route`]
+    /// would find. `false` says only that the words alone do not settle it.
+    pub(super) fn routable_by_words(&self, subject: &Subject) -> bool {
+        let mut offers = Offers::default();
+        let words = WordCounts::of(&subject.words);
+        self.rule_signals(subject, &mut offers);
+        self.module_signals(subject, &words, &mut offers);
+        self.keyword_signals(subject, &words, &mut offers);
+        offers.0.iter().any(|(key, agent, _)| {
+            let open = self.load.get(key).copied().unwrap_or(0);
+            let open = if subject.freed.as_deref() == Some(key) {
+                open.saturating_sub(1)
+            } else {
+                open
+            };
+            self.unfit(&agent.id).is_none()
+                && agent.max_concurrent.is_none_or(|cap| open < cap as usize)
+        })
+    }
+
     /// The agents for `subject`, best first, with `pending` open tasks per agent
     /// (normalized id) added to the workspace's count: assignments made earlier in the
     /// same change.
     pub(super) fn route(&self, subject: &Subject, pending: &HashMap<String, usize>) -> Route {
         let mut offers = Offers::default();
+        let words = WordCounts::of(&subject.words);
         self.rule_signals(subject, &mut offers);
-        self.module_signals(subject, &mut offers);
-        self.keyword_signals(subject, &mut offers);
+        self.module_signals(subject, &words, &mut offers);
+        self.keyword_signals(subject, &words, &mut offers);
         if self.roster.defined {
             for (agent, signal) in scope_signals(&subject.files, self.ws) {
                 if let Some(agent) = self.roster.eligible(agent) {
@@ -415,7 +446,7 @@ impl<'a> Router<'a> {
     /// `[routing.modules]`, the frontend and the backend), and the PRP's only module when
     /// it affects just one. A module `[routing.modules]` maps goes to that agent first;
     /// then frontend before backend, as the seed orchestrator routes; then the others.
-    fn module_signals(&self, subject: &Subject, offers: &mut Offers) {
+    fn module_signals(&self, subject: &Subject, words: &WordCounts, offers: &mut Offers) {
         let configured = &self.config.routing.modules;
         let mut named: Vec<String> = Vec::new();
         let known = subject
@@ -425,7 +456,7 @@ impl<'a> Router<'a> {
             .map(String::as_str)
             .chain(MODULE_SPELLINGS.iter().map(|(m, _)| *m));
         for module in known {
-            if mentions(&subject.words, module) {
+            if mentions(words, module) {
                 named.push(module.to_string());
             }
         }
@@ -470,15 +501,14 @@ impl<'a> Router<'a> {
 
     /// The keyword table over the task's words; words on its first line (the title) count
     /// most. The database and integration keywords come in the seed orchestrator's place.
-    fn keyword_signals(&self, subject: &Subject, offers: &mut Offers) {
-        let words = subject.words.as_str();
-        let title = words.lines().next().unwrap_or_default();
+    fn keyword_signals(&self, subject: &Subject, words: &WordCounts, offers: &mut Offers) {
+        let title = WordCounts::of(subject.words.lines().next().unwrap_or_default());
         for route in &self.config.routing.keywords {
-            let hits = |haystack: &str| {
+            let hits = |counts: &WordCounts| {
                 route
                     .keywords
                     .iter()
-                    .map(|k| (keyword_hits(haystack, k), k))
+                    .map(|k| (counts.hits(k), k))
                     .filter(|(n, _)| *n > 0)
                     .collect::<Vec<_>>()
             };
@@ -489,7 +519,7 @@ impl<'a> Router<'a> {
                 continue;
             };
             let total: usize = in_text.iter().map(|(n, _)| n).sum();
-            let in_title: usize = hits(title).iter().map(|(n, _)| n).sum();
+            let in_title: usize = hits(&title).iter().map(|(n, _)| n).sum();
             let hinted = |h: &str| route.agent_hints.iter().any(|x| x == h);
             let tier = if hinted("database") || hinted("db") {
                 Tier::DatabaseKeyword
@@ -534,13 +564,12 @@ impl<'a> Router<'a> {
 
 /// Whether the words name a module (`user_auth` as "user auth"; the frontend and the backend
 /// in any of their spellings).
-fn mentions(words: &str, module: &str) -> bool {
+fn mentions(words: &WordCounts, module: &str) -> bool {
     let spellings = MODULE_SPELLINGS
         .iter()
         .find(|(m, _)| *m == module)
         .map_or(&[][..], |(_, s)| *s);
-    keyword_hits(words, &module.replace('_', " ")) > 0
-        || spellings.iter().any(|s| keyword_hits(words, s) > 0)
+    words.hits(&module.replace('_', " ")) > 0 || spellings.iter().any(|s| words.hits(s) > 0)
 }
 
 /// Each agent's strongest signal, in the order agents were first named.
@@ -662,23 +691,28 @@ fn scope_signals<'a>(
         specificity: usize,
         file: usize,
     }
-    let mut holds: Vec<Hold> = Vec::new();
-    for agent in ws.agents() {
-        for scope in &agent.scope {
-            for folder in scope_folders(ws, scope) {
-                for (i, (path, _)) in files.iter().enumerate() {
-                    if path == &folder || path.starts_with(&format!("{folder}/")) {
-                        holds.push(Hold {
-                            agent,
-                            scope,
-                            specificity: folder.len(),
-                            file: i,
-                        });
-                    }
-                }
-            }
+    let index = ws.agent_index();
+    let mut found: Vec<(usize, usize, usize, &str)> = Vec::new();
+    for (file, (path, _)) in files.iter().enumerate() {
+        for (agent, scope, folder) in index.holding(path) {
+            found.push((agent, scope, file, folder));
         }
     }
+    // In the order of agents, then of their scope entries, as they are listed.
+    found.sort_unstable();
+    found.dedup();
+    let holds: Vec<Hold> = found
+        .into_iter()
+        .map(|(agent, scope, file, folder)| {
+            let agent = &index.agents()[agent];
+            Hold {
+                agent,
+                scope: agent.scope[scope].as_str(),
+                specificity: folder.len(),
+                file,
+            }
+        })
+        .collect();
     let most_specific = |file: usize| {
         holds
             .iter()
@@ -730,23 +764,4 @@ fn workspace_path(ws: &Workspace, from: &str, written: &str) -> String {
             .trim_matches('/')
             .to_string(),
     }
-}
-
-/// The folders a scope entry may mean (workspace-relative, as the scope rule reads them).
-fn scope_folders(ws: &Workspace, scope: &str) -> Vec<String> {
-    let mut folders = match ws.resolve("", scope) {
-        Resolution::Found(path) => vec![path],
-        Resolution::Missing => {
-            let written = scope.trim_start_matches("./").trim_matches('/');
-            let mut readings = vec![written.to_string()];
-            // A folder not created yet: `/band-platform/backend/` is usually the project's
-            // own name followed by a folder of the workspace.
-            if let (true, Some((_, rest))) = (scope.starts_with('/'), written.split_once('/')) {
-                readings.push(rest.to_string());
-            }
-            readings
-        }
-    };
-    folders.retain(|f| !f.is_empty() && f != ".");
-    folders
 }

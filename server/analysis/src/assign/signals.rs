@@ -196,10 +196,43 @@ fn module_name(item: &str) -> Option<String> {
     (!name.is_empty() && name.split_whitespace().count() <= 3).then(|| normalize_agent_id(name))
 }
 
+/// Endings a keyword may carry and still count: plural, `-ing` and `-ed` forms.
+const SUFFIXES: [&str; 5] = ["", "s", "es", "ing", "ed"];
+
+/// A text's words counted once, so that each keyword of the routing table is a lookup
+/// rather than a search of the text (a task is matched against every keyword).
+pub struct WordCounts<'a> {
+    text: &'a str,
+    /// Each word, and each word without one of [`SUFFIXES`], with how often it occurs.
+    stems: std::collections::HashMap<&'a str, usize>,
+}
+
+impl<'a> WordCounts<'a> {
+    /// `text` in lowercase.
+    pub fn of(text: &'a str) -> WordCounts<'a> {
+        let mut stems = std::collections::HashMap::new();
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            for suffix in SUFFIXES {
+                if let Some(stem) = word.strip_suffix(suffix).filter(|s| !s.is_empty()) {
+                    *stems.entry(stem).or_default() += 1;
+                }
+            }
+        }
+        WordCounts { text, stems }
+    }
+
+    /// What [`keyword_hits`] counts, looked up when the keyword is one word.
+    pub fn hits(&self, keyword: &str) -> usize {
+        if keyword.is_empty() || !keyword.chars().all(char::is_alphanumeric) {
+            return keyword_hits(self.text, keyword);
+        }
+        self.stems.get(keyword).copied().unwrap_or(0)
+    }
+}
+
 /// How often `keyword` (lowercase) occurs in `haystack` (lowercase) as a whole word; plural,
 /// `-ing` and `-ed` forms count.
 pub fn keyword_hits(haystack: &str, keyword: &str) -> usize {
-    const SUFFIXES: [&str; 5] = ["", "s", "es", "ing", "ed"];
     let is_word = |c: char| c.is_alphanumeric();
     haystack
         .match_indices(keyword)
@@ -226,6 +259,39 @@ mod tests {
         assert_eq!(keyword_hits("testing the tests; latest", "test"), 2);
         assert_eq!(keyword_hits("build a guide", "ui"), 0);
         assert_eq!(keyword_hits("set up ci/cd.", "ci/cd"), 1);
+    }
+
+    #[test]
+    fn word_counts_agree_with_the_search() {
+        let texts = [
+            "add migrations for the db",
+            "testing the tests; latest test",
+            "build a guide",
+            "set up ci/cd. buses bus busing; über-apis api",
+            "",
+            "ed es s ing",
+        ];
+        let keywords = [
+            "migration",
+            "test",
+            "ui",
+            "ci/cd",
+            "bus",
+            "buse",
+            "api",
+            "über",
+            "s",
+            "e",
+            "",
+            "front end",
+            "ed",
+        ];
+        for text in texts {
+            let counts = WordCounts::of(text);
+            for k in keywords {
+                assert_eq!(counts.hits(k), keyword_hits(text, k), "`{k}` in `{text}`");
+            }
+        }
     }
 
     #[test]

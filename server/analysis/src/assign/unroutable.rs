@@ -29,6 +29,10 @@ pub(crate) fn check(cx: &mut Context) {
     let shared = DocSignals::of(doc, cx.text);
     let mut found = Vec::new();
     for t in doc.tasks.iter().filter(|t| wants_agent(doc, t)) {
+        // Most tasks name an agent's module or keyword: settled without resolving paths.
+        if router.routable_by_words(&Subject::of_task_words(doc, cx.text, t, cx.ws, &shared)) {
+            continue;
+        }
         let route = router.route(&Subject::of_task(doc, cx.text, t, cx.ws, &shared), &none);
         if let Some(why) = route.unroutable() {
             let what = if route.skipped.is_empty() {
