@@ -190,9 +190,10 @@ pub struct Workspace {
     saved_at: HashMap<String, i64>,
     /// What the orchestrator last reported of its agents; `None` until the owner reads it.
     status: Option<StatusSnapshot>,
-    /// Open tasks per agent, computed on first use after a change (every document's
-    /// alerts read it, so it must not be recounted per document).
-    workload: std::sync::OnceLock<HashMap<String, usize>>,
+    /// Open tasks per agent, kept as documents change (every document's alerts and
+    /// every routed task read it; recounting the workspace per keystroke would make an
+    /// edit cost the size of the workspace).
+    workload: HashMap<String, usize>,
     /// The agents as routing reads them, built on first use after an agent or a file
     /// changed (every task of every document is routed against it).
     agent_index: std::sync::OnceLock<std::sync::Arc<AgentIndex>>,
@@ -400,8 +401,10 @@ impl Workspace {
 
     /// Stores a document's facts; returns the previous facts.
     pub fn update_document(&mut self, path: &str, facts: DocFacts) -> Option<DocFacts> {
-        self.workload = std::sync::OnceLock::new();
         let old = self.remove_document(path);
+        for agent in facts.open_assignments() {
+            *self.workload.entry(agent.to_string()).or_default() += 1;
+        }
         if let Some(n) = &facts.number {
             self.numbers
                 .entry((prp_namespace(path), n.clone()))
@@ -420,8 +423,15 @@ impl Workspace {
     }
 
     pub fn remove_document(&mut self, path: &str) -> Option<DocFacts> {
-        self.workload = std::sync::OnceLock::new();
         let old = self.docs.remove(path)?;
+        for agent in old.open_assignments() {
+            if let Some(n) = self.workload.get_mut(agent) {
+                *n -= 1;
+                if *n == 0 {
+                    self.workload.remove(agent);
+                }
+            }
+        }
         if let Some(n) = &old.number {
             let key = (prp_namespace(path), n.clone());
             if let Some(set) = self.numbers.get_mut(&key) {
@@ -519,21 +529,7 @@ impl Workspace {
 
     /// Open tasks per agent (normalized id) across the workspace's unfinished documents.
     pub fn workload(&self) -> &HashMap<String, usize> {
-        self.workload.get_or_init(|| {
-            let mut load: HashMap<String, usize> = HashMap::new();
-            for facts in self
-                .docs
-                .values()
-                .filter(|f| f.lifecycle != Lifecycle::Finished)
-            {
-                for t in facts.tasks.iter().filter(|t| !t.done) {
-                    if let Some(agent) = &t.assignee {
-                        *load.entry(agent.clone()).or_default() += 1;
-                    }
-                }
-            }
-            load
-        })
+        &self.workload
     }
 
     pub fn facts(&self, path: &str) -> Option<&DocFacts> {
@@ -755,6 +751,34 @@ mod tests {
 
     fn ws(files: &[&str]) -> Workspace {
         Workspace::with_files(files.iter().copied())
+    }
+
+    /// The workload is kept as documents change; it must equal a count from scratch.
+    #[test]
+    fn workload_follows_changes() {
+        let config = Config::default();
+        let facts = |text: &str| DocFacts::of(&crate::parse("TASK.md", text, &config));
+        let two = "# Tasks\n\n## Active\n\n- [ ] a @backend\n- [ ] b @backend\n- [x] c @frontend\n";
+        let one = "# Tasks\n\n## Active\n\n- [ ] a @backend\n- [ ] b @frontend\n";
+        let mut w = ws(&[]);
+        w.update_document("TASK.md", facts(two));
+        w.update_document("web/TASK.md", facts(one));
+        let count = |w: &Workspace| {
+            let mut load: HashMap<String, usize> = HashMap::new();
+            for f in w.docs.values() {
+                for a in f.open_assignments() {
+                    *load.entry(a.to_string()).or_default() += 1;
+                }
+            }
+            load
+        };
+        assert_eq!(w.workload(), &count(&w));
+        assert_eq!(w.workload().values().sum::<usize>(), 4);
+        w.update_document("TASK.md", facts(one));
+        assert_eq!(w.workload(), &count(&w));
+        w.remove_document("web/TASK.md");
+        w.remove_file("TASK.md");
+        assert!(w.workload().is_empty(), "{:?}", w.workload());
     }
 
     #[test]

@@ -236,8 +236,28 @@ impl Project {
         Some(gates::evaluate_evidence(&a.doc, &a.text, &self.config, evidence, saved).at(now))
     }
 
-    /// Stores the gate reports of these PRPs where the rules read them (checklist findings).
+    /// Re-evaluates the gate reports of `paths` now (see [`Project::evaluate_gate_reports`]).
     pub fn update_gate_reports(&mut self, paths: &[String], now: i64) {
+        let evaluated = self.evaluate_gate_reports(paths, now);
+        self.install_gate_reports(evaluated);
+    }
+
+    /// Evaluates the gate reports of `paths` without changing anything, so that it can run
+    /// on a snapshot while edits go on: each with the document version it read.
+    pub fn evaluate_gate_reports(&self, paths: &[String], now: i64) -> Vec<EvaluatedGates> {
+        paths
+            .iter()
+            .map(|path| EvaluatedGates {
+                path: path.clone(),
+                version: self.open_version(path),
+                report: self.gate_report(path, now),
+            })
+            .collect()
+    }
+
+    /// Stores reports evaluated earlier, except for documents changed since (their own
+    /// change evaluates them again); whether any deployment decision changed.
+    pub fn install_gate_reports(&mut self, evaluated: Vec<EvaluatedGates>) -> bool {
         // The time a report is looked at is not part of what it says.
         let timeless = |r: Option<&GateReport>| {
             r.cloned().map(|mut r| {
@@ -245,41 +265,40 @@ impl Project {
                 r
             })
         };
-        for path in paths {
-            self.gate_versions
-                .insert(path.clone(), self.open_version(path));
-            let before = timeless(self.ws.gate_report(path));
-            match self.gate_report(path, now) {
-                Some(report) => self.ws.set_gate_report(path, report),
+        let mut decided_otherwise = false;
+        for EvaluatedGates {
+            path,
+            version,
+            report,
+        } in evaluated
+        {
+            if self.open_version(&path) != version {
+                continue;
+            }
+            self.gate_versions.insert(path.clone(), version);
+            let before = timeless(self.ws.gate_report(&path));
+            let summary = before.as_ref().map(GateReport::summary);
+            match report {
+                Some(report) => self.ws.set_gate_report(&path, report),
                 None => {
-                    self.ws.remove_gate_report(path);
+                    self.ws.remove_gate_report(&path);
                 }
             }
-            if timeless(self.ws.gate_report(path)) != before {
+            if timeless(self.ws.gate_report(&path)) != before {
                 self.touch([path.as_str()]);
             }
+            decided_otherwise |= self.ws.gate_report(&path).map(GateReport::summary) != summary;
         }
+        decided_otherwise
     }
 
-    /// Re-evaluates the gate reports of open PRPs edited since their last evaluation (an
-    /// edit that changes no fact, such as a `Review: approved` line, waits for this); whether
-    /// any deployment decision changed.
-    pub fn refresh_edited_gate_reports(&mut self, now: i64) -> bool {
-        let edited: Vec<String> = self
-            .open_prps()
+    /// Open PRPs edited since their gate report was evaluated (an edit that changes no
+    /// fact, such as a `Review: approved` line, waits for the one-second check).
+    pub fn edited_since_gate_reports(&self) -> Vec<String> {
+        self.open_prps()
             .into_iter()
             .filter(|p| self.gate_versions.get(p).copied().flatten() != self.open_version(p))
-            .collect();
-        let before: Vec<Option<String>> = edited
-            .iter()
-            .map(|p| self.ws.gate_report(p).map(|r| r.summary()))
-            .collect();
-        self.update_gate_reports(&edited, now);
-        let after: Vec<Option<String>> = edited
-            .iter()
-            .map(|p| self.ws.gate_report(p).map(|r| r.summary()))
-            .collect();
-        before != after
+            .collect()
     }
 
     /// Every evidence file read (readable or not), with its modification time: what the
@@ -360,4 +379,11 @@ pub(super) fn config_conflict(message: &str) -> prp_analysis::Diagnostic {
         related: Vec::new(),
         hint: None,
     }
+}
+
+/// A gate report evaluated for the document version it read.
+pub struct EvaluatedGates {
+    path: String,
+    version: Option<i32>,
+    report: Option<GateReport>,
 }

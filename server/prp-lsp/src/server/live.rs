@@ -12,7 +12,7 @@ use tower_lsp_server::Client;
 
 use super::lifecycle::Changed;
 use super::state::State;
-use crate::project::{file_stamp, now_seconds, FileStamp};
+use crate::project::{file_stamp, now_seconds, FileStamp, Project};
 
 /// How often the evidence folders are walked again for new files.
 const REWALK: Duration = Duration::from_secs(10);
@@ -124,9 +124,7 @@ pub fn spawn(client: Client, state: Arc<State>) {
                 }
             }
             // Gate reports of PRPs edited without a change of facts (a review line).
-            changed |= state
-                .update_project(|project| project.refresh_edited_gate_reports(now_seconds()))
-                .unwrap_or(false);
+            changed |= refresh_edited_gate_reports(&state).await;
             // The clock: stuck, idle and stale alerts appear as time passes.
             if last_clock.elapsed() >= CLOCK {
                 last_clock = Instant::now();
@@ -142,6 +140,31 @@ pub fn spawn(client: Client, state: Arc<State>) {
             }
         }
     });
+}
+
+/// Re-evaluates the gate reports of PRPs edited since their last evaluation; whether a
+/// deployment decision changed. Evaluated on a snapshot off the async threads, and stored
+/// under the lock only when there is something to store: a tick must not hold up an edit.
+async fn refresh_edited_gate_reports(state: &Arc<State>) -> bool {
+    let edited = state
+        .read_project()
+        .as_deref()
+        .map(Project::edited_since_gate_reports)
+        .unwrap_or_default();
+    if edited.is_empty() {
+        return false;
+    }
+    let worker = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let evaluated = worker
+            .snapshot()?
+            .evaluate_gate_reports(&edited, now_seconds());
+        worker.update_project(|project| project.install_gate_reports(evaluated))
+    })
+    .await
+    .ok()
+    .flatten()
+    .unwrap_or(false)
 }
 
 /// Re-reads the evidence files; whether anything differs.
