@@ -232,12 +232,22 @@ impl Subject {
         ws: &Workspace,
         shared: &DocSignals,
     ) -> Subject {
-        let mut subject = Subject::of_task_words(doc, text, task, ws, shared);
-        subject.files = task_files(doc, task, shared)
+        Subject::of_task_words(doc, text, task, ws, shared).with_files(doc, task, ws, shared)
+    }
+
+    /// The subject of [`Subject::of_task_words`] with the files the task names.
+    pub(super) fn with_files(
+        mut self,
+        doc: &Document,
+        task: &Task,
+        ws: &Workspace,
+        shared: &DocSignals,
+    ) -> Subject {
+        self.files = task_files(doc, task, shared)
             .into_iter()
             .map(|written| (workspace_path(ws, &doc.path, &written), written))
             .collect();
-        subject
+        self
     }
 
     /// [`Subject::of_task`] without the files the task names: what every signal but the

@@ -43,7 +43,8 @@ pub fn routing_words(text: &str) -> String {
 
 /// A path with a file name, several folders, or a folder's trailing slash.
 fn is_file_path(s: &str) -> bool {
-    if !scan::looks_like_path(s) || !s.contains(['/', '\\']) {
+    // The cheap test first: most words have no slash.
+    if !s.contains(['/', '\\']) || !scan::looks_like_path(s) {
         return false;
     }
     let last = s.rsplit(['/', '\\']).next().unwrap_or_default();
