@@ -151,6 +151,21 @@ fn fastest_of_three(mut run: impl FnMut()) -> Duration {
         .unwrap()
 }
 
+/// Runs `run` at a size and at `GROWTH` times it; fails when the time grew superlinearly.
+fn assert_grows_linearly(what: &str, run: impl Fn(usize) -> Duration) {
+    let n = SIZE / 4;
+    let (small, large) = (run(n), run(n * GROWTH));
+    let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-9);
+    eprintln!(
+        "{n} → {} {what}: {small:?} → {large:?}, ×{ratio:.1}",
+        n * GROWTH
+    );
+    assert!(
+        ratio <= MAX_RATIO || large < MEANINGFUL,
+        "{GROWTH}× the {what} took {ratio:.0}× the time ({small:?} → {large:?})"
+    );
+}
+
 #[test]
 fn every_shape_grows_linearly() {
     let config = Config::default();
@@ -219,17 +234,7 @@ fn checking_a_whole_workspace_grows_linearly() {
             assert!(findings < 10 * n, "{findings} findings on {n} documents");
         })
     };
-    let n = SIZE / 4;
-    let (small, large) = (run(n), run(n * GROWTH));
-    let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-9);
-    eprintln!(
-        "workspace of {n} → {} documents: {small:?} → {large:?}, ×{ratio:.1}",
-        n * GROWTH
-    );
-    assert!(
-        ratio <= MAX_RATIO || large < MEANINGFUL,
-        "{GROWTH}× the documents took {ratio:.0}× the time ({small:?} → {large:?})"
-    );
+    assert_grows_linearly("documents", run);
 }
 
 /// Routing reads every agent for every open task only through indexes: checking a PRP of
@@ -266,15 +271,5 @@ fn routing_grows_with_agents_and_tasks_not_their_product() {
             assert_eq!(unroutable, n / 2, "every other task is unroutable");
         })
     };
-    let n = SIZE / 4;
-    let (small, large) = (run(n), run(n * GROWTH));
-    let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-9);
-    eprintln!(
-        "{n} → {} agents and tasks: {small:?} → {large:?}, ×{ratio:.1}",
-        n * GROWTH
-    );
-    assert!(
-        ratio <= MAX_RATIO || large < MEANINGFUL,
-        "{GROWTH}× the agents and tasks took {ratio:.0}× the time ({small:?} → {large:?})"
-    );
+    assert_grows_linearly("agents and tasks", run);
 }
