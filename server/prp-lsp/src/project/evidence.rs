@@ -115,8 +115,17 @@ impl Project {
     /// refreshes the status snapshot as of `now`. Report folders are usually git-ignored,
     /// so this walk does not honour `.gitignore` (it still skips dependency and build folders).
     pub fn read_evidence(&mut self, now: i64) {
+        if let Some(scanned) = self.scan_evidence() {
+            self.install_evidence(scanned, now);
+        }
+    }
+
+    /// The walk and reads of [`Project::read_evidence`], changing nothing: it runs on a
+    /// snapshot while edits go on (a large workspace takes a while to walk). `None` without
+    /// a workspace folder.
+    pub fn scan_evidence(&self) -> Option<ScannedEvidence> {
         if self.root.as_os_str().is_empty() {
-            return;
+            return None;
         }
         let config = self.config.clone();
         let status_files = globset::Glob::new(&StatusSettings::of(&config).files)
@@ -129,11 +138,7 @@ impl Project {
             !(e.file_type().is_some_and(|t| t.is_dir()) && SKIPPED_DIRS.contains(&name.as_ref()))
         });
         let mut artifacts = Vec::new();
-        let mut sources = StatusSources {
-            from_endpoint: std::mem::take(&mut self.status.from_endpoint),
-            endpoint_down: self.status.endpoint_down.take(),
-            ..StatusSources::default()
-        };
+        let mut sources = StatusSources::default();
         let mut files = Vec::new();
         let previous_stamps: std::collections::HashMap<&str, &FileStamp> = self
             .evidence_files
@@ -194,9 +199,21 @@ impl Project {
             Some(previous) => gates::Evidence::reusing(artifacts, previous),
             None => gates::Evidence::new(artifacts),
         };
-        self.ws.set_evidence(std::sync::Arc::new(evidence), now);
-        self.evidence_files = files;
-        self.status = sources;
+        Some(ScannedEvidence {
+            evidence,
+            files,
+            from_files: sources.from_files,
+            file_problems: sources.file_problems,
+        })
+    }
+
+    /// Takes what [`Project::scan_evidence`] read; the endpoint's answers are kept.
+    pub fn install_evidence(&mut self, scanned: ScannedEvidence, now: i64) {
+        self.ws
+            .set_evidence(std::sync::Arc::new(scanned.evidence), now);
+        self.evidence_files = scanned.files;
+        self.status.from_files = scanned.from_files;
+        self.status.file_problems = scanned.file_problems;
         self.refresh_status(now);
     }
 
@@ -343,15 +360,26 @@ impl Project {
         out
     }
 
-    /// Re-reads the evidence and the gate reports of the open PRPs.
-    pub fn refresh_evidence(&mut self, now: i64) {
+    /// Re-reads the evidence here and now (see [`Project::refresh_evidence`]).
+    pub fn reread_evidence(&mut self, now: i64) -> bool {
+        match self.scan_evidence() {
+            Some(scanned) => self.refresh_evidence(scanned, now),
+            None => false,
+        }
+    }
+
+    /// Takes evidence read by [`Project::scan_evidence`] and re-evaluates the gate reports of
+    /// the open PRPs; whether anything read differs.
+    pub fn refresh_evidence(&mut self, scanned: ScannedEvidence, now: i64) -> bool {
         let before = (self.evidence_files.clone(), self.status.clone());
-        self.read_evidence(now);
-        if (&self.evidence_files, &self.status) != (&before.0, &before.1) {
+        self.install_evidence(scanned, now);
+        let changed = (&self.evidence_files, &self.status) != (&before.0, &before.1);
+        if changed {
             self.touch_all();
         }
         let open_prps = self.open_prps();
         self.update_gate_reports(&open_prps, now);
+        changed
     }
 }
 
@@ -386,4 +414,12 @@ pub struct EvaluatedGates {
     path: String,
     version: Option<i32>,
     report: Option<GateReport>,
+}
+
+/// Evidence and status files as one walk read them (see [`Project::scan_evidence`]).
+pub struct ScannedEvidence {
+    evidence: gates::Evidence,
+    files: Vec<(String, FileStamp)>,
+    from_files: Vec<AgentStatus>,
+    file_problems: Vec<(String, String)>,
 }

@@ -176,7 +176,7 @@ pub async fn initialized(client: &Client, state: &std::sync::Arc<State>) {
         for entry in state.open.iter() {
             project.open_document(entry.key(), entry.rope.to_string(), entry.version);
         }
-        project.refresh_evidence(crate::project::now_seconds());
+        project.reread_evidence(crate::project::now_seconds());
         let not_polled = project.status_endpoint().not_allowed_note();
         let count = project.document_count();
         state.set_project(project);
@@ -506,7 +506,7 @@ fn files_changed(
         return Changed::Everything;
     }
     if evidence_changed {
-        project.refresh_evidence(crate::project::now_seconds());
+        project.reread_evidence(crate::project::now_seconds());
         deps.extend(project.evidence_dependents());
     }
     deps.sort();

@@ -167,25 +167,17 @@ async fn refresh_edited_gate_reports(state: &Arc<State>) -> bool {
     .unwrap_or(false)
 }
 
-/// Re-reads the evidence files; whether anything differs.
+/// Re-reads the evidence files; whether anything differs. The walk runs on a snapshot;
+/// only taking its result holds the project's lock.
 async fn reread(state: &Arc<State>) -> bool {
     let worker = state.clone();
     tokio::task::spawn_blocking(move || {
-        worker
-            .update_project(|project| {
-                let before = (
-                    project.evidence_stamp(),
-                    project.status.file_problems.clone(),
-                );
-                project.refresh_evidence(now_seconds());
-                (
-                    project.evidence_stamp(),
-                    project.status.file_problems.clone(),
-                ) != before
-            })
-            .unwrap_or(false)
+        let scanned = worker.snapshot()?.scan_evidence()?;
+        worker.update_project(|project| project.refresh_evidence(scanned, now_seconds()))
     })
     .await
+    .ok()
+    .flatten()
     .unwrap_or(false)
 }
 
