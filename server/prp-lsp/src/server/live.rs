@@ -128,12 +128,18 @@ pub fn spawn(client: Client, state: Arc<State>) {
             // The clock: stuck, idle and stale alerts appear as time passes.
             if last_clock.elapsed() >= CLOCK {
                 last_clock = Instant::now();
-                let before = alert_signature(&state);
-                state.update_project(|project| project.refresh_status(now_seconds()));
-                if alert_signature(&state) != before {
-                    state.update_project(|project| project.touch_all());
-                    changed = true;
-                }
+                let worker = state.clone();
+                changed |= tokio::task::spawn_blocking(move || {
+                    let before = alert_signature(&worker);
+                    worker.update_project_when_unshared(|p| p.refresh_status(now_seconds()));
+                    let moved = alert_signature(&worker) != before;
+                    if moved {
+                        worker.update_project_when_unshared(|p| p.touch_all());
+                    }
+                    moved
+                })
+                .await
+                .unwrap_or(false);
             }
             if changed {
                 evidence_changed(&client, &state).await;
@@ -159,7 +165,7 @@ async fn refresh_edited_gate_reports(state: &Arc<State>) -> bool {
         let evaluated = worker
             .snapshot()?
             .evaluate_gate_reports(&edited, now_seconds());
-        worker.update_project(|project| project.install_gate_reports(evaluated))
+        worker.update_project_when_unshared(|project| project.install_gate_reports(evaluated))
     })
     .await
     .ok()
@@ -173,7 +179,9 @@ async fn reread(state: &Arc<State>) -> bool {
     let worker = state.clone();
     tokio::task::spawn_blocking(move || {
         let scanned = worker.snapshot()?.scan_evidence()?;
-        worker.update_project(|project| project.refresh_evidence(scanned, now_seconds()))
+        worker.update_project_when_unshared(|project| {
+            project.refresh_evidence(scanned, now_seconds())
+        })
     })
     .await
     .ok()

@@ -224,6 +224,24 @@ impl State {
         guard.as_mut().map(|project| f(Arc::make_mut(project)))
     }
 
+    /// [`State::update_project`] for background work (ticks, re-reads), on a blocking
+    /// thread: waits, up to half a second, for a moment when no request holds a snapshot,
+    /// because a change made while one does copies the whole project under the lock and
+    /// an edit arriving meanwhile waits for the copy.
+    pub fn update_project_when_unshared<R>(&self, f: impl FnOnce(&mut Project) -> R) -> Option<R> {
+        for _ in 0..20 {
+            {
+                let mut guard = self.project.write_lock();
+                let project = guard.as_mut()?;
+                if let Some(project) = Arc::get_mut(project) {
+                    return Some(f(project));
+                }
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        self.update_project(f)
+    }
+
     pub fn set_project(&self, project: Project) {
         *self.project.write_lock() = Some(Arc::new(project));
     }
