@@ -623,13 +623,15 @@ fn read_metadata(text: &str, doc: &mut Document) {
         match &s.name.value {
             Some(v) => {
                 let heading = &text[s.heading.clone()];
-                let at = heading
-                    .rfind(v.as_str())
-                    .map(|i| s.heading.start + i)
-                    .unwrap_or(s.heading.start);
+                // The value is normalized (decoration dropped): when it is not written as
+                // such, the whole heading is where it is.
+                let span = match heading.rfind(v.as_str()) {
+                    Some(i) => s.heading.start + i..s.heading.start + i + v.len(),
+                    None => s.heading.clone(),
+                };
                 Some(Spanned {
                     value: v.clone(),
-                    span: at..at + v.len(),
+                    span,
                 })
             }
             None => first_body_line(text, s),
@@ -797,6 +799,17 @@ mod tests {
 
     fn doc(path: &str, text: &str) -> Document {
         parse(path, text, &Config::default())
+    }
+
+    /// Found by fuzzing: a heading value not written verbatim (decoration dropped) got a
+    /// span of its length from the heading's start, which could split a character.
+    #[test]
+    fn heading_value_not_written_verbatim_spans_the_heading() {
+        let text = "## \u{FFFD}status:ca\u{FFFD}t#\n";
+        let d = doc("PRPs/active/01_x.md", text);
+        let status = d.metadata.status.expect("a status heading");
+        assert!(text.is_char_boundary(status.span.start) && text.is_char_boundary(status.span.end));
+        assert_eq!(status.span, d.sections[0].heading);
     }
 
     #[test]
