@@ -205,42 +205,15 @@ const SUFFIXES: [&str; 5] = ["", "s", "es", "ing", "ed"];
 pub struct WordCounts<'a> {
     text: &'a str,
     /// Each word, and each word without one of [`SUFFIXES`], with how often it occurs.
-    stems: std::collections::HashMap<&'a str, usize, ShortKeys>,
+    stems: std::collections::HashMap<&'a str, usize>,
 }
-
-/// FNV-1a: words are a few bytes long, where SipHash's setup dominates, and the keys come
-/// from the document being checked, not from an adversary who could degrade the table
-/// (the worst case is a slow check of one's own file, never a hang).
-#[derive(Default, Clone, Copy)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-type ShortKeys = std::hash::BuildHasherDefault<Fnv>;
 
 impl<'a> WordCounts<'a> {
     /// `text` in lowercase.
     pub fn of(text: &'a str) -> WordCounts<'a> {
-        let mut stems = std::collections::HashMap::with_capacity_and_hasher(
-            text.len() / 4,
-            ShortKeys::default(),
-        );
+        // std's keyed hasher, on purpose: a repository's words must not be able to
+        // collide on purpose and make a check quadratic.
+        let mut stems = std::collections::HashMap::with_capacity(text.len() / 4);
         for word in text.split(|c: char| !c.is_alphanumeric()) {
             for suffix in SUFFIXES {
                 if let Some(stem) = word.strip_suffix(suffix).filter(|s| !s.is_empty()) {
