@@ -120,57 +120,41 @@ pub fn workspace_report(
         .map(|p| (p.uri.as_str(), p.value.as_str()))
         .collect();
     let keys = all_keys(&project);
-    // Unchanged reports are a few bytes each: many go in one partial result, so that a pull
-    // where nothing changed is a handful of messages, not one per batch of documents.
-    let mut pending: Vec<WorkspaceDocumentDiagnosticReport> = Vec::new();
     for batch in keys.chunks(WORKSPACE_BATCH) {
         if cancelled.load(Ordering::Relaxed) {
             return;
         }
-        let mut changed: Vec<(&String, Uri, String)> = Vec::new();
-        for key in batch {
-            let Some(uri) = state.uri_of(key) else {
-                continue;
-            };
+        let reports = crate::project::parallel_map(batch, |key| {
+            if cancelled.load(Ordering::Relaxed) {
+                return None;
+            }
+            let uri = state.uri_of(key)?;
             let result_id = project.result_id(key);
+            let version = project.open_version(key).map(i64::from);
             if previous.get(uri.as_str()) == Some(&result_id.as_str()) {
-                pending.push(WorkspaceDocumentDiagnosticReport::Unchanged(
+                return Some(WorkspaceDocumentDiagnosticReport::Unchanged(
                     WorkspaceUnchangedDocumentDiagnosticReport {
                         uri,
-                        version: project.open_version(key).map(i64::from),
+                        version,
                         unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
                             result_id,
                         },
                     },
                 ));
-            } else {
-                changed.push((key, uri, result_id));
-            }
-        }
-        let full = crate::project::parallel_map(&changed, |(key, uri, result_id)| {
-            if cancelled.load(Ordering::Relaxed) {
-                return None;
             }
             let (items, version) = compute(state, &project, key)?;
             Some(WorkspaceDocumentDiagnosticReport::Full(
                 WorkspaceFullDocumentDiagnosticReport {
-                    uri: uri.clone(),
+                    uri,
                     version: version.map(i64::from),
                     full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                        result_id: Some(result_id.clone()),
+                        result_id: Some(result_id),
                         items,
                     },
                 },
             ))
         });
-        let checked = !full.is_empty();
-        pending.extend(full.into_iter().flatten());
-        if checked || pending.len() >= 16 * WORKSPACE_BATCH {
-            emit(std::mem::take(&mut pending));
-        }
-    }
-    if !pending.is_empty() {
-        emit(pending);
+        emit(reports.into_iter().flatten().collect());
     }
 }
 
@@ -275,6 +259,7 @@ pub async fn after_change(client: &Client, state: &Arc<State>, changed: Changed)
 
 #[cfg(test)]
 mod tests {
+    use super::super::state::LockExt;
     use super::*;
 
     fn indexed_example() -> State {
@@ -284,7 +269,7 @@ mod tests {
             .canonicalize()
             .unwrap();
         state.set_project(Project::load(&root).unwrap());
-        state.set_root(Some(root));
+        *state.root.write_lock() = Some(root);
         state
     }
 

@@ -35,7 +35,7 @@ pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
         .map(|f| f.uri.clone())
         .or(params.root_uri.clone());
     let root: Option<PathBuf> = root_uri.and_then(|u| u.to_file_path().map(|p| p.into_owned()));
-    state.set_root(root.and_then(|r| r.canonicalize().ok()));
+    *state.root.write_lock() = root.and_then(|r| r.canonicalize().ok());
 
     let offered = params
         .capabilities

@@ -124,11 +124,7 @@ impl ClientSupport {
 }
 
 pub struct State {
-    /// The workspace folder; set with [`State::set_root`].
     pub root: RwLock<Option<PathBuf>>,
-    /// URIs of workspace files already worked out (a workspace pull names every document;
-    /// building 20,000 URIs took most of an unchanged pull).
-    uris: DashMap<String, Uri>,
     /// `None` until the workspace has been indexed. Requests read it under the lock, which
     /// writers hold only briefly (documents are parsed before it is taken); long work (a
     /// diagnostic pull) takes a snapshot, and a change meanwhile copies the project rather
@@ -155,7 +151,6 @@ impl State {
     pub fn new() -> State {
         State {
             root: RwLock::new(None),
-            uris: DashMap::new(),
             project: RwLock::new(None),
             pending: DashMap::new(),
             tickets: AtomicU64::new(0),
@@ -309,25 +304,13 @@ impl State {
         if let Some(open) = self.open.get(key) {
             return Some(open.uri.clone());
         }
-        if let Some(known) = self.uris.get(key) {
-            return Some(known.clone());
-        }
         let root = self.root.read_lock();
         // A relative key names a file in the workspace, existing or about to be created.
         let path: PathBuf = match root.as_deref() {
             Some(r) if !Path::new(key).is_absolute() => r.join(key),
             _ => PathBuf::from(key),
         };
-        let uri = crate::convert::file_uri(&path)?;
-        self.uris.insert(key.to_string(), uri.clone());
-        Some(uri)
-    }
-
-    /// Sets the workspace folder (URIs worked out for another are forgotten).
-    pub fn set_root(&self, root: Option<PathBuf>) {
-        let mut current = self.root.write_lock();
-        self.uris.clear();
-        *current = root;
+        crate::convert::file_uri(&path)
     }
 }
 
