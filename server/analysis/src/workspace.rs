@@ -229,7 +229,7 @@ impl AgentIndex {
         let position: HashMap<&str, usize> = spellings
             .iter()
             .enumerate()
-            .map(|(i, (id, _)): (usize, &(String, Option<String>))| (id.as_str(), i))
+            .map(|(i, (id, _))| (id.as_str(), i))
             .collect();
         let mut by_name = HashMap::new();
         for (id, defined) in &ws.file_agents {

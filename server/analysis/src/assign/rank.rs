@@ -341,15 +341,31 @@ impl<'a> Router<'a> {
         self.rule_signals(subject, &mut offers);
         self.module_signals(subject, &words, &mut offers);
         self.keyword_signals(subject, &words, &mut offers);
+        let none = HashMap::new();
         offers.0.iter().any(|(key, agent, _)| {
-            let open = self.load.get(key).copied().unwrap_or(0);
-            let open = if subject.freed.as_deref() == Some(key) {
-                open.saturating_sub(1)
-            } else {
-                open
-            };
-            self.unfit(&agent.id).is_none()
-                && agent.max_concurrent.is_none_or(|cap| open < cap as usize)
+            self.cannot_take(agent, self.open_tasks(key, subject, &none))
+                .is_none()
+        })
+    }
+
+    /// The open tasks of an agent (normalized id) if it took `subject`: the workspace's
+    /// count, less the subject itself when it is already the agent's, plus `pending`.
+    fn open_tasks(&self, key: &str, subject: &Subject, pending: &HashMap<String, usize>) -> usize {
+        let mut n = self.load.get(key).copied().unwrap_or(0);
+        if subject.freed.as_deref() == Some(key) {
+            n = n.saturating_sub(1);
+        }
+        n + pending.get(key).copied().unwrap_or(0)
+    }
+
+    /// Why the agent cannot take work with `open_tasks` already: its health, or its
+    /// capacity.
+    fn cannot_take(&self, agent: &Eligible, open_tasks: usize) -> Option<String> {
+        self.unfit(&agent.id).or_else(|| {
+            agent
+                .max_concurrent
+                .filter(|cap| open_tasks >= *cap as usize)
+                .map(|cap| at_capacity(&agent.id, open_tasks, cap))
         })
     }
 
@@ -371,18 +387,13 @@ impl<'a> Router<'a> {
         }
         self.fallback_signals(&mut offers);
 
-        let open = |key: &str| {
-            let mut n = self.load.get(key).copied().unwrap_or(0);
-            if subject.freed.as_deref() == Some(key) {
-                n = n.saturating_sub(1);
-            }
-            n + pending.get(key).copied().unwrap_or(0)
-        };
         let mut ranked: Vec<(Signal, usize, usize, Eligible)> = offers
             .0
             .into_iter()
             .enumerate()
-            .map(|(seq, (key, agent, signal))| (signal, open(&key), seq, agent))
+            .map(|(seq, (key, agent, signal))| {
+                (signal, self.open_tasks(&key, subject, pending), seq, agent)
+            })
             .collect();
         // Ties are broken by load, then by the order the signals named the agents.
         ranked.sort_by_key(|a| (a.0.key(), a.1, a.2));
@@ -390,13 +401,7 @@ impl<'a> Router<'a> {
         let mut route = Route::default();
         let mut passed: Vec<String> = Vec::new();
         for (signal, open_tasks, _, agent) in ranked {
-            let unfit = self.unfit(&agent.id).or_else(|| {
-                agent
-                    .max_concurrent
-                    .filter(|cap| open_tasks >= *cap as usize)
-                    .map(|cap| at_capacity(&agent.id, open_tasks, cap))
-            });
-            if let Some(unfit) = unfit {
+            if let Some(unfit) = self.cannot_take(&agent, open_tasks) {
                 passed.push(unfit.clone());
                 route.skipped.push(Skipped {
                     agent: agent.id,

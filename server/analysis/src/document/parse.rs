@@ -288,7 +288,6 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
-/// The fence-aware line pass.
 /// Spans (possibly nested, as a link around an image) answering "does any overlap this one?"
 /// by binary search.
 struct SpanSet {
@@ -316,6 +315,7 @@ impl SpanSet {
     }
 }
 
+/// The fence-aware line pass.
 fn read_lines(text: &str, doc: &mut Document) {
     let mut fence_idx = 0;
     let first_h2 = doc
