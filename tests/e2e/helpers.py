@@ -640,3 +640,18 @@ def today_utc() -> str:
     import datetime
 
     return datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+
+
+def big_prp(root: Path, limit: int | None) -> str:
+    """A PRP naming a file that does not exist, padded past `limit` bytes (written into
+    prp-lsp.toml's `[limits]` when given); returns its workspace path."""
+    if limit is not None:
+        toml = root / "prp-lsp.toml"
+        toml.write_text(toml.read_text() + f"\n[limits]\ndocument-size = {limit}\n")
+    text = (root / "PRPs/active/01_user_login.md").read_text()
+    text = text.replace("# PRP-01: User Login", "# PRP-03: Big Login")
+    padding = "".join(f"Note {i}: the login page keeps its layout.\n" for i in range(100))
+    rel = "PRPs/active/03_big_login.md"
+    (root / rel).write_text(text + "\n- file: backend/app/gone.py\n\n" + padding)
+    return rel
+

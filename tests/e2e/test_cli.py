@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import BIN, EXAMPLE, EXPECTED, MINI
+from helpers import BIN, EXAMPLE, EXPECTED, MINI, big_prp
 
 def test_expected_table_parsed():
     # Guard against a parser that silently reads nothing.
@@ -230,3 +230,29 @@ def test_emoji_line_does_not_abort_the_check(example: Path):
         for d in f["diagnostics"]
     }
     assert set(EXPECTED) <= found
+
+
+def codes_of(report: dict, rel: str) -> list[str]:
+    (entry,) = [f for f in report["files"] if f["path"] == rel]
+    return [d["code"] for d in entry["diagnostics"]]
+
+
+def test_a_document_above_the_size_limit_gets_its_structure_checked_only(tmp_path: Path):
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root)
+    rel = big_prp(root, limit=2000)
+    report = json.loads(check(root, "--format", "json").stdout)
+    codes = codes_of(report, rel)
+    assert codes.count("large-document") == 1, codes
+    assert "unresolved-reference" not in codes, codes
+    (finding,) = [
+        d for f in report["files"] if f["path"] == rel for d in f["diagnostics"]
+        if d["code"] == "large-document"
+    ]
+    assert "2 KB limit" in finding["message"] and "document-size" in finding["message"], finding
+    # Under the default limit the same document is checked in full.
+    root2 = tmp_path / "mini2"
+    shutil.copytree(MINI, root2)
+    rel = big_prp(root2, limit=None)
+    codes = codes_of(json.loads(check(root2, "--format", "json").stdout), rel)
+    assert "large-document" not in codes and "unresolved-reference" in codes, codes

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import big_prp
 from raw_server import PRP, Message, RawServer
 
 # Long enough that checking it takes a while even in an optimized build (about a second
@@ -152,3 +153,25 @@ def test_the_first_workspace_pull_streams_partial_results(puller: RawServer):
         if m.get("method") == PROGRESS and m["params"]["token"] == "pull-1"
     )
     assert last_batch < position[id(answer)], "a partial result came after the answer"
+
+
+def test_a_document_above_the_size_limit_is_opened_with_its_structure_checked(workspace: Path):
+    rel = big_prp(workspace, limit=2000)
+    server = RawServer(workspace)
+    try:
+        server.initialize(pull_diagnostics=True)
+        doc = open_doc(server, rel, (workspace / rel).read_text())
+        report = server.ask("textDocument/diagnostic", {"textDocument": {"uri": doc}})
+        codes = [d["code"] for d in report["items"]]
+        assert codes.count("large-document") == 1, report
+        assert "unresolved-reference" not in codes and "missing-section" not in codes, report
+        # The structure is still checked: removing a required section is found.
+        text = (workspace / rel).read_text().replace("## Goal", "## Aim")
+        server.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": doc, "version": 2}, "contentChanges": [{"text": text}]},
+        )
+        report = server.ask("textDocument/diagnostic", {"textDocument": {"uri": doc}})
+        assert "missing-section" in [d["code"] for d in report["items"]], report
+    finally:
+        server.close()
