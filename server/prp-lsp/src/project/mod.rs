@@ -32,7 +32,8 @@ pub const CONFIG_FILES: [&str; 2] = ["prp-lsp.toml", ".prp-lsp.toml"];
 /// editor, or being checked).
 #[derive(Debug, Clone)]
 pub struct Analyzed {
-    pub text: Arc<str>,
+    /// Shared by requests; an `Arc<String>` so that taking a file's text never copies it.
+    pub text: Arc<String>,
     pub doc: Arc<Document>,
     /// The editor's version, for open documents.
     pub version: Option<i32>,
@@ -47,7 +48,7 @@ pub struct Analyzed {
 
 impl Analyzed {
     fn new(
-        text: Arc<str>,
+        text: Arc<String>,
         doc: Document,
         version: Option<i32>,
         invalid_utf8_at: Option<usize>,
@@ -73,7 +74,7 @@ impl Analyzed {
 /// parsing a large document never holds up requests reading the project.
 pub struct ParsedText {
     path: String,
-    text: Arc<str>,
+    text: Arc<String>,
     version: i32,
     /// The configuration it was parsed with.
     config: Arc<Config>,
@@ -126,6 +127,17 @@ enum IndexDepth {
 
 /// The head of a file that holds its front matter or pseudo-header and title.
 const HEAD_BYTES: usize = 4096;
+
+/// The first bytes of a file, enough for [`truncate_to_head`] to keep the same text as from
+/// the whole file (a character starting at the cut is read whole), without reading the rest.
+fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(HEAD_BYTES + 4);
+    std::fs::File::open(path)?
+        .take(HEAD_BYTES as u64 + 4)
+        .read_to_end(&mut head)?;
+    Ok(head)
+}
 
 /// Keeps the head of a document: what the index reads of a document it does not read in
 /// full (for `check`, or above `[limits] document-size`, where cross-document work stops).
@@ -401,13 +413,18 @@ impl Project {
         let config = self.config.clone();
         let root = self.root.clone();
         let facts = parallel_map(paths, |path| {
-            let bytes = match std::fs::read(root.join(path)) {
+            let whole_file = depth == IndexDepth::Full
+                || prp_analysis::document::classify(path, &config) == DocKind::Agent;
+            let read = if whole_file {
+                std::fs::read(root.join(path))
+            } else {
+                read_head(&root.join(path))
+            };
+            let bytes = match read {
                 Ok(bytes) => bytes,
                 Err(e) => return Err(e.to_string()),
             };
             let (mut text, _) = decode(bytes);
-            let whole_file = depth == IndexDepth::Full
-                || prp_analysis::document::classify(path, &config) == DocKind::Agent;
             if !whole_file || text.len() > config.limits.document_size {
                 truncate_to_head(&mut text);
             }
@@ -812,5 +829,35 @@ mod tests {
         let for_check = findings(&Project::load_for_check(&root).unwrap());
         assert!(full.iter().map(|(_, d)| d.len()).sum::<usize>() >= 20);
         assert_eq!(full, for_check);
+    }
+}
+
+#[cfg(test)]
+mod head_tests {
+    use super::*;
+
+    /// Indexing for `check` reads only a file's head; what it keeps must be what reading the
+    /// whole file and cutting it keeps, also when a character or invalid bytes straddle the
+    /// cut.
+    #[test]
+    fn reading_the_head_keeps_what_cutting_the_whole_file_keeps() {
+        let dir = std::env::temp_dir().join(format!("prp-lsp-head-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for shift in 0..6 {
+            for tail in ["é€😀".as_bytes(), &b"\xff\xfe abc"[..], "😀😀😀".as_bytes()] {
+                let mut bytes = vec![b'a'; HEAD_BYTES - 3 + shift];
+                bytes.extend_from_slice(tail);
+                bytes.extend(std::iter::repeat_n(b'z', 10_000));
+                let path = dir.join("doc.md");
+                std::fs::write(&path, &bytes).unwrap();
+
+                let (mut whole, _) = decode(std::fs::read(&path).unwrap());
+                truncate_to_head(&mut whole);
+                let (mut head, _) = decode(read_head(&path).unwrap());
+                truncate_to_head(&mut head);
+                assert_eq!(head, whole, "shift {shift}, tail {tail:?}");
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
