@@ -83,11 +83,11 @@ pub struct ParsedText {
 }
 
 impl ParsedText {
-    pub fn parse(path: &str, text: String, version: i32, config: Arc<Config>) -> ParsedText {
+    pub fn parse(path: &str, text: Arc<String>, version: i32, config: Arc<Config>) -> ParsedText {
         let (doc, failure) = parse_contained(path, &text, &config);
         ParsedText {
             path: path.to_string(),
-            text: text.into(),
+            text,
             version,
             config,
             doc,
@@ -503,7 +503,7 @@ impl Project {
         self.index_from_disk(&documents, IndexDepth::Full);
         let open: Vec<(String, Analyzed)> = self.open.drain().collect();
         for (path, a) in open {
-            self.open_document(&path, a.text.to_string(), a.version.unwrap_or(0));
+            self.open_document(&path, a.text, a.version.unwrap_or(0));
         }
         self.read_evidence(now_seconds());
         self.touch_all();
@@ -544,8 +544,13 @@ impl Project {
     }
 
     /// The editor opened or changed a document: its buffer is now the truth.
-    pub fn open_document(&mut self, path: &str, text: String, version: i32) -> Vec<String> {
-        let parsed = ParsedText::parse(path, text, version, self.config.clone());
+    pub fn open_document(
+        &mut self,
+        path: &str,
+        text: impl Into<Arc<String>>,
+        version: i32,
+    ) -> Vec<String> {
+        let parsed = ParsedText::parse(path, text.into(), version, self.config.clone());
         self.install(parsed)
     }
 

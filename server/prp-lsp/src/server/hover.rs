@@ -212,16 +212,13 @@ fn config_hover(state: &State, params: &TextDocumentPositionParams) -> Option<Ho
     }
     let open = state.open.get(&key)?;
     let line_index = params.position.line as usize;
-    if line_index >= open.rope.len_lines() {
-        return None;
-    }
-    let line = open.rope.line(line_index).to_string();
+    let line = open.text.line(line_index)?;
     let is_url_key = line
         .trim_start()
         .strip_prefix("url")
         .is_some_and(|rest| rest.trim_start().starts_with('='));
     let table = (0..line_index).rev().find_map(|i| {
-        let l = open.rope.line(i).to_string();
+        let l = open.text.line(i).unwrap_or_default();
         let l = l.trim();
         (l.starts_with('[') && l.ends_with(']'))
             .then(|| l.trim_matches(['[', ']']).trim().to_string())

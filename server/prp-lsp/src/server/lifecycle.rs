@@ -3,15 +3,15 @@
 //! documents need fresh diagnostics.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use prp_analysis::text::Encoding;
 use prp_analysis::RawConfig;
-use ropey::Rope;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
 
 use super::state::LockExt;
-use super::state::{apply_changes, ClientSupport, OpenDocument, State};
+use super::state::{ClientSupport, EditorText, OpenDocument, State};
 use crate::project::{relative_path, EditorSettings, ParsedText, Project, CONFIG_FILES};
 
 /// Documents whose diagnostics must be recomputed after a change.
@@ -174,7 +174,7 @@ pub async fn initialized(client: &Client, state: &std::sync::Arc<State>) {
         }
         // Documents opened while indexing: the editor's text wins over the disk's.
         for entry in state.open.iter() {
-            project.open_document(entry.key(), entry.rope.to_string(), entry.version);
+            project.open_document(entry.key(), entry.text.snapshot(), entry.version);
         }
         project.reread_evidence(crate::project::now_seconds());
         let not_polled = project.status_endpoint().not_allowed_note();
@@ -184,7 +184,7 @@ pub async fn initialized(client: &Client, state: &std::sync::Arc<State>) {
         state.update_project(|project| {
             for entry in state.open.iter() {
                 if project.open_version(entry.key()) != Some(entry.version) {
-                    project.open_document(entry.key(), entry.rope.to_string(), entry.version);
+                    project.open_document(entry.key(), entry.text.snapshot(), entry.version);
                 }
             }
         });
@@ -314,7 +314,7 @@ pub fn apply_settings(state: &State, settings: Option<EditorSettings>) -> Change
 /// notifications came) and to the project later, off the message loop.
 pub struct TextChange {
     key: String,
-    text: String,
+    text: Arc<String>,
     version: i32,
     ticket: u64,
 }
@@ -380,12 +380,12 @@ pub fn did_open(state: &State, params: DidOpenTextDocumentParams) -> Sync {
     let Some(key) = state.key_of(&doc.uri) else {
         return Sync::Nothing;
     };
-    let text = doc.text;
+    let text = Arc::new(doc.text);
     state.open.insert(
         key.clone(),
         OpenDocument {
             uri: doc.uri,
-            rope: Rope::from_str(&text),
+            text: EditorText::new(Arc::clone(&text)),
             version: doc.version,
         },
     );
@@ -415,9 +415,9 @@ pub fn did_change(state: &State, params: DidChangeTextDocumentParams) -> Sync {
                 current: open.version,
             };
         }
-        apply_changes(&mut open.rope, params.content_changes, encoding);
+        open.text.apply(params.content_changes, encoding);
         open.version = params.text_document.version;
-        open.rope.to_string()
+        open.text.snapshot()
     };
     let ticket = state.begin_change(&key);
     Sync::Text(TextChange {

@@ -1,5 +1,5 @@
-//! What the server holds: the analysed project, the text of open documents (ropes, with
-//! the editor's versions), and what the client said it can do.
+//! What the server holds: the analysed project, the text of open documents (as sent, or a
+//! rope once edited, with the editor's versions), and what the client said it can do.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -49,8 +49,56 @@ pub fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> tower_lsp_server::jsonrp
 /// An open document: the editor owns its text.
 pub struct OpenDocument {
     pub uri: Uri,
-    pub rope: Rope,
+    pub text: EditorText,
     pub version: i32,
+}
+
+/// The editor's text of an open document. Kept whole as sent (shared with the analysis,
+/// never copied) until the first incremental change needs a rope: building a rope of a large
+/// file on the message loop held up every request behind the `didOpen`.
+pub enum EditorText {
+    Whole(Arc<String>),
+    Rope(Rope),
+}
+
+impl EditorText {
+    pub fn new(text: Arc<String>) -> EditorText {
+        EditorText::Whole(text)
+    }
+
+    /// The text to analyse: shared when whole, else collected from the rope.
+    pub fn snapshot(&self) -> Arc<String> {
+        match self {
+            EditorText::Whole(text) => Arc::clone(text),
+            EditorText::Rope(rope) => Arc::new(rope.to_string()),
+        }
+    }
+
+    /// Line `index` (with its line break), `None` past the end.
+    pub fn line(&self, index: usize) -> Option<String> {
+        match self {
+            EditorText::Whole(text) => text.split_inclusive('\n').nth(index).map(str::to_string),
+            EditorText::Rope(rope) => {
+                (index < rope.len_lines()).then(|| rope.line(index).to_string())
+            }
+        }
+    }
+
+    /// Applies LSP content changes (full or incremental), in order.
+    pub fn apply(&mut self, changes: Vec<TextDocumentContentChangeEvent>, encoding: Encoding) {
+        for change in changes {
+            if change.range.is_none() {
+                *self = EditorText::Whole(Arc::new(change.text));
+                continue;
+            }
+            if let EditorText::Whole(text) = self {
+                *self = EditorText::Rope(Rope::from_str(text));
+            }
+            if let EditorText::Rope(rope) = self {
+                apply_changes(rope, vec![change], encoding);
+            }
+        }
+    }
 }
 
 /// What the client can do, read once from `initialize`.
@@ -378,6 +426,34 @@ mod tests {
             range_length: None,
             text: text.into(),
         }
+    }
+
+    #[test]
+    fn editor_text_stays_shared_until_an_incremental_change() {
+        let sent = Arc::new("one\ntwo\n".to_string());
+        let mut text = EditorText::new(Arc::clone(&sent));
+        assert!(
+            Arc::ptr_eq(&text.snapshot(), &sent),
+            "the didOpen text is not copied"
+        );
+        assert_eq!(text.line(1).as_deref(), Some("two\n"));
+        assert_eq!(text.line(5), None);
+
+        text.apply(vec![change(1, 0, 1, 3, "2")], Encoding::Utf16);
+        assert!(matches!(text, EditorText::Rope(_)));
+        assert_eq!(text.snapshot().as_str(), "one\n2\n");
+        assert_eq!(text.line(1).as_deref(), Some("2\n"));
+
+        // A full-text change, then an incremental one in the same notification.
+        let full = TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: "a\nb".into(),
+        };
+        text.apply(vec![full.clone()], Encoding::Utf16);
+        assert!(matches!(text, EditorText::Whole(_)));
+        text.apply(vec![full, change(0, 1, 0, 1, "!")], Encoding::Utf16);
+        assert_eq!(text.snapshot().as_str(), "a!\nb");
     }
 
     #[test]

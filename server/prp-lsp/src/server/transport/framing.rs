@@ -9,6 +9,8 @@ pub const MAX_BODY: usize = 256 * 1024 * 1024;
 /// The largest header block: real ones are under 100 bytes.
 const MAX_HEADER: usize = 8 * 1024;
 const CONTENT_LENGTH: &[u8] = b"content-length:";
+/// From this size a body takes over the read buffer rather than being copied out of it.
+const LARGE_BODY: usize = 1024 * 1024;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Incoming {
@@ -112,8 +114,20 @@ impl FrameReader {
             if pending.len() < block_len + length {
                 return None;
             }
-            let body = pending[block_len..block_len + length].to_vec();
-            self.start += block_len + length;
+            let body = if length >= LARGE_BODY {
+                // Hand over the buffer instead of copying a large body out of it; only what
+                // follows the body is copied into a fresh buffer.
+                let end = self.start + block_len + length;
+                let rest = self.buf.split_off(end);
+                let mut body = std::mem::replace(&mut self.buf, rest);
+                body.drain(..end - length);
+                self.start = 0;
+                body
+            } else {
+                let body = pending[block_len..block_len + length].to_vec();
+                self.start += block_len + length;
+                body
+            };
             self.quiet = false;
             self.skipped = 0;
             return Some(Incoming::Frame(body));
@@ -256,6 +270,29 @@ mod tests {
             }
         }
         assert_eq!(out, vec![body("{\"a\":1}"), body("{}")]);
+    }
+
+    #[test]
+    fn large_bodies_come_out_whole_between_small_frames() {
+        let large = "x".repeat(LARGE_BODY + 7);
+        let mut input = b"junk".to_vec();
+        input.extend(frame("{}"));
+        input.extend(frame(&large));
+        input.extend(frame("[1]"));
+        input.extend(frame(&large));
+        let expected = vec![body("{}"), body(&large), body("[1]"), body(&large)];
+        for chunk in [input.len(), 64 * 1024, 1000] {
+            let mut reader = FrameReader::default();
+            let mut out = Vec::new();
+            for piece in input.chunks(chunk) {
+                reader.push(piece);
+                while let Some(i) = reader.next() {
+                    out.push(i);
+                }
+            }
+            out.retain(|i| matches!(i, Incoming::Frame(_)));
+            assert!(out == expected, "read in chunks of {chunk}");
+        }
     }
 
     #[test]

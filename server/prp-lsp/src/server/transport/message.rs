@@ -186,20 +186,27 @@ fn is_valid_id(id: &Value) -> bool {
 const MAX_DEPTH: usize = 120;
 
 /// The deepest nesting of arrays and objects in JSON text (brackets in strings skipped).
+/// Strings are jumped over with `memchr`: a `didOpen` of a large file is one long string,
+/// and a byte-by-byte walk of it held up every request behind it.
 fn nesting_depth(bytes: &[u8]) -> usize {
-    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
-    for &b in bytes {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while let Some(&b) = bytes.get(i) {
+        i += 1;
         match b {
-            b'"' => in_string = true,
+            b'"' => loop {
+                // To the closing quote, stepping over escapes (`\"` does not close).
+                let Some(rest) = bytes.get(i..) else {
+                    return deepest;
+                };
+                match memchr::memchr2(b'"', b'\\', rest) {
+                    Some(k) if rest[k] == b'\\' => i += k + 2,
+                    Some(k) => {
+                        i += k + 1;
+                        break;
+                    }
+                    None => return deepest,
+                }
+            },
             b'{' | b'[' => {
                 depth += 1;
                 deepest = deepest.max(depth);
@@ -335,6 +342,18 @@ mod tests {
             answer_code(r#"{"jsonrpc":"1.0","id":3,"method":"x"}"#),
             (INVALID_REQUEST, json!(3))
         );
+    }
+
+    #[test]
+    fn nesting_counts_brackets_outside_strings_only() {
+        assert_eq!(nesting_depth(br#"{"a":[[1]]}"#), 3);
+        // Brackets, escaped quotes and escaped backslashes inside strings.
+        assert_eq!(nesting_depth(br#"{"a":"[[\"{{","b":[1]}"#), 2);
+        assert_eq!(nesting_depth(br#"{"a":"x\\","b":[[[]]]}"#), 4);
+        assert_eq!(nesting_depth(br#"{"a":"\\\"[[[","b":{}}"#), 2);
+        // Unterminated string or escape at the very end: no panic.
+        assert_eq!(nesting_depth(br#"{"a":[ "[[["#), 2);
+        assert_eq!(nesting_depth(br#"{"a":"\"#), 1);
     }
 
     #[test]
