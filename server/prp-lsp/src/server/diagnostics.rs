@@ -167,20 +167,18 @@ pub async fn send_partial(
     items: Vec<WorkspaceDocumentDiagnosticReport>,
     first: bool,
 ) {
-    let value = if first {
-        serde_json::to_value(WorkspaceDiagnosticReport { items })
+    #[derive(serde::Serialize)]
+    struct Progress<'a, T> {
+        token: &'a ProgressToken,
+        value: T,
+    }
+    if first {
+        let value = WorkspaceDiagnosticReport { items };
+        outbox.notify("$/progress", Progress { token, value }).await;
     } else {
-        serde_json::to_value(WorkspaceDiagnosticReportPartialResult { items })
-    };
-    let Ok(value) = value else {
-        return;
-    };
-    outbox
-        .notify(
-            "$/progress",
-            serde_json::json!({ "token": token, "value": value }),
-        )
-        .await;
+        let value = WorkspaceDiagnosticReportPartialResult { items };
+        outbox.notify("$/progress", Progress { token, value }).await;
+    }
 }
 
 /// Brings the client up to date after a change: a refresh request for pulling clients,

@@ -209,10 +209,23 @@ impl Outbox {
         (Outbox(frames), queued)
     }
 
-    /// Queues a notification; returns once it is in the queue.
-    pub async fn notify(&self, method: &str, params: Value) {
-        let message = json!({ "jsonrpc": "2.0", "method": method, "params": params });
-        let _ = self.0.send(encode(message.to_string().as_bytes())).await;
+    /// Queues a notification; returns once it is in the queue. `params` is written straight
+    /// to JSON text (no `Value` tree in between: a workspace pull sends thousands of reports).
+    pub async fn notify(&self, method: &str, params: impl serde::Serialize) {
+        #[derive(serde::Serialize)]
+        struct Notification<'a, P> {
+            jsonrpc: &'static str,
+            method: &'a str,
+            params: P,
+        }
+        let message = Notification {
+            jsonrpc: "2.0",
+            method,
+            params,
+        };
+        if let Ok(body) = serde_json::to_vec(&message) {
+            let _ = self.0.send(encode(&body)).await;
+        }
     }
 }
 
