@@ -100,6 +100,9 @@ fn all_keys(project: &Project) -> Vec<String> {
 
 /// How many documents are checked (and their reports held) at a time in a workspace pull.
 const WORKSPACE_BATCH: usize = 256;
+/// How many documents are looked at per round of a workspace pull; those the client holds
+/// an up-to-date result for are answered `unchanged` together, in one batch.
+const UNCHANGED_BATCH: usize = 4096;
 
 /// Every document's findings, in batches handed to `emit` as they are done (the caller
 /// streams them as partial results, or collects them); documents whose result id the client
@@ -120,41 +123,58 @@ pub fn workspace_report(
         .map(|p| (p.uri.as_str(), p.value.as_str()))
         .collect();
     let keys = all_keys(&project);
-    for batch in keys.chunks(WORKSPACE_BATCH) {
+    // Reports the client already holds are cheap and small: they go in large batches, and
+    // only documents that need checking are held back to batches of WORKSPACE_BATCH.
+    for chunk in keys.chunks(UNCHANGED_BATCH) {
         if cancelled.load(Ordering::Relaxed) {
             return;
         }
-        let reports = crate::project::parallel_map(batch, |key| {
-            if cancelled.load(Ordering::Relaxed) {
-                return None;
-            }
-            let uri = state.uri_of(key)?;
+        let mut unchanged = Vec::new();
+        let mut to_check = Vec::new();
+        for key in chunk {
+            let Some(uri) = state.uri_of(key) else {
+                continue;
+            };
             let result_id = project.result_id(key);
-            let version = project.open_version(key).map(i64::from);
             if previous.get(uri.as_str()) == Some(&result_id.as_str()) {
-                return Some(WorkspaceDocumentDiagnosticReport::Unchanged(
+                unchanged.push(WorkspaceDocumentDiagnosticReport::Unchanged(
                     WorkspaceUnchangedDocumentDiagnosticReport {
                         uri,
-                        version,
+                        version: project.open_version(key).map(i64::from),
                         unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
                             result_id,
                         },
                     },
                 ));
+            } else {
+                to_check.push((key, uri, result_id));
             }
-            let (items, version) = compute(state, &project, key)?;
-            Some(WorkspaceDocumentDiagnosticReport::Full(
-                WorkspaceFullDocumentDiagnosticReport {
-                    uri,
-                    version: version.map(i64::from),
-                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                        result_id: Some(result_id),
-                        items,
+        }
+        if !unchanged.is_empty() {
+            emit(unchanged);
+        }
+        for batch in to_check.chunks(WORKSPACE_BATCH) {
+            if cancelled.load(Ordering::Relaxed) {
+                return;
+            }
+            let reports = crate::project::parallel_map(batch, |(key, uri, result_id)| {
+                if cancelled.load(Ordering::Relaxed) {
+                    return None;
+                }
+                let (items, version) = compute(state, &project, key)?;
+                Some(WorkspaceDocumentDiagnosticReport::Full(
+                    WorkspaceFullDocumentDiagnosticReport {
+                        uri: uri.clone(),
+                        version: version.map(i64::from),
+                        full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                            result_id: Some(result_id.clone()),
+                            items,
+                        },
                     },
-                },
-            ))
-        });
-        emit(reports.into_iter().flatten().collect());
+                ))
+            });
+            emit(reports.into_iter().flatten().collect());
+        }
     }
 }
 
