@@ -20,10 +20,10 @@ pub struct TestRun {
 
 impl TestRun {
     pub fn add(&mut self, other: TestRun) {
-        self.tests += other.tests;
-        self.failures += other.failures;
-        self.errors += other.errors;
-        self.skipped += other.skipped;
+        self.tests = self.tests.saturating_add(other.tests);
+        self.failures = self.failures.saturating_add(other.failures);
+        self.errors = self.errors.saturating_add(other.errors);
+        self.skipped = self.skipped.saturating_add(other.skipped);
         self.failed.extend(other.failed);
         self.failed.truncate(MAX_NAMES);
     }
@@ -62,6 +62,21 @@ fn number_attr(e: &BytesStart, name: &str, element: &str) -> Result<Option<f64>,
             .parse::<f64>()
             .map(Some)
             .map_err(|_| format!("attribute `{name}` of <{element}> is `{v}`, not a number")),
+    }
+}
+
+/// The most tests one attribute may count: far above any real suite, far below overflow.
+const MAX_COUNT: f64 = 1e12;
+
+/// A count attribute (`tests`, `failures`…): absent is 0; a negative, fractional or absurd
+/// value is an error rather than a count that passes or fails a gate by accident.
+fn count_attr(e: &BytesStart, name: &str, element: &str) -> Result<u64, String> {
+    match number_attr(e, name, element)? {
+        None => Ok(0),
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_COUNT => Ok(n as u64),
+        Some(n) => Err(format!(
+            "attribute `{name}` of <{element}> is `{n}`, not a count of tests"
+        )),
     }
 }
 
@@ -161,13 +176,14 @@ pub fn parse_junit(text: &str) -> Result<TestRun, String> {
             }
             // Leaf suites' attributes: nested suites repeat their children's counts.
             "testsuite" => {
-                let count = |key: &str| -> Result<u64, String> {
-                    Ok(number_attr(e, key, "testsuite")?.unwrap_or(0.0) as u64)
-                };
-                suites.tests += count("tests")?;
-                suites.failures += count("failures")?;
-                suites.errors += count("errors")?;
-                suites.skipped += count("skipped")? + count("disabled")?;
+                let count = |key: &str| count_attr(e, key, "testsuite");
+                suites.tests = suites.tests.saturating_add(count("tests")?);
+                suites.failures = suites.failures.saturating_add(count("failures")?);
+                suites.errors = suites.errors.saturating_add(count("errors")?);
+                suites.skipped = suites
+                    .skipped
+                    .saturating_add(count("skipped")?)
+                    .saturating_add(count("disabled")?);
             }
             _ => {}
         }
@@ -252,16 +268,18 @@ fn parse_lcov(text: &str) -> Result<Coverage, String> {
             continue;
         }
         if line == "end_of_record" {
-            match summary {
-                (Some(lf), Some(lh)) => {
-                    total += lf;
-                    covered += lh;
-                }
+            let (lines, hit) = match summary {
+                (Some(lf), Some(lh)) => (lf, lh),
+                _ => (da.1, da.0),
+            };
+            (total, covered) = match (total.checked_add(lines), covered.checked_add(hit)) {
+                (Some(t), Some(c)) => (t, c),
                 _ => {
-                    total += da.1;
-                    covered += da.0;
+                    return Err(format!(
+                        "line {n}: the line counts add up past what can be counted"
+                    ))
                 }
-            }
+            };
             summary = (None, None);
             da = (0, 0);
             in_record = false;
@@ -455,9 +473,9 @@ pub struct SecurityScan {
 
 impl SecurityScan {
     pub fn add(&mut self, other: SecurityScan) {
-        self.errors += other.errors;
-        self.warnings += other.warnings;
-        self.notes += other.notes;
+        self.errors = self.errors.saturating_add(other.errors);
+        self.warnings = self.warnings.saturating_add(other.warnings);
+        self.notes = self.notes.saturating_add(other.notes);
         for r in other.error_rules {
             if !self.error_rules.contains(&r) {
                 self.error_rules.push(r);
@@ -583,6 +601,35 @@ mod tests {
         )
         .unwrap();
         assert_eq!((run.tests, run.failures, run.skipped), (4, 1, 1));
+    }
+
+    /// Found by fuzzing: `tests="1e30"` became u64::MAX and the suites' sum overflowed (a
+    /// panic in checked builds, a wrapped count in release).
+    #[test]
+    fn junit_counts_that_are_not_counts_are_refused() {
+        for bad in ["1e30", "-3", "2.5", "NaN", "inf"] {
+            let err = parse_junit(&format!(r#"<testsuite tests="{bad}"/>"#)).unwrap_err();
+            assert!(
+                err.contains("not a count") || err.contains("not a number"),
+                "{bad}: {err}"
+            );
+        }
+        let huge = r#"<testsuites><testsuite tests="1000000000000"/><testsuite tests="1000000000000" failures="1"/></testsuites>"#;
+        let run = parse_junit(huge).unwrap();
+        assert_eq!((run.tests, run.failures), (2_000_000_000_000, 1));
+        let mut total = TestRun {
+            tests: u64::MAX,
+            ..TestRun::default()
+        };
+        total.add(run);
+        assert_eq!(total.tests, u64::MAX);
+    }
+
+    #[test]
+    fn lcov_counts_past_u64_are_refused() {
+        let record = "SF:a.py\nLF:18446744073709551615\nLH:1\nend_of_record\n";
+        let err = parse_coverage("lcov.info", &record.repeat(2)).unwrap_err();
+        assert!(err.contains("past what can be counted"), "{err}");
     }
 
     #[test]
