@@ -332,15 +332,35 @@ impl<'a> Router<'a> {
         found
     }
 
-    /// Whether an agent that is fit and has room is named by the task's words (rules,
-    /// modules, keywords): then the task is routable whatever else [`Router::route`]
-    /// would find. `false` says only that the words alone do not settle it.
-    pub(super) fn routable_by_words(&self, subject: &Subject) -> bool {
+    /// For `task-unroutable`: `None` when the task's words (rules, modules, keywords) name
+    /// an agent that is fit and has room, since the task is then routable whatever else
+    /// [`Router::route`] would find; else its whole route, with the files `add_files` names
+    /// (resolving paths is the costly part, and the word signals are read once for both).
+    pub(super) fn route_unless_routable_by_words(
+        &self,
+        subject: Subject,
+        add_files: impl FnOnce(Subject) -> Subject,
+    ) -> Option<Route> {
+        let offers = self.word_offers(&subject);
+        if self.any_can_take(&offers, &subject) {
+            return None;
+        }
+        let subject = add_files(subject);
+        Some(self.rank(offers, &subject, &HashMap::new()))
+    }
+
+    /// What the task's words offer: routing rules, modules and keywords.
+    fn word_offers(&self, subject: &Subject) -> Offers {
         let mut offers = Offers::default();
         let words = WordCounts::of(&subject.words);
         self.rule_signals(subject, &mut offers);
         self.module_signals(subject, &words, &mut offers);
         self.keyword_signals(subject, &words, &mut offers);
+        offers
+    }
+
+    /// Whether an agent of `offers` is fit and has room for `subject`.
+    fn any_can_take(&self, offers: &Offers, subject: &Subject) -> bool {
         let none = HashMap::new();
         offers.0.iter().any(|(key, agent, _)| {
             self.cannot_take(agent, self.open_tasks(key, subject, &none))
@@ -373,11 +393,17 @@ impl<'a> Router<'a> {
     /// (normalized id) added to the workspace's count: assignments made earlier in the
     /// same change.
     pub(super) fn route(&self, subject: &Subject, pending: &HashMap<String, usize>) -> Route {
-        let mut offers = Offers::default();
-        let words = WordCounts::of(&subject.words);
-        self.rule_signals(subject, &mut offers);
-        self.module_signals(subject, &words, &mut offers);
-        self.keyword_signals(subject, &words, &mut offers);
+        self.rank(self.word_offers(subject), subject, pending)
+    }
+
+    /// [`Router::route`] from the word signals already read: adds the scopes of the files
+    /// the task names and the fallbacks, then ranks.
+    fn rank(
+        &self,
+        mut offers: Offers,
+        subject: &Subject,
+        pending: &HashMap<String, usize>,
+    ) -> Route {
         if self.roster.defined {
             for (agent, signal) in scope_signals(&subject.files, self.ws) {
                 if let Some(agent) = self.roster.eligible(agent) {

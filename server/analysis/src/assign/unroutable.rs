@@ -31,10 +31,11 @@ pub(crate) fn check(cx: &mut Context) {
     for t in doc.tasks.iter().filter(|t| wants_agent(doc, t)) {
         // Most tasks name an agent's module or keyword: settled without resolving paths.
         let subject = Subject::of_task_words(doc, cx.text, t, cx.ws, &shared);
-        if router.routable_by_words(&subject) {
+        let Some(route) = router.route_unless_routable_by_words(subject, |subject| {
+            subject.with_files(doc, t, cx.ws, &shared)
+        }) else {
             continue;
-        }
-        let route = router.route(&subject.with_files(doc, t, cx.ws, &shared), &none);
+        };
         if let Some(why) = route.unroutable() {
             let what = if route.skipped.is_empty() {
                 "assign it by hand, or set `[routing] default-agent` in prp-lsp.toml"
