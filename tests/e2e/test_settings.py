@@ -87,3 +87,21 @@ async def test_push_client_sees_fixed_config_cleared(nvim: LanguageClient):
     path.write_text('[rules]\ntemplate-placeholder = "warning"\n', encoding="utf-8")
     watched(nvim, (path, types.FileChangeType.Changed))
     await wait_published(nvim, config, after=after, predicate=lambda ds: ds == [], timeout=3)
+
+
+async def test_rule_codes_link_to_their_pages_once_rules_url_is_set(vscode: LanguageClient):
+    doc = open_doc(vscode, vscode.root / PRP, without_why(vscode))
+    items = await pull(vscode, doc)
+    assert codes(items) == ["missing-section"]
+    assert items[0].code_description is None  # no URL configured: no link to a guessed place
+
+    refreshes = vscode.diagnostic_refresh_count
+    vscode.set_configuration(
+        {"docs": {"rules-url": "https://docs.example.com/prp-lsp/rules/"}}, section="prp-lsp"
+    )
+    vscode.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await wait_until(lambda: vscode.diagnostic_refresh_count > refreshes, "a diagnostic refresh")
+    items = await pull(vscode, doc)
+    assert [d.code_description.href for d in items] == [
+        "https://docs.example.com/prp-lsp/rules/missing-section.md"
+    ]

@@ -56,6 +56,16 @@ pub struct RawConfig {
     pub status: crate::status::RawStatus,
     pub gates: crate::gates::RawGates,
     pub limits: RawLimits,
+    pub docs: RawDocs,
+}
+
+/// `[docs]`: where the rule pages are published, so that editors link each finding's code
+/// to its page (`codeDescription`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawDocs {
+    /// Base URL of the pages: a code's page is `<rules-url>/<code>.md`.
+    pub rules_url: Option<String>,
 }
 
 /// `[limits]`: where analysis stops doing work that grows with what a document refers to.
@@ -203,6 +213,7 @@ impl RawConfig {
         self.status = self.status.merge(overlay.status);
         self.gates = self.gates.merge(overlay.gates);
         self.limits.document_size = overlay.limits.document_size.or(self.limits.document_size);
+        self.docs.rules_url = overlay.docs.rules_url.or(self.docs.rules_url);
         self
     }
 }
@@ -236,6 +247,8 @@ pub struct Config {
     pub status: crate::status::RawStatus,
     pub gates: crate::gates::Gates,
     pub limits: Limits,
+    /// Base URL of the rule pages (`[docs] rules-url`), without a trailing `/`.
+    pub rules_url: Option<String>,
     /// Problems with single keys that disable only what they configure (a `[generate]
     /// folder` outside the workspace stops generation, not the rules); reported as
     /// `invalid-config` by the owner.
@@ -248,6 +261,35 @@ pub fn leaves_workspace(path: &str) -> bool {
     path.starts_with(['/', '\\'])
         || path.get(1..2) == Some(":")
         || path.split(['/', '\\']).any(|c| c == "..")
+}
+
+/// `[docs] rules-url`, checked: an `http`/`https` URL (editors open it when the code of a
+/// finding is clicked).
+fn rules_url(raw: &RawDocs) -> Result<Option<String>, ConfigError> {
+    let Some(url) = raw.rules_url.as_deref().map(str::trim) else {
+        return Ok(None);
+    };
+    let scheme_ok = ["https://", "http://"]
+        .iter()
+        .any(|scheme| url.len() > scheme.len() && url[..scheme.len()].eq_ignore_ascii_case(scheme));
+    if !scheme_ok || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(ConfigError {
+            message: format!(
+                "[docs] rules-url `{url}` is not an http(s) URL (e.g. `https://example.com/prp-lsp/docs/rules`)"
+            ),
+            span: None,
+        });
+    }
+    Ok(Some(url.trim_end_matches('/').to_string()))
+}
+
+impl Config {
+    /// The page documenting `rule`, when `[docs] rules-url` says where the pages are.
+    pub fn rule_page_url(&self, rule: Rule) -> Option<String> {
+        self.rules_url
+            .as_ref()
+            .map(|base| format!("{base}/{}.md", rule.code()))
+    }
 }
 
 impl Default for Config {
@@ -358,6 +400,7 @@ impl Config {
                     .document_size
                     .map_or(Limits::DEFAULT_DOCUMENT_SIZE, |s| s.0),
             },
+            rules_url: rules_url(&raw.docs)?,
             problems: raw
                 .generate
                 .folder_problem()
@@ -443,6 +486,27 @@ impl DocumentSelection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rule_pages_link_only_to_web_urls() {
+        let compile = |toml: &str| Config::from_raw(&RawConfig::from_toml(toml).unwrap());
+        let config = compile("[docs]\nrules-url = \"https://example.com/docs/rules/\"").unwrap();
+        assert_eq!(
+            config.rule_page_url(Rule::MissingSection).as_deref(),
+            Some("https://example.com/docs/rules/missing-section.md")
+        );
+        assert_eq!(Config::default().rule_page_url(Rule::MissingSection), None);
+        for bad in [
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "https://",
+            "https://a b",
+            "docs/rules",
+        ] {
+            let err = compile(&format!("[docs]\nrules-url = \"{bad}\"")).unwrap_err();
+            assert!(err.message.contains("rules-url"), "{bad}: {}", err.message);
+        }
+    }
 
     #[test]
     fn severities_and_unknown_rules() {

@@ -627,11 +627,19 @@ impl Workspace {
     /// Resolves a path written in `from_doc`: relative to its folder, then to the workspace
     /// root, then (for paths with a folder part) as the tail of a unique workspace path.
     pub fn resolve(&self, from_doc: &str, target: &str) -> Resolution {
-        let target = target.trim().replace('\\', "/");
+        let target = target.trim();
+        let target: std::borrow::Cow<str> = if target.contains('\\') {
+            target.replace('\\', "/").into()
+        } else {
+            target.into()
+        };
         let dir = from_doc.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        let mut candidates = Vec::new();
+        // Candidates in order, each built only when the one before it does not exist.
+        let existing = |candidate: Option<String>| candidate.filter(|c| self.exists(c));
         if let Some(root_relative) = target.strip_prefix('/') {
-            candidates.push(normalize_path("", root_relative));
+            if let Some(found) = existing(normalize_path("", root_relative)) {
+                return Resolution::Found(found);
+            }
             // `/band-platform/frontend/` written from the repository's parent folder: try
             // without the first part, unless nothing is left (`/docker/` is not the root).
             if let Some((first, rest)) = root_relative.split_once('/') {
@@ -639,17 +647,15 @@ impl Workspace {
                 if rest_is_a_path
                     && (self.root_name.as_deref().is_none_or(|r| r == first) || !self.exists(first))
                 {
-                    candidates.push(normalize_path("", rest));
+                    if let Some(found) = existing(normalize_path("", rest)) {
+                        return Resolution::Found(found);
+                    }
                 }
             }
-        } else {
-            candidates.push(normalize_path(dir, &target));
-            candidates.push(normalize_path("", &target));
-        }
-        for c in candidates.into_iter().flatten() {
-            if self.exists(&c) {
-                return Resolution::Found(c);
-            }
+        } else if let Some(found) =
+            existing(normalize_path(dir, &target)).or_else(|| existing(normalize_path("", &target)))
+        {
+            return Resolution::Found(found);
         }
         // Tail match: `src/app.py` written relative to a sub-project.
         let tail = target.trim_start_matches("./").trim_start_matches('/');

@@ -99,6 +99,8 @@ response-time = 5000
 stale-after = 3600
 [limits]
 document-size = "5 MB"
+[docs]
+rules-url = "https://example.com/prp-lsp/docs/rules"
 "#;
     RawConfig::from_toml(toml).expect("every documented key parses");
     let schema = schema();
@@ -116,6 +118,7 @@ document-size = "5 MB"
         "gates",
         "status",
         "limits",
+        "docs",
     ]
     .into();
     assert_eq!(

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use prp_analysis::text::{Encoding, LineIndex, Position as CorePosition};
-use prp_analysis::{Diagnostic, Severity};
+use prp_analysis::{Config, Diagnostic, Rule, Severity};
 use tower_lsp_server::ls_types::{
     self as lsp, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
     Position, PositionEncodingKind, Range, Uri,
@@ -115,6 +115,16 @@ pub fn diagnostic(
         related_information: (!related.is_empty()).then_some(related),
         ..lsp::Diagnostic::default()
     }
+}
+
+/// Links a diagnostic's code to its rule's page (`[docs] rules-url`), so that editors open
+/// it when the code is clicked.
+pub fn with_rule_page(mut d: lsp::Diagnostic, rule: Rule, config: &Config) -> lsp::Diagnostic {
+    d.code_description = config
+        .rule_page_url(rule)
+        .and_then(|url| url.parse::<Uri>().ok())
+        .map(|href| lsp::CodeDescription { href });
+    d
 }
 
 /// What the client can apply, from `workspace.workspaceEdit`.

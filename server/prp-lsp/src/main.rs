@@ -64,6 +64,14 @@ enum Command {
         #[arg(long)]
         allow_url: bool,
     },
+    /// Print a rule's documentation (`prp-lsp rule missing-section`), or list every rule.
+    Rule {
+        /// The rule's code, as findings show it.
+        code: Option<String>,
+        /// List every rule with its default severity.
+        #[arg(long, conflicts_with = "code")]
+        all: bool,
+    },
     /// Assign every unassigned task to the agent routing picks; shows a diff.
     Assign {
         /// Workspace folders or single documents (default: the current directory).
@@ -89,6 +97,9 @@ fn main() {
             requirement,
             workspace,
         }) => std::process::exit(cli::new::run(&workspace, &requirement)),
+        Some(Command::Rule { code, all }) => {
+            std::process::exit(cli::rule::run(code.as_deref(), all))
+        }
         Some(Command::Assign { paths, write }) => {
             std::process::exit(cli::assign::run(&paths, write))
         }

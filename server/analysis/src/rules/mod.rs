@@ -4,90 +4,21 @@
 
 mod lifecycle;
 mod references;
+mod registry;
 mod structure;
 mod task_board;
 
+pub use registry::Rule;
 pub(crate) use structure::is_placeholder;
 pub use structure::{choose_profile, required_sections, ProfileChoice};
 
 use std::collections::{HashMap, HashSet};
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Related, Severity};
+use crate::diagnostic::{Diagnostic, Related};
 use crate::document::{DocKind, Document, Span, SuppressionScope};
 use crate::text::LineIndex;
 use crate::workspace::Workspace;
-
-macro_rules! rules {
-    ($($variant:ident = $code:literal, $severity:ident, $summary:literal;)*) => {
-        /// A rule with a stable code.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Rule { $($variant),* }
-
-        impl Rule {
-            pub const ALL: &'static [Rule] = &[$(Rule::$variant),*];
-
-            pub fn code(self) -> &'static str {
-                match self { $(Rule::$variant => $code),* }
-            }
-
-            pub fn default_severity(self) -> Severity {
-                match self { $(Rule::$variant => Severity::$severity),* }
-            }
-
-            /// One line on what the rule finds.
-            pub fn summary(self) -> &'static str {
-                match self { $(Rule::$variant => $summary),* }
-            }
-
-            pub fn from_code(code: &str) -> Option<Rule> {
-                match code { $($code => Some(Rule::$variant),)* _ => None }
-            }
-        }
-    };
-}
-
-rules! {
-    MissingSection = "missing-section", Warning, "a section the document's profile requires is absent";
-    EmptySection = "empty-section", Warning, "a required section has no content, or the PRP file is empty";
-    TemplatePlaceholder = "template-placeholder", Warning, "a template placeholder was left in";
-    OpenCriteriaInFinished = "open-criteria-in-finished", Warning, "a finished PRP still has unchecked Success Criteria or Final Validation items";
-    StatusMismatch = "status-mismatch", Warning, "the Status line contradicts the folder or the checkboxes";
-    UnresolvedReference = "unresolved-reference", Warning, "a referenced file does not exist";
-    AbsolutePath = "absolute-path", Warning, "a reference to one machine's absolute path";
-    StalePrpPath = "stale-prp-path", Warning, "a path to a PRP that has moved";
-    DuplicatePrpNumber = "duplicate-prp-number", Error, "two PRPs share a number";
-    UnclosedFence = "unclosed-fence", Error, "a code fence never closes and swallows the rest of the document";
-    TaskPhaseOpen = "task-phase-open", Warning, "a TASK.md section marked done has open items";
-    TaskCountMismatch = "task-count-mismatch", Warning, "a hand-written progress count disagrees with the checkboxes";
-    TaskDateOrder = "task-date-order", Warning, "dated entries are out of order within a section";
-    TaskStateConflict = "task-state-conflict", Warning, "the same task is open in one section and done in another";
-    TaskDuplicateSection = "task-duplicate-section", Warning, "the same TASK.md heading is repeated under one parent";
-    UnknownPrp = "unknown-prp", Warning, "a TASK.md item names a PRP that does not exist";
-    UnknownAgent = "unknown-agent", Warning, "a task is assigned to an agent no context file or configuration defines";
-    TaskUnroutable = "task-unroutable", Warning, "an open, unassigned task that no agent can take: nothing routes it, or every agent routing points to is stuck, offline, failing or at capacity";
-    AgentScopeMissing = "agent-scope-missing", Warning, "an agent's scope folder does not exist";
-    AgentMissingSection = "agent-missing-section", Warning, "an agent context file lacks Identity, Scope, Capabilities or Restrictions";
-    InvalidEncoding = "invalid-encoding", Error, "the file is not valid UTF-8";
-    LargeDocument = "large-document", Info, "a document above `[limits] document-size` (5 MB): its structure is checked, references, quality gates, agent status and assignment are not";
-    UnreadableFile = "unreadable-file", Error, "a document could not be read (permissions, a file name that is not UTF-8, …), so it was not checked";
-    InvalidConfig = "invalid-config", Error, "the configuration file cannot be used";
-    InternalError = "internal-error", Error, "prp-lsp failed on this file (a bug in prp-lsp, not in the document)";
-    InvalidRequirement = "invalid-requirement", Error, "a requirement block does not parse; the message names the field at fault";
-    GateFailing = "gate-failing", Error, "a pre-deployment checklist item is ticked but its quality gate fails";
-    GateUnticked = "gate-unticked", Hint, "a pre-deployment checklist item is open but its quality gate passes";
-    GateNoEvidence = "gate-no-evidence", Info, "a ticked pre-deployment checklist item whose gate has no current evidence (missing, unreadable or stale)";
-    InvalidArtifact = "invalid-artifact", Error, "a test, coverage, benchmark or SARIF file cannot be read; the message names the problem";
-    ConfigConflict = "config-conflict", Warning, "prp-lsp.toml and the orchestrator configuration set a threshold to different values";
-    AgentStuck = "agent-stuck", Warning, "an assigned agent is stuck, or busy on one task for longer than the stuck threshold";
-    AgentErrorRate = "agent-error-rate", Warning, "an assigned agent's error rate is at or above the warning threshold (the message says when it reaches the error threshold)";
-    AgentIdle = "agent-idle", Warning, "an agent has been idle longer than the idle threshold while open tasks are assigned to it";
-    AgentOffline = "agent-offline", Warning, "an assigned agent is offline or has failed";
-    AgentOverloaded = "agent-overloaded", Warning, "an agent has more open tasks than its max_concurrent";
-    AgentStatusStale = "agent-status-stale", Info, "an agent's last status report is older than the stale threshold";
-    AgentSlow = "agent-slow", Warning, "an assigned agent's average response time is above the response-time threshold";
-    UnknownConfigKey = "unknown-config-key", Info, "a threshold key in the orchestrator configuration that prp-lsp does not read";
-}
 
 /// Everything a rule may read.
 pub(crate) struct Context<'a> {

@@ -6,6 +6,7 @@ pub mod assign;
 pub mod check;
 pub mod gates;
 pub mod new;
+pub mod rule;
 
 /// Writes to standard output; a closed pipe (`prp-lsp assign | head`) ends the program
 /// quietly instead of panicking.

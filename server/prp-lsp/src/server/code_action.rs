@@ -93,7 +93,11 @@ fn collect(
         .collect();
     if wanted(only, &CodeActionKind::QUICKFIX) || wanted(only, &CodeActionKind::REFACTOR) {
         for d in &touching {
-            let lsp_diagnostic = convert::diagnostic(d, &positions, uri.as_ref(), &other);
+            let lsp_diagnostic = convert::with_rule_page(
+                convert::diagnostic(d, &positions, uri.as_ref(), &other),
+                d.rule,
+                config,
+            );
             for change in fixes::fixes_for(doc, text, ws, config, d, project) {
                 let kind = lsp_kind(&change);
                 out.push(Collected {

@@ -24,7 +24,10 @@ fn compute(state: &State, project: &Project, key: &str) -> Option<(Vec<Diagnosti
         let items = project
             .diagnostics_of(&a)
             .iter()
-            .map(|d| convert::diagnostic(d, &positions, uri.as_ref(), &other))
+            .map(|d| {
+                let lsp = convert::diagnostic(d, &positions, uri.as_ref(), &other);
+                convert::with_rule_page(lsp, d.rule, &project.config)
+            })
             .collect();
         return Some((items, a.version));
     }
@@ -44,7 +47,10 @@ fn compute(state: &State, project: &Project, key: &str) -> Option<(Vec<Diagnosti
     Some((
         config
             .iter()
-            .map(|d| convert::diagnostic(d, &positions, uri.as_ref(), &other))
+            .map(|d| {
+                let lsp = convert::diagnostic(d, &positions, uri.as_ref(), &other);
+                convert::with_rule_page(lsp, d.rule, &project.config)
+            })
             .collect(),
         None,
     ))
