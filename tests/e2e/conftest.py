@@ -119,7 +119,9 @@ def workspace(request, tmp_path: Path) -> Path:
     for rel, content in (files.args[0] if files else {}).items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
+        if content is None:  # the workspace without this file
+            path.unlink()
+        elif isinstance(content, bytes):
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")

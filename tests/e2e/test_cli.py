@@ -256,3 +256,23 @@ def test_a_document_above_the_size_limit_gets_its_structure_checked_only(tmp_pat
     rel = big_prp(root2, limit=None)
     codes = codes_of(json.loads(check(root2, "--format", "json").stdout), rel)
     assert "large-document" not in codes and "unresolved-reference" in codes, codes
+
+
+def test_rule_levels_apply_to_the_encoding_finding(tmp_path: Path):
+    """`invalid-encoding` is found outside the rules' pass; `[rules]` still sets its level."""
+    root = tmp_path / "ws"
+    (root / "PRPs" / "active").mkdir(parents=True)
+    prp = "# PRP-01: Caf\xe9\n\n## Goal\nShip it.\n\n## Why\nUsers.\n\n## What\nA page.\n"
+    (root / "PRPs" / "active" / "01_cafe.md").write_bytes(prp.encode("latin-1"))
+
+    def encoding_findings() -> list[int]:
+        """LSP severities: 1 error, 2 warning."""
+        report = json.loads(check(root, "--format", "json").stdout)
+        return [d["severity"] for f in report["files"] for d in f["diagnostics"]
+                if d["code"] == "invalid-encoding"]
+
+    assert encoding_findings() == [1]
+    (root / "prp-lsp.toml").write_text('[rules]\ninvalid-encoding = "warning"\n')
+    assert encoding_findings() == [2]
+    (root / "prp-lsp.toml").write_text('[rules]\ninvalid-encoding = "off"\n')
+    assert encoding_findings() == []

@@ -606,3 +606,16 @@ async def test_config_conflict_on_coverage_threshold(vscode: LanguageClient):
     # prp-lsp.toml's value is the one in effect; the rest works as before.
     task = report[(vscode.root / TASK).as_uri()]
     assert at_line(task, "agent-stuck") == [9, 34]
+
+
+@pytest.mark.workspace("example")
+@pytest.mark.files({
+    "prp-lsp.toml": None, ".prp-lsp.toml": ORCHESTRATOR_TOML, "orchestrator.json": ORCHESTRATOR_JSON,
+})
+async def test_config_conflict_is_on_the_configuration_file_in_use(vscode: LanguageClient):
+    """A workspace configured by `.prp-lsp.toml` gets the finding there, not on a
+    `prp-lsp.toml` that does not exist."""
+    report = await pull_workspace(vscode)
+    items = report.get((vscode.root / ".prp-lsp.toml").as_uri(), [])
+    assert [code_of(d) for d in items] == ["config-conflict"]
+    assert (vscode.root / "prp-lsp.toml").as_uri() not in report

@@ -43,6 +43,7 @@ pub struct TaskFact {
     pub line: u32,
     /// Normalized id of the assigned agent.
     pub assignee: Option<String>,
+    /// Settled: ticked, struck through, or all of its steps ticked (not open work).
     pub done: bool,
 }
 
@@ -102,9 +103,7 @@ impl DocFacts {
                 title: t.title.clone(),
                 line: t.line,
                 assignee: t.assignee.as_ref().map(|a| normalize_agent_id(&a.value)),
-                done: t
-                    .state
-                    .is_some_and(|s| s == crate::document::MarkerState::Done),
+                done: doc.is_settled(t),
             })
             .collect();
         DocFacts {

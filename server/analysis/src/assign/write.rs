@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::rank::{Candidate, Router, Subject};
 use super::signals::DocSignals;
 use crate::config::Config;
-use crate::document::{Document, Lifecycle, MarkerState, Task, TaskSource};
+use crate::document::{Document, Lifecycle, Task, TaskSource};
 use crate::edit::{Change, ChangeKind, FileChange, TextEdit};
 use crate::workspace::{normalize_agent_id, Workspace};
 
@@ -120,22 +120,9 @@ pub fn reassign_change(
     Some(best)
 }
 
-/// Whether a task is settled work: ticked or struck through, or a task heading whose
-/// checklist is all ticked.
+/// Whether a task is settled work (see [`Document::is_settled`]).
 pub fn settled(doc: &Document, task: &Task) -> bool {
-    if let Some(item) = doc
-        .checklist_item_at(task.span.start)
-        .filter(|c| c.line == task.span)
-    {
-        return !item.is_open();
-    }
-    match task.state {
-        Some(MarkerState::Done) => return true,
-        Some(_) => return false,
-        None => {}
-    }
-    let items = doc.checklist_within(task.span.end..task.end.max(task.span.end));
-    !items.is_empty() && items.iter().all(|c| !c.is_open())
+    doc.is_settled(task)
 }
 
 /// Whether `assign` places the task: open work of a live document, not yet assigned, not an

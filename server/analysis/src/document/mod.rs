@@ -257,6 +257,24 @@ impl Document {
         &self.references[from..to.max(from)]
     }
 
+    /// Whether a task is settled work: ticked or struck through, or a task heading whose
+    /// checklist is all ticked. Settled work is history: nobody routes, assigns or watches it.
+    pub fn is_settled(&self, task: &Task) -> bool {
+        if let Some(item) = self
+            .checklist_item_at(task.span.start)
+            .filter(|c| c.line == task.span)
+        {
+            return !item.is_open();
+        }
+        match task.state {
+            Some(MarkerState::Done) => return true,
+            Some(_) => return false,
+            None => {}
+        }
+        let items = self.checklist_within(task.span.end..task.end.max(task.span.end));
+        !items.is_empty() && items.iter().all(|c| !c.is_open())
+    }
+
     /// The checklist items whose lines start within `range`.
     pub fn checklist_within(&self, range: Span) -> &[CheckItem] {
         let from = self

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use super::{duration, relative, AgentState, AgentStatus, StatusSettings, StatusSnapshot};
 use crate::config::Config;
 use crate::diagnostic::Severity;
-use crate::document::{scan, Lifecycle, MarkerState, Span};
+use crate::document::{scan, Lifecycle, Span};
 use crate::figures::{durations_compared, percents_compared, seconds_compared};
 use crate::orchestrator::OrchestratorAgent;
 use crate::rules::{Context, Rule};
@@ -224,7 +224,8 @@ pub(crate) fn check(cx: &mut Context) {
     for task in &doc.tasks {
         let Some(a) = &task.assignee else { continue };
         assignments.push(a.span.clone());
-        if !doc.in_example(task.section) && task.state != Some(MarkerState::Done) {
+        // Ticked, struck through (`~~dropped~~`) or all of its steps done: not live work.
+        if !doc.in_example(task.section) && !doc.is_settled(task) {
             places.push((a.span.clone(), a.value.clone()));
         }
     }

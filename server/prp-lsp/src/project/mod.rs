@@ -691,9 +691,18 @@ impl Project {
             Some(why) => Err(why.clone()),
             None => contained(|| check(&a.doc, &a.text, &self.ws, &self.config)),
         };
-        let mut out = checked.unwrap_or_else(|why| vec![internal_error(&why)]);
-        if let Some(at) = a.invalid_utf8_at {
-            out.insert(0, invalid_encoding(at));
+        // Findings made here, outside `check`, get the configured levels too.
+        let configured = |mut d: prp_analysis::Diagnostic| {
+            d.severity = self.config.severity(d.rule)?;
+            Some(d)
+        };
+        let mut out =
+            checked.unwrap_or_else(|why| configured(internal_error(&why)).into_iter().collect());
+        if let Some(encoding) = a
+            .invalid_utf8_at
+            .and_then(|at| configured(invalid_encoding(at)))
+        {
+            out.insert(0, encoding);
         }
         out
     }
@@ -715,7 +724,14 @@ impl Project {
         for (path, message) in &self.status.file_problems {
             out.push((path.clone(), status_file_problem(message)));
         }
+        // Reported on the configuration file in use (`.prp-lsp.toml` is one too).
+        let config_file = self.config_file_name();
         for (path, message) in status::config_conflicts(&self.config) {
+            let path = if CONFIG_FILES.contains(&path.as_str()) {
+                config_file.clone()
+            } else {
+                path
+            };
             out.push((path, config_conflict(&message)));
         }
         out.extend(status::unknown_threshold_keys(&self.config));
