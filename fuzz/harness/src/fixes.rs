@@ -15,11 +15,20 @@ const PER_DOCUMENT: usize = 4;
 /// is analysed, filled from the template, parsed and checked).
 const GENERATED: usize = 1;
 
-/// Computes every change for the input at each path of [`crate::setup::PATHS`] and checks
-/// each: edits in bounds, on character boundaries, not overlapping, applicable; created and
-/// renamed files inside the workspace.
+/// The first byte selects the document whose changes are computed (`byte % 5`, a path of
+/// [`crate::setup::PATHS`]) and whether a PRP is also generated from the whole text with the
+/// text as the workspace's template (`byte / 5` odd); the rest is the document. The workspace
+/// holds the input at every path either way. One document per run (rather than all five)
+/// keeps a run short, so that a campaign reaches many more inputs; libFuzzer varies the
+/// selector like any other byte.
+///
+/// For that document: every change, each checked: edits in bounds, on character boundaries,
+/// not overlapping, applicable; created and renamed files inside the workspace.
 pub fn fixes(data: &[u8]) {
-    let text = text_of(data);
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let text = text_of(rest);
     let text = text.as_ref();
     let (ws, docs) = analyse(text, &CONFIG);
     let texts = Texts {
@@ -27,30 +36,31 @@ pub fn fixes(data: &[u8]) {
         template: false,
     };
     let text_of = |path: &str| Texts::knows(path).then(|| text.to_string());
-    for doc in &docs {
-        let diagnostics = check(doc, text, &ws, &CONFIG);
-        // Fix-all's result is the document the editor shows next: it parses and checks.
-        if let Some(all) = fixes::fix_all(doc, text, &ws, &CONFIG, &diagnostics, &texts) {
-            for (path, edited) in invariants::change(&all, &text_of) {
-                let after = parse(path, &edited, &CONFIG);
-                invariants::model(&after, &edited);
-                let diagnostics = check(&after, &edited, &ws, &CONFIG);
-                invariants::diagnostics(&after, &edited, &diagnostics);
-            }
-        }
-        for change in changes(doc, text, &ws, &diagnostics, &texts) {
-            invariants::change(&change, &text_of);
+    let doc = &docs[usize::from(selector) % docs.len()];
+    let diagnostics = check(doc, text, &ws, &CONFIG);
+    // Fix-all's result is the document the editor shows next: it parses and checks.
+    if let Some(all) = fixes::fix_all(doc, text, &ws, &CONFIG, &diagnostics, &texts) {
+        for (path, edited) in invariants::change(&all, &text_of) {
+            let after = parse(path, &edited, &CONFIG);
+            invariants::model(&after, &edited);
+            let diagnostics = check(&after, &edited, &ws, &CONFIG);
+            invariants::diagnostics(&after, &edited, &diagnostics);
         }
     }
-    // Generation from the text (a selection, `prp-lsp new "…"`) is the same for every path;
-    // the input is the workspace's template too (filling it is the template's parser).
-    let with_template = Texts {
-        text,
-        template: true,
-    };
-    let requirement = generate::requirement_from_text(text);
-    if let Some(change) = generated(&requirement, None, &ws, &with_template) {
+    for change in changes(doc, text, &ws, &diagnostics, &texts) {
         invariants::change(&change, &text_of);
+    }
+    if (selector / 5) % 2 == 1 {
+        // Generation from the text (a selection, `prp-lsp new "…"`); the input is the
+        // workspace's template too (filling it is the template's parser).
+        let with_template = Texts {
+            text,
+            template: true,
+        };
+        let requirement = generate::requirement_from_text(text);
+        if let Some(change) = generated(&requirement, None, &ws, &with_template) {
+            invariants::change(&change, &text_of);
+        }
     }
 }
 

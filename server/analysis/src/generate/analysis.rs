@@ -167,6 +167,9 @@ pub struct Analysis {
     pub complexity: &'static str,
     /// Ids of the agents the work needs, in module order.
     pub agents: Vec<String>,
+    /// The agent routing gives each module (see [`module_agent`]), worked out once: the
+    /// template asks again for every part it writes.
+    pub module_agents: Vec<(String, Option<String>)>,
     /// Open PRPs (by path) whose titles touch the same modules.
     pub dependencies: Vec<String>,
     pub risks: Vec<String>,
@@ -202,7 +205,7 @@ pub fn analyze(req: &Requirement, ws: &Workspace, config: &Config) -> Analysis {
     };
     let modules: Vec<String> = evidence.iter().map(|(m, _)| m.clone()).collect();
     let complexity = complexity(req, modules.len(), settings);
-    let agents = agents_for(req, &modules, ws, config);
+    let (agents, module_agents) = agents_for(req, &modules, ws, config);
     let dependencies = dependencies(req, &modules, &keywords, ws);
     let risks = risks(req, &evidence, &words, &dependencies);
     let timeline = match complexity {
@@ -217,9 +220,20 @@ pub fn analyze(req: &Requirement, ws: &Workspace, config: &Config) -> Analysis {
         evidence,
         complexity,
         agents,
+        module_agents,
         dependencies,
         risks,
         timeline,
+    }
+}
+
+impl Analysis {
+    /// The agent of one of the analysis's modules, as [`module_agent`] gives it.
+    pub(super) fn agent_of(&self, module: &str) -> Option<String> {
+        self.module_agents
+            .iter()
+            .find(|(m, _)| m == module)
+            .and_then(|(_, agent)| agent.clone())
     }
 }
 
@@ -239,13 +253,13 @@ fn complexity(req: &Requirement, modules: usize, settings: &RawGenerate) -> &'st
 }
 
 /// The agents the work needs, in module order, as routing picks them (health and load
-/// included); with no module, routing on the requirement's words.
+/// included); with no module, routing on the requirement's words. Also each module's agent.
 fn agents_for(
     req: &Requirement,
     modules: &[String],
     ws: &Workspace,
     config: &Config,
-) -> Vec<String> {
+) -> (Vec<String>, Vec<(String, Option<String>)>) {
     let mut wanted: Vec<String> = modules.to_vec();
     match req.kind {
         RequirementKind::Security => wanted.push("auth".into()),
@@ -253,12 +267,15 @@ fn agents_for(
         _ => {}
     }
     let mut agents: Vec<String> = Vec::new();
+    let mut module_agents = Vec::new();
     for module in &wanted {
-        if let Some(id) = module_agent(module, req, ws, config) {
-            if !agents.contains(&id) {
-                agents.push(id);
+        let agent = module_agent(module, req, ws, config);
+        if let Some(id) = &agent {
+            if !agents.contains(id) {
+                agents.push(id.clone());
             }
         }
+        module_agents.push((module.clone(), agent));
     }
     if agents.is_empty() {
         agents.extend(defined(
@@ -266,7 +283,7 @@ fn agents_for(
             ws,
         ));
     }
-    agents
+    (agents, module_agents)
 }
 
 /// The best candidate of a route that the workspace defines (routing may propose an agent

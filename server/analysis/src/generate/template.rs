@@ -4,7 +4,7 @@
 //! a pre-implementation checklist, pre-assigned tasks, testing, a rollback plan and the
 //! pre-deployment checklist the quality gates judge.
 
-use super::analysis::{module_agent, task_agent, Analysis};
+use super::analysis::{task_agent, Analysis};
 use super::requirement::{Requirement, RequirementKind};
 use crate::config::Config;
 use crate::document::scan::Date;
@@ -82,7 +82,7 @@ impl Fill<'_> {
             .analysis
             .modules
             .iter()
-            .map(|m| match module_agent(m, self.req, self.ws, self.config) {
+            .map(|m| match self.analysis.agent_of(m) {
                 Some(agent) => format!("{m} (by {agent})"),
                 None => m.clone(),
             })
@@ -276,7 +276,7 @@ impl Fill<'_> {
                 (
                     format!("{} changes", capitalize(m)),
                     format!("Make the {m} changes this PRP needs and cover them with tests."),
-                    module_agent(m, self.req, self.ws, self.config).or_else(|| fallback.clone()),
+                    self.analysis.agent_of(m).or_else(|| fallback.clone()),
                 )
             })
             .collect();
