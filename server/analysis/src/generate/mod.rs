@@ -3,6 +3,7 @@
 
 mod analysis;
 mod block;
+mod kind;
 mod naming;
 mod phrasing;
 mod requirement;

@@ -2,7 +2,7 @@
 //! mid-phrase ("Add rate limiting on the public invoice API"), and acceptance criteria taken
 //! from the requirement's clauses ("At most 100 requests per minute per key").
 
-use super::requirement::RequirementKind;
+use super::kind::RequirementKind;
 
 /// The longest name, in words.
 const MAX_WORDS: usize = 8;

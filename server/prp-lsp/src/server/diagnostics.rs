@@ -8,8 +8,7 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
 
-use super::lifecycle::Changed;
-use super::state::State;
+use super::state::{Changed, State};
 use crate::convert::{self, TextPositions};
 use crate::project::Project;
 

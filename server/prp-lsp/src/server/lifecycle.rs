@@ -11,20 +11,8 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
 
 use super::state::LockExt;
-use super::state::{ClientSupport, EditorText, OpenDocument, State};
+use super::state::{Changed, ClientSupport, EditorText, OpenDocument, State};
 use crate::project::{relative_path, EditorSettings, ParsedText, Project, CONFIG_FILES};
-
-/// Documents whose diagnostics must be recomputed after a change.
-pub enum Changed {
-    Nothing,
-    Documents {
-        /// The document the editor changed (its client re-pulls it by itself).
-        edited: Option<String>,
-        /// Other documents whose findings may have changed with it.
-        others: Vec<String>,
-    },
-    Everything,
-}
 
 pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
     #[allow(deprecated)]

@@ -10,8 +10,7 @@ use prp_analysis::status::{self, StatusSettings};
 use tower_lsp_server::ls_types::MessageType;
 use tower_lsp_server::Client;
 
-use super::lifecycle::Changed;
-use super::state::State;
+use super::state::{Changed, State};
 use crate::project::{file_stamp, now_seconds, FileStamp, Project};
 
 /// How often the evidence folders are walked again for new files.

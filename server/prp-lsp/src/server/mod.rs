@@ -23,7 +23,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService};
 
-use lifecycle::Changed;
+use state::Changed;
 use state::{guarded, State};
 
 pub struct Backend {

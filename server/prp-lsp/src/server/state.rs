@@ -46,6 +46,18 @@ pub fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> tower_lsp_server::jsonrp
     })
 }
 
+/// Documents whose diagnostics must be recomputed after a change.
+pub enum Changed {
+    Nothing,
+    Documents {
+        /// The document the editor changed (its client re-pulls it by itself).
+        edited: Option<String>,
+        /// Other documents whose findings may have changed with it.
+        others: Vec<String>,
+    },
+    Everything,
+}
+
 /// An open document: the editor owns its text.
 pub struct OpenDocument {
     pub uri: Uri,
