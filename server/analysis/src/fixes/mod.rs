@@ -10,6 +10,7 @@ mod board;
 mod disable;
 mod lifecycle;
 mod linked;
+mod mentions;
 mod number;
 mod paths;
 mod sections;

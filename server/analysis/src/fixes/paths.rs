@@ -205,7 +205,7 @@ fn references_to(
             .collect();
         if let Some((from, to)) = number {
             for r in &pointing {
-                let context = super::number::context_of(&doc, &text, &r.span);
+                let context = super::mentions::context_of(&doc, &text, &r.span);
                 // A path to the other PRP of that number nearby: the number may mean either.
                 let ambiguous = doc.references.iter().any(|o| {
                     o.span.start >= context.start
@@ -225,7 +225,7 @@ fn references_to(
                 if ambiguous {
                     continue;
                 }
-                for e in super::number::mentions_renumbered(&text, context, from, to) {
+                for e in super::mentions::mentions_renumbered(&text, context, from, to) {
                     if !edits
                         .iter()
                         .any(|t| overlaps(&t.span, &e.span) || t.span == e.span)
