@@ -116,6 +116,29 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
         .map(|(i, _)| i)
 }
 
+/// Start of the line holding `offset`.
+pub fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// End of the line holding `offset`, its line ending excluded: the `\n` and any `\r` before
+/// it (the one policy for CR everywhere a line's text is cut out).
+pub fn line_end(text: &str, offset: usize) -> usize {
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    offset + text[offset..end].trim_end_matches('\r').len()
+}
+
+/// A value without one pair of surrounding quotes (`"…"` or `'…'`), trimmed.
+pub fn unquote(v: &str) -> &str {
+    let v = v.trim();
+    for q in ['"', '\''] {
+        if v.len() >= 2 && v.starts_with(q) && v.ends_with(q) {
+            return &v[1..v.len() - 1];
+        }
+    }
+    v
+}
+
 pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while offset > 0 && !text.is_char_boundary(offset) {
         offset -= 1;
@@ -155,6 +178,27 @@ mod tests {
             ),
             text.len()
         );
+    }
+
+    #[test]
+    fn a_line_is_cut_without_its_ending() {
+        let text = "one\r\ntwo\nthree\r\r\n\nlast";
+        let line = |at: usize| &text[line_start(text, at)..line_end(text, at)];
+        assert_eq!(line(1), "one");
+        assert_eq!(line(5), "two");
+        assert_eq!(line(11), "three");
+        assert_eq!(line(17), "");
+        assert_eq!(line(text.len()), "last");
+        assert_eq!(line(3), "one", "from the CR itself");
+    }
+
+    #[test]
+    fn unquote_removes_one_matching_pair() {
+        assert_eq!(unquote(" \"a b\" "), "a b");
+        assert_eq!(unquote("'x'"), "x");
+        assert_eq!(unquote("\"x'"), "\"x'");
+        assert_eq!(unquote("\""), "\"");
+        assert_eq!(unquote("\"\"\"x\"\"\""), "\"\"x\"\"");
     }
 
     #[test]

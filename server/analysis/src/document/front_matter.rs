@@ -2,6 +2,7 @@
 //! pseudo-header. Both are read as flat `key: value` pairs; nested YAML is kept as text.
 
 use super::{Span, Spanned};
+use crate::text::unquote;
 
 #[derive(Debug, Clone, Default)]
 pub struct Header {
@@ -41,16 +42,6 @@ fn key_value(line: &str) -> Option<(&str, &str)> {
         return None;
     }
     Some((key, value.trim()))
-}
-
-fn unquote(v: &str) -> &str {
-    let v = v.trim();
-    for q in ['"', '\''] {
-        if v.len() >= 2 && v.starts_with(q) && v.ends_with(q) {
-            return &v[1..v.len() - 1];
-        }
-    }
-    v
 }
 
 /// Reads `key: value` lines; a value of `|`/`>` or empty collects the indented lines below.

@@ -13,6 +13,7 @@ use super::scan;
 use super::*;
 use crate::config::Config;
 use crate::profile::AGENT_SECTIONS;
+use crate::text::{line_end, line_start};
 
 const EXAMPLE_WORDS: [&str; 10] = [
     "format",
@@ -91,17 +92,6 @@ pub fn parse(path: &str, text: &str, config: &Config) -> Document {
     doc
 }
 
-fn line_end(text: &str, offset: usize) -> usize {
-    text[offset..]
-        .find('\n')
-        .map(|i| offset + i)
-        .unwrap_or(text.len())
-}
-
-fn line_start(text: &str, offset: usize) -> usize {
-    text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0)
-}
-
 fn trim_line_end(text: &str, mut end: usize) -> usize {
     while end > 0 && matches!(text.as_bytes()[end - 1], b'\n' | b'\r') {
         end -= 1;
@@ -144,8 +134,7 @@ fn read_structure(text: &str, body_start: usize, doc: &mut Document, config: &Co
             Event::Start(Tag::List(_)) => list_depth += 1,
             Event::End(TagEnd::List(_)) => list_depth = list_depth.saturating_sub(1),
             Event::TaskListMarker(checked) => {
-                let line =
-                    line_start(text, range.start)..trim_line_end(text, line_end(text, range.start));
+                let line = line_start(text, range.start)..line_end(text, range.start);
                 let text_after = text[range.end..line.end].trim().to_string();
                 doc.checklist.push(CheckItem {
                     marker: range.clone(),
@@ -157,7 +146,7 @@ fn read_structure(text: &str, body_start: usize, doc: &mut Document, config: &Co
                 });
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                let opening = range.start..trim_line_end(text, line_end(text, range.start));
+                let opening = range.start..line_end(text, range.start);
                 let open_line = text[opening.clone()].trim_start();
                 let fence_char = open_line.chars().next().unwrap_or('`');
                 let fence_len = open_line.chars().take_while(|c| *c == fence_char).count();

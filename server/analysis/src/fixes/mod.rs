@@ -223,23 +223,7 @@ pub(crate) fn eol(text: &str) -> &'static str {
     }
 }
 
-/// Start of the line holding `offset`.
-pub(crate) fn line_start(text: &str, offset: usize) -> usize {
-    text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0)
-}
-
-/// End of the line holding `offset`, line ending excluded.
-pub(crate) fn line_end(text: &str, offset: usize) -> usize {
-    let end = text[offset..]
-        .find('\n')
-        .map(|i| offset + i)
-        .unwrap_or(text.len());
-    if end > offset && text.as_bytes()[end - 1] == b'\r' {
-        end - 1
-    } else {
-        end
-    }
-}
+pub(crate) use crate::text::{line_end, line_start};
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@
 
 use crate::document::front_matter::lines_with_spans;
 use crate::document::Span;
+use crate::text::{line_end, unquote};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Value {
@@ -202,16 +203,6 @@ fn extend(span: &mut Span, line: Span) {
     }
 }
 
-fn unquote(v: &str) -> &str {
-    let v = v.trim();
-    for q in ['"', '\''] {
-        if v.len() >= 2 && v.starts_with(q) && v.ends_with(q) {
-            return &v[1..v.len() - 1];
-        }
-    }
-    v
-}
-
 fn normalize_key(key: &str) -> String {
     key.trim().to_lowercase().replace(['-', ' '], "_")
 }
@@ -277,11 +268,6 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
         text,
         (line_start + column.saturating_sub(1)).min(text.len()),
     )
-}
-
-fn line_end(text: &str, at: usize) -> usize {
-    let end = text[at..].find('\n').map(|i| at + i).unwrap_or(text.len());
-    at + text[at..end].trim_end_matches('\r').len()
 }
 
 #[cfg(test)]
