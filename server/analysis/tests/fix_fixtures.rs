@@ -14,6 +14,8 @@
 //! fix-all, a second fix-all finds nothing left to do.
 //! Run with `UPDATE_EXPECT=1` to rewrite the expected files, then review the diff.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -37,31 +39,12 @@ impl TextSource for Texts<'_> {
 
 /// Splits a fixture into its directives and files.
 fn split(fixture: &str) -> (Vec<String>, Files) {
-    let mut directives = Vec::new();
-    let mut files: Vec<(String, bool, String)> = Vec::new();
-    for line in fixture.split_inclusive('\n') {
-        if let Some(header) = line.strip_prefix("//- ") {
-            let mut parts = header.split_whitespace();
-            let path = parts.next().expect("a path after //-").to_string();
-            files.push((path, parts.any(|p| p == "crlf"), String::new()));
-        } else if let Some((_, _, text)) = files.last_mut() {
-            text.push_str(line);
-        } else if let Some(d) = line.strip_prefix("// ") {
-            directives.push(d.trim().to_string());
-        }
-    }
-    let files = files
-        .into_iter()
-        .map(|(path, crlf, text)| {
-            let text = if crlf {
-                text.replace('\n', "\r\n")
-            } else {
-                text
-            };
-            (path, text)
-        })
+    let fixture = support::Fixture::parse(fixture);
+    let files = fixture
+        .workspace_files()
+        .map(|f| (f.path.clone(), f.text.clone()))
         .collect();
-    (directives, files)
+    (fixture.directives, files)
 }
 
 /// A workspace as the server would index it.

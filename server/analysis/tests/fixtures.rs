@@ -2,39 +2,16 @@
 //! `//- path` lines); the findings of every document are compared with `<name>.expected`.
 //! Run with `UPDATE_EXPECT=1` to rewrite the expected files, then review the diff.
 
+mod support;
+
 use std::path::Path;
 
 use prp_analysis::text::{Encoding, LineIndex};
 use prp_analysis::{check, parse, Config, DocFacts, DocKind, RawConfig, Workspace};
 
-struct FixtureFile {
-    path: String,
-    text: String,
-}
-
 /// Splits a fixture into files. `//- path crlf` stores the file with CRLF line endings.
-fn split(fixture: &str) -> Vec<FixtureFile> {
-    let mut files: Vec<FixtureFile> = Vec::new();
-    let mut crlf = Vec::new();
-    for line in fixture.split_inclusive('\n') {
-        if let Some(header) = line.strip_prefix("//- ") {
-            let mut parts = header.split_whitespace();
-            let path = parts.next().expect("a path after //-").to_string();
-            crlf.push(parts.any(|p| p == "crlf"));
-            files.push(FixtureFile {
-                path,
-                text: String::new(),
-            });
-        } else if let Some(f) = files.last_mut() {
-            f.text.push_str(line);
-        }
-    }
-    for (f, crlf) in files.iter_mut().zip(crlf) {
-        if crlf {
-            f.text = f.text.replace('\n', "\r\n");
-        }
-    }
-    files
+fn split(fixture: &str) -> Vec<support::FixtureFile> {
+    support::Fixture::parse(fixture).files
 }
 
 fn render(fixture: &str) -> String {

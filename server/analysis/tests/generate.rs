@@ -11,6 +11,8 @@
 //! and the warnings are compared with `<name>.expected`; run with `UPDATE_EXPECT=1` to
 //! rewrite them, then read each one as its reviewer would.
 
+mod support;
+
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -28,23 +30,16 @@ struct Case {
 }
 
 fn read_case(text: &str) -> Case {
-    let mut files: Vec<(String, String)> = Vec::new();
-    let mut source = None;
-    let mut requirement = String::new();
-    let mut in_requirement = false;
-    for line in text.split_inclusive('\n') {
-        if let Some(path) = line.strip_prefix("//- ") {
-            files.push((path.trim().to_string(), String::new()));
-            in_requirement = false;
-        } else if let Some(spec) = line.strip_prefix("//= ") {
-            source = Some(spec.trim().to_string());
-            in_requirement = true;
-        } else if in_requirement {
-            requirement.push_str(line);
-        } else if let Some((_, text)) = files.last_mut() {
-            text.push_str(line);
-        }
-    }
+    let fixture = support::Fixture::parse(text);
+    let files: Vec<(String, String)> = fixture
+        .workspace_files()
+        .map(|f| (f.path.clone(), f.text.clone()))
+        .collect();
+    let source = fixture.requirement().map(|r| r.flags.join(" "));
+    let requirement = fixture
+        .requirement()
+        .map(|r| r.text.clone())
+        .unwrap_or_default();
     let spec = source.expect("a `//= text|task|block` line");
     let full = spec.split_whitespace().any(|w| w == "full");
     let spec = spec

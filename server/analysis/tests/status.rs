@@ -2,6 +2,8 @@
 //! writes, and alerts from those reports reach every assignment and mention through `check`.
 //! Run with `UPDATE_EXPECT=1` to rewrite `status/workspace.expected`, then review the diff.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use prp_analysis::orchestrator::OrchestratorConfig;
@@ -102,14 +104,11 @@ fn status_fixtures_follow_the_shipped_schema() {
 
 /// Splits a `//- path` fixture into files.
 fn split(fixture: &str) -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = Vec::new();
-    for line in fixture.split_inclusive('\n') {
-        match line.strip_prefix("//- ") {
-            Some(path) => files.push((path.trim().to_string(), String::new())),
-            None => files.last_mut().expect("a //- path first").1.push_str(line),
-        }
-    }
-    files
+    support::Fixture::parse(fixture)
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.text))
+        .collect()
 }
 
 #[test]
