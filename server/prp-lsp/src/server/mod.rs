@@ -8,10 +8,11 @@ mod commands;
 mod completion;
 mod definition;
 mod diagnostics;
+mod document_sync;
 mod edits;
 mod folding;
 mod hover;
-mod lifecycle;
+mod initialize;
 mod live;
 pub mod state;
 mod symbols;
@@ -135,10 +136,10 @@ impl Backend {
 
     /// Brings the project up to date with a document notification, off the message loop,
     /// then the diagnostics that depend on it.
-    async fn apply(&self, what: &'static str, sync: Option<lifecycle::Sync>) {
+    async fn apply(&self, what: &'static str, sync: Option<document_sync::Sync>) {
         let work = match sync {
-            None | Some(lifecycle::Sync::Nothing) => return,
-            Some(lifecycle::Sync::Stale { version, current }) => {
+            None | Some(document_sync::Sync::Nothing) => return,
+            Some(document_sync::Sync::Stale { version, current }) => {
                 let message = format!(
                     "prp-lsp: ignored a {what} for version {version}: the document is already at version {current}"
                 );
@@ -149,9 +150,9 @@ impl Backend {
         };
         let changed = self
             .off_loop(what, move |state| match work {
-                lifecycle::Sync::Text(change) => lifecycle::apply_text(state, change),
-                lifecycle::Sync::Close { key, ticket } => {
-                    lifecycle::apply_close(state, key, ticket)
+                document_sync::Sync::Text(change) => document_sync::apply_text(state, change),
+                document_sync::Sync::Close { key, ticket } => {
+                    document_sync::apply_close(state, key, ticket)
                 }
                 _ => Changed::Nothing,
             })
@@ -169,14 +170,14 @@ const INTERACTIVE_WAIT: std::time::Duration = std::time::Duration::from_millis(5
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        Ok(lifecycle::initialize(&self.state, params))
+        Ok(initialize::initialize(&self.state, params))
     }
 
     async fn initialized(&self, _: InitializedParams) {
         // Registration, settings and indexing wait on the client: run them apart so that an
         // `exit` arriving meanwhile is not held up behind this handler.
         let (client, state) = (self.client.clone(), self.state.clone());
-        tokio::spawn(async move { lifecycle::initialized(&client, &state).await });
+        tokio::spawn(async move { initialize::initialized(&client, &state).await });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -188,21 +189,23 @@ impl LanguageServer for Backend {
     // wins.
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let sync = self
-            .sync("didOpen", || lifecycle::did_open(&self.state, params))
+            .sync("didOpen", || document_sync::did_open(&self.state, params))
             .await;
         self.apply("didOpen", sync).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let sync = self
-            .sync("didChange", || lifecycle::did_change(&self.state, params))
+            .sync("didChange", || {
+                document_sync::did_change(&self.state, params)
+            })
             .await;
         self.apply("didChange", sync).await;
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let sync = self
-            .sync("didClose", || lifecycle::did_close(&self.state, params))
+            .sync("didClose", || document_sync::did_close(&self.state, params))
             .await;
         self.apply("didClose", sync).await;
     }
@@ -210,7 +213,7 @@ impl LanguageServer for Backend {
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         let changed = self
             .off_loop("didChangeWatchedFiles", move |state| {
-                lifecycle::did_change_watched_files(state, params)
+                document_sync::did_change_watched_files(state, params)
             })
             .await
             .unwrap_or(Changed::Nothing);
@@ -222,10 +225,10 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        let settings = lifecycle::settings_after_change(&self.client, &self.state, params).await;
+        let settings = initialize::settings_after_change(&self.client, &self.state, params).await;
         let changed = self
             .off_loop("didChangeConfiguration", move |state| {
-                lifecycle::apply_settings(state, settings)
+                initialize::apply_settings(state, settings)
             })
             .await
             .unwrap_or(Changed::Nothing);
