@@ -12,7 +12,7 @@ use crate::diagnostic::Severity;
 use crate::document::DocKind;
 use crate::orchestrator::OrchestratorConfig;
 use crate::profile::{builtin_profiles, Profile, Requirement, SynonymTable};
-use crate::rules::Rule;
+use crate::rules::registry::Rule;
 
 /// A rule's configured level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -1,26 +1,8 @@
 //! What the analysis reports: byte ranges, a rule, a message that says what would fix it.
 
 use crate::document::{Lifecycle, PrpNumber, Span};
-use crate::rules::Rule;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-    Hint,
-}
-
-impl Severity {
-    pub fn label(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-            Severity::Hint => "hint",
-        }
-    }
-}
+// The registry is the bottom layer: rules and their severities.
+pub use crate::rules::registry::{Rule, Severity};
 
 /// Another place that explains a finding (the other PRP with the same number, an item).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +20,7 @@ pub struct Diagnostic {
     pub span: Span,
     pub message: String,
     pub related: Vec<Related>,
-    /// What a quick fix needs to know beyond the span (see [`crate::fixes`]).
+    /// What a quick fix needs to know beyond the span (see the fixes module).
     pub hint: Option<FixHint>,
 }
 

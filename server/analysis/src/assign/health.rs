@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::diagnostic::Severity;
 use crate::figures::percents_compared;
-use crate::rules::Rule;
+use crate::rules::registry::Rule;
 use crate::status::{alerts, AgentState, StatusSettings};
 use crate::workspace::{normalize_agent_id, Workspace};
 

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use super::rank::{Router, Subject};
 use super::signals::DocSignals;
 use super::write::wants_agent;
-use crate::rules::{Context, Rule};
+use crate::rules::context::Context;
+use crate::rules::registry::Rule;
 
 /// Only in workspaces that define agents: without any, routing has no one to place work
 /// with and every task would be reported.

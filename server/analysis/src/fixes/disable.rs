@@ -6,7 +6,7 @@
 use super::{line_start, Input};
 use crate::diagnostic::Diagnostic;
 use crate::edit::{Change, TextEdit};
-use crate::rules::Rule;
+use crate::rules::registry::Rule;
 
 /// Findings about the document as a whole, anchored on its first line.
 fn whole_document(input: &Input, d: &Diagnostic) -> bool {

@@ -20,7 +20,7 @@ use crate::diagnostic::{Diagnostic, FixHint};
 use crate::document::scan::Date;
 use crate::document::{DocKind, Document, Span};
 use crate::edit::{Change, ChangeKind, FileChange, TextEdit, TextSource};
-use crate::rules::Rule;
+use crate::rules::registry::Rule;
 use crate::workspace::Workspace;
 
 pub use linked::{linked_prps, LinkedPrp};

@@ -5,7 +5,8 @@ use super::report::{age, evidence_note};
 use super::{Gate, GateReport, GateResult, Verdict};
 use crate::diagnostic::FixHint;
 use crate::document::{Document, Section};
-use crate::rules::{Context, Rule};
+use crate::rules::context::Context;
+use crate::rules::registry::Rule;
 
 /// A section that holds the pre-deployment checklist: "Pre-Deployment Checklist",
 /// "Deployment Checklist", "Quality Gates", "Final Validation Checklist", "Pre-Deployment".

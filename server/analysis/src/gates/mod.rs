@@ -30,7 +30,7 @@ use crate::config::{Config, ConfigError};
 use std::sync::OnceLock;
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::Rule;
+use crate::rules::registry::Rule;
 
 pub(crate) use checklist::{check, has_gate_items};
 pub use checklist::{checklist_gates, is_gate_checklist};

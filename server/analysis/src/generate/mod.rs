@@ -26,7 +26,8 @@ use crate::config::Config;
 use crate::document::scan::Date;
 use crate::document::Document;
 use crate::edit::{Change, ChangeKind, FileChange, TextEdit, TextSource};
-use crate::rules::{Context, Rule};
+use crate::rules::context::Context;
+use crate::rules::registry::Rule;
 use crate::workspace::{prp_namespace, Workspace};
 
 const DEFAULT_TEMPLATE: &str = "PRPs/templates/prp_base.md";

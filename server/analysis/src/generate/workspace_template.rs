@@ -244,7 +244,7 @@ fn only_placeholders(body: &str) -> bool {
 fn template_stand_in(inner: &str) -> bool {
     let t = inner.trim();
     let one_lowercase_word = t.len() > 1 && t.chars().all(|c| c.is_ascii_lowercase());
-    crate::rules::is_placeholder(t)
+    crate::rules::structure::is_placeholder(t)
         || t.split_whitespace().count() >= 2
         || t.contains('/')
         || one_lowercase_word
@@ -399,15 +399,19 @@ fn separator(text: &str) -> &'static str {
 /// Sections the profile the PRP is judged by requires and the template lacks, written from
 /// the requirement: a generated PRP passes its own checks.
 pub(super) fn required_additions(doc: &Document, text: &str, fill: &Fill) -> Vec<TextEdit> {
-    let choice = crate::rules::choose_profile(doc, fill.config);
+    let choice = crate::rules::structure::choose_profile(doc, fill.config);
     let level = top_level(doc);
     let h = "#".repeat(level);
     let mut out = String::new();
-    for (requirement, present) in choice
-        .profile
-        .required
-        .iter()
-        .zip(crate::rules::required_sections(doc, choice.profile))
+    for (requirement, present) in
+        choice
+            .profile
+            .required
+            .iter()
+            .zip(crate::rules::structure::required_sections(
+                doc,
+                choice.profile,
+            ))
     {
         if present.1 {
             continue;

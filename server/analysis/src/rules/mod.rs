@@ -2,87 +2,27 @@
 //! family. [`check`] runs the ones that apply to a document's kind, then applies the
 //! configured severities and the document's suppression comments.
 
+pub(crate) mod context;
 mod lifecycle;
 mod references;
-mod registry;
-mod structure;
+pub(crate) mod registry;
+pub(crate) mod structure;
 mod task_board;
 
+pub(crate) use context::Context;
 pub use registry::Rule;
-pub(crate) use structure::is_placeholder;
 pub use structure::{choose_profile, required_sections, ProfileChoice};
 
 use std::collections::{HashMap, HashSet};
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Related};
+use crate::diagnostic::Diagnostic;
 use crate::document::{DocKind, Document, Span, SuppressionScope};
-use crate::text::LineIndex;
 use crate::workspace::Workspace;
-
-/// Everything a rule may read.
-pub(crate) struct Context<'a> {
-    pub doc: &'a Document,
-    pub text: &'a str,
-    pub ws: &'a Workspace,
-    pub config: &'a Config,
-    /// Built on first use: most documents need no line numbers.
-    lines: std::cell::OnceCell<LineIndex>,
-    out: Vec<Diagnostic>,
-}
-
-impl Context<'_> {
-    pub fn report(
-        &mut self,
-        rule: Rule,
-        span: Span,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        self.out.push(Diagnostic {
-            rule,
-            severity: rule.default_severity(),
-            span,
-            message: message.into(),
-            related: Vec::new(),
-            hint: None,
-        });
-        self.out.last_mut().unwrap()
-    }
-
-    pub fn lines(&self) -> &LineIndex {
-        self.lines.get_or_init(|| LineIndex::new(self.text))
-    }
-
-    /// 1-based line number of an offset, for messages.
-    pub fn line_no(&self, offset: usize) -> usize {
-        self.lines().line_of(offset) + 1
-    }
-
-    /// The first line of the document: where whole-document findings go.
-    pub fn document_anchor(&self) -> Span {
-        let end = self.text.find(['\n', '\r']).unwrap_or(self.text.len());
-        0..end
-    }
-
-    pub fn related_here(span: Span, message: impl Into<String>) -> Related {
-        Related {
-            path: None,
-            span,
-            message: message.into(),
-        }
-    }
-}
 
 /// All findings for one document.
 pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec<Diagnostic> {
-    let mut cx = Context {
-        doc,
-        text,
-        ws,
-        config,
-        lines: std::cell::OnceCell::new(),
-        out: Vec::new(),
-    };
+    let mut cx = Context::new(doc, text, ws, config);
     // Work that grows with what the document refers to (paths, agents, evidence) stops at
     // the size limit; the structure is still checked, and the finding says what was not.
     let whole = text.len() <= config.limits.document_size;

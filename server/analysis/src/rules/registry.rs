@@ -3,7 +3,25 @@
 //! matters, an example, how to fix it, what configures it). `docs/rules/<code>.md`, the
 //! README's rule table and `prp-lsp rule <code>` are generated from here.
 
-use crate::diagnostic::Severity;
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
 
 macro_rules! rules {
     ($($(#[doc = $doc:literal])* $variant:ident = $code:literal, $severity:ident, $summary:literal;)*) => {

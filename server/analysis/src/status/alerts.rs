@@ -13,7 +13,8 @@ use crate::diagnostic::Severity;
 use crate::document::{scan, Lifecycle, Span};
 use crate::figures::{durations_compared, percents_compared, seconds_compared};
 use crate::orchestrator::OrchestratorAgent;
-use crate::rules::{Context, Rule};
+use crate::rules::context::Context;
+use crate::rules::registry::Rule;
 use crate::workspace::{normalize_agent_id, Workspace};
 
 /// One thing wrong with an agent, as the rule that reports it and the message.

@@ -1,6 +1,6 @@
 use super::*;
 use crate::orchestrator::OrchestratorConfig;
-use crate::rules::Rule;
+use crate::rules::registry::Rule;
 use crate::{parse, DocFacts, RawConfig, Workspace};
 
 const NOW: &str = "2026-11-20T12:00:00Z";
