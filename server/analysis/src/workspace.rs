@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use crate::config::Config;
 use crate::document::scan::{self, Date};
 use crate::document::{DocKind, Document, Lifecycle, PrpNumber, ReferenceKind};
-use crate::status::StatusSnapshot;
+use crate::status::model::StatusSnapshot;
 
 /// Facts one document contributes to the index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,20 +143,7 @@ impl DocFacts {
 /// Header keys that date a PRP's completion.
 const FINISHED_KEYS: [&str; 5] = ["completed", "finished", "archived", "done", "completed on"];
 
-/// `Backend Agent`, `backend_agent`, `@backend-agent` → `backend`.
-pub fn normalize_agent_id(name: &str) -> String {
-    let lower = name
-        .trim()
-        .trim_start_matches('@')
-        .trim_matches('`')
-        .to_lowercase();
-    let joined: String = lower
-        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("_");
-    joined.strip_suffix("_agent").unwrap_or(&joined).to_string()
-}
+pub use crate::document::scan::normalize_agent_id;
 
 /// Where a reference resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]

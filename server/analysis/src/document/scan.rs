@@ -391,6 +391,21 @@ pub fn suppression(line: &str) -> Option<(&'static str, Vec<String>)> {
     Some((scope, rules))
 }
 
+/// `Backend Agent`, `backend_agent`, `@backend-agent` → `backend`.
+pub fn normalize_agent_id(name: &str) -> String {
+    let lower = name
+        .trim()
+        .trim_start_matches('@')
+        .trim_matches('`')
+        .to_lowercase();
+    let joined: String = lower
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("_");
+    joined.strip_suffix("_agent").unwrap_or(&joined).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

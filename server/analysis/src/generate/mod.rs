@@ -11,10 +11,6 @@ mod template;
 mod words;
 mod workspace_template;
 
-use std::collections::BTreeMap;
-
-use serde::Deserialize;
-
 pub use analysis::{analyze, Analysis, DEFAULT_MODULES};
 pub use naming::{next_number, slug, NamingStyle};
 pub use requirement::{
@@ -30,77 +26,12 @@ use crate::rules::context::Context;
 use crate::rules::registry::Rule;
 use crate::workspace::{prp_namespace, Workspace};
 
-const DEFAULT_TEMPLATE: &str = "PRPs/templates/prp_base.md";
-const DEFAULT_PROFILE: &str = "base";
 const DEFAULT_FOLDER: &str = "PRPs/active";
 
-/// `[generate]` in prp-lsp.toml.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RawGenerate {
-    /// The workspace's PRP template (default `PRPs/templates/prp_base.md`).
-    pub template: Option<String>,
-    /// Profile of the built-in template used when there is no workspace template.
-    pub profile: Option<String>,
-    /// Where new PRPs go (default `PRPs/active`).
-    pub folder: Option<String>,
-    /// Append the orchestrator's parts (pre-implementation, tasks, testing, rollback, the
-    /// pre-deployment checklist) to a workspace template that lacks them (default true).
-    pub seed_sections: Option<bool>,
-    /// Module → the words that point at it; adds to or replaces [`DEFAULT_MODULES`].
-    pub modules: BTreeMap<String, Vec<String>>,
-    pub complexity: RawComplexity,
-}
+pub use crate::config::generate::{RawComplexity, RawGenerate};
 
-/// `[generate.complexity]`: the score (modules + one per three acceptance criteria) at
-/// which each size begins.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RawComplexity {
-    pub m: Option<u32>,
-    pub l: Option<u32>,
-    pub xl: Option<u32>,
-}
-
+/// What generation reads of `[generate]` beyond its values.
 impl RawGenerate {
-    /// Layers editor settings (`overlay`) over the file's values.
-    pub fn merge(mut self, overlay: RawGenerate) -> RawGenerate {
-        self.template = overlay.template.or(self.template);
-        self.profile = overlay.profile.or(self.profile);
-        self.folder = overlay.folder.or(self.folder);
-        self.seed_sections = overlay.seed_sections.or(self.seed_sections);
-        self.modules.extend(overlay.modules);
-        self.complexity = RawComplexity {
-            m: overlay.complexity.m.or(self.complexity.m),
-            l: overlay.complexity.l.or(self.complexity.l),
-            xl: overlay.complexity.xl.or(self.complexity.xl),
-        };
-        self
-    }
-
-    pub fn seed_sections(&self) -> bool {
-        self.seed_sections.unwrap_or(true)
-    }
-
-    pub fn template(&self) -> &str {
-        self.template.as_deref().unwrap_or(DEFAULT_TEMPLATE)
-    }
-
-    pub fn profile(&self) -> &str {
-        self.profile.as_deref().unwrap_or(DEFAULT_PROFILE)
-    }
-
-    /// Why the configured folder cannot be used: new PRPs are written only inside the
-    /// workspace.
-    pub fn folder_problem(&self) -> Option<String> {
-        let folder = self.folder.as_deref()?;
-        crate::config::leaves_workspace(folder).then(|| {
-            format!(
-                "[generate] folder `{folder}` is outside the workspace; prp-lsp writes new PRPs only inside it (give a relative folder without `..`, e.g. \"PRPs/active\")"
-            )
-        })
-    }
-
     /// The configured folder, else `PRPs/active` beside the workspace's PRPs (which some
     /// teams keep under `.claude/PRPs/`).
     pub fn folder(&self, ws: &Workspace) -> String {
@@ -286,7 +217,7 @@ fn builtin_profile(settings: &RawGenerate, warnings: &mut Vec<String>) -> &'stat
                 "profile `{wanted}` has no built-in template ({} do), so `base` was used",
                 template::BUILTIN_PROFILES.join(", ")
             ));
-            DEFAULT_PROFILE
+            crate::config::generate::DEFAULT_PROFILE
         })
 }
 

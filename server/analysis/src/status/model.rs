@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::workspace::normalize_agent_id;
+use crate::document::scan::normalize_agent_id;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum AgentState {

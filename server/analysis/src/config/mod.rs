@@ -3,6 +3,11 @@
 //! Parsing is pure (text in); finding and reading the file is the caller's business. The
 //! editor's settings use the same shape and are layered on top with [`RawConfig::merge`].
 
+pub mod error;
+pub mod gates;
+pub mod generate;
+pub mod status;
+
 use std::collections::BTreeMap;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -13,6 +18,7 @@ use crate::document::DocKind;
 use crate::orchestrator::OrchestratorConfig;
 use crate::profile::{builtin_profiles, Profile, Requirement, SynonymTable};
 use crate::rules::registry::Rule;
+pub use error::ConfigError;
 
 /// A rule's configured level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -52,9 +58,9 @@ pub struct RawConfig {
     #[serde(rename = "orchestrator-config", alias = "orchestrator_config")]
     pub orchestrator_config: Option<String>,
     pub routing: crate::assign::RawRouting,
-    pub generate: crate::generate::RawGenerate,
-    pub status: crate::status::RawStatus,
-    pub gates: crate::gates::RawGates,
+    pub generate: generate::RawGenerate,
+    pub status: status::RawStatus,
+    pub gates: gates::RawGates,
     pub limits: RawLimits,
     pub docs: RawDocs,
 }
@@ -218,18 +224,6 @@ impl RawConfig {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    pub message: String,
-    pub span: Option<std::ops::Range<usize>>,
-}
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
 /// The effective configuration, compiled for use.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -243,9 +237,9 @@ pub struct Config {
     /// The imported orchestrator configuration, once the caller has read and parsed it.
     pub orchestrator: Option<OrchestratorConfig>,
     pub routing: crate::assign::Routing,
-    pub generate: crate::generate::RawGenerate,
-    pub status: crate::status::RawStatus,
-    pub gates: crate::gates::Gates,
+    pub generate: generate::RawGenerate,
+    pub status: status::RawStatus,
+    pub gates: gates::Gates,
     pub limits: Limits,
     /// Base URL of the rule pages (`[docs] rules-url`), without a trailing `/`.
     pub rules_url: Option<String>,
@@ -393,7 +387,7 @@ impl Config {
             routing: crate::assign::Routing::compile(&raw.routing)?,
             generate: raw.generate.clone(),
             status: raw.status.clone().checked()?,
-            gates: crate::gates::Gates::compile(&raw.gates)?,
+            gates: gates::Gates::compile(&raw.gates)?,
             limits: Limits {
                 document_size: raw
                     .limits
