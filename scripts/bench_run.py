@@ -555,29 +555,26 @@ def bench_hover_during_pull(srv: Server, res: dict, doc: Path, timeout: float, h
         pid, req = None, b""
     t0 = time.perf_counter()
     c.send_raw(frame + req)
+    def hover(key: str) -> float:
+        """Sends a hover on line 0; records its latency under `key`, returns when it was sent."""
+        hid, hreq = c.request_frame("textDocument/hover", {
+            "textDocument": {"uri": uri}, "position": {"line": 0, "character": 15}})
+        sent = time.perf_counter()
+        c.send_raw(hreq)
+        try:
+            answered, hresp = c.wait_response(hid, hover_timeout)
+            res[key] = (answered - sent) * 1e3
+            res[key.replace("_ms", "_error")] = hresp.get("error")
+        except TimeoutError:
+            res[key] = None
+        return sent
+
     time.sleep(0.02)  # the pull is under way; now the hover
-    hid, hreq = c.request_frame("textDocument/hover", {
-        "textDocument": {"uri": uri}, "position": {"line": 0, "character": 15}})
-    th0 = time.perf_counter()
-    c.send_raw(hreq)
-    try:
-        th1, hresp = c.wait_response(hid, hover_timeout)
-        res["hover_ms"] = (th1 - th0) * 1e3
-        res["hover_error"] = hresp.get("error")
-    except TimeoutError:
-        res["hover_ms"] = None
+    th0 = hover("hover_ms")
     # Once the document is in and being analysed: a hover one second after the didOpen, so
     # what is measured is the pull's hold on the server, not the reading of the message.
     time.sleep(max(0.0, t0 + 1.0 - time.perf_counter()))
-    hid, hreq = c.request_frame("textDocument/hover", {
-        "textDocument": {"uri": uri}, "position": {"line": 0, "character": 15}})
-    tl0 = time.perf_counter()
-    c.send_raw(hreq)
-    try:
-        tl1, _ = c.wait_response(hid, hover_timeout)
-        res["late_hover_ms"] = (tl1 - tl0) * 1e3
-    except TimeoutError:
-        res["late_hover_ms"] = None
+    tl0 = hover("late_hover_ms")
     # The pull: answered at all, and when (from didOpen).
     left = max(1.0, timeout - (time.perf_counter() - t0))
     try:
