@@ -286,7 +286,7 @@ fn orchestrator(text: &str) {
     let fixed = &*FIXED;
     let ids: Vec<String> = orchestrator.agents.iter().map(|a| a.id.clone()).collect();
     let mut config = CONFIG.clone();
-    config.orchestrator = Some(orchestrator);
+    config.set_orchestrator(Some(orchestrator));
     config.orchestrator_path = Some(Format::Orchestrator.evidence_path().to_string());
     let _ = (StatusSettings::of(&config), config_conflicts(&config));
     let _ = prp_analysis::gates::coverage_threshold(&config);

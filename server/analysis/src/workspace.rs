@@ -444,7 +444,7 @@ impl Workspace {
     pub fn set_config_agents(&mut self, config: &Config) {
         self.agent_index = Default::default();
         self.config_agents.clear();
-        if let Some(o) = &config.orchestrator {
+        if let Some(o) = config.orchestrator() {
             for a in &o.agents {
                 self.config_agents.insert(
                     normalize_agent_id(&a.id),

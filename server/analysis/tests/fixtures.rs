@@ -46,8 +46,9 @@ fn render(fixture: &str) -> String {
         .iter()
         .find(|f| Some(&f.path) == orchestrator.as_ref())
     {
-        config.orchestrator =
-            Some(OrchestratorConfig::from_json(&f.text).expect("fixture orchestrator parses"));
+        config.set_orchestrator(Some(
+            OrchestratorConfig::from_json(&f.text).expect("fixture orchestrator parses"),
+        ));
     }
     let explicit_now = fixture
         .directives

@@ -408,20 +408,18 @@ fn coverage_formats_and_thresholds() {
     let mut config =
         Config::from_raw(&RawConfig::from_toml("[gates]\ncoverage-threshold = 80\n").unwrap())
             .unwrap();
-    config.orchestrator = Some(OrchestratorConfig {
+    config.set_orchestrator(Some(OrchestratorConfig {
         coverage_threshold: Some(0.95),
         ..OrchestratorConfig::default()
-    });
+    }));
     let r = report_with(PRP, &config, &artifacts);
     assert_eq!(gate(&r, Gate::Coverage).detail, "coverage 84.2% ≥ 80%");
     // Without one in prp-lsp.toml, the orchestrator's applies.
-    let config = Config {
-        orchestrator: Some(OrchestratorConfig {
-            coverage_threshold: Some(0.8),
-            ..OrchestratorConfig::default()
-        }),
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.set_orchestrator(Some(OrchestratorConfig {
+        coverage_threshold: Some(0.8),
+        ..OrchestratorConfig::default()
+    }));
     let r = report_with(PRP, &config, &artifacts);
     assert_eq!(gate(&r, Gate::Coverage).verdict, Verdict::Pass);
 }

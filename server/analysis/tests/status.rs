@@ -117,7 +117,7 @@ fn alerts_on_assignments_and_mentions() {
     let files = split(&fixture);
     let mut config = Config::default();
     let orchestrator = &files.iter().find(|f| f.0 == "orchestrator.json").unwrap().1;
-    config.orchestrator = Some(OrchestratorConfig::from_json(orchestrator).unwrap());
+    config.set_orchestrator(Some(OrchestratorConfig::from_json(orchestrator).unwrap()));
     config.orchestrator_path = Some("orchestrator.json".into());
     let mut statuses = Vec::new();
     for (name, text) in status_files() {

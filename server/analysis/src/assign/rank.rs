@@ -167,8 +167,8 @@ impl Roster<'_> {
         let id = normalize_agent_id(&facts.id);
         let imported = self
             .config
-            .orchestrator
-            .iter()
+            .orchestrator()
+            .into_iter()
             .flat_map(|o| &o.agents)
             .find(|a| normalize_agent_id(&a.id) == id);
         let enabled = facts.enabled && imported.is_none_or(|a| a.enabled);
@@ -454,7 +454,7 @@ impl<'a> Router<'a> {
             .orchestrator_path
             .as_deref()
             .unwrap_or("the orchestrator configuration");
-        let orchestrator_rules = config.orchestrator.iter().flat_map(|o| &o.rules);
+        let orchestrator_rules = config.orchestrator().into_iter().flat_map(|o| &o.rules);
         let rule_sets = [
             (
                 Tier::ConfigRule,
@@ -581,8 +581,7 @@ impl<'a> Router<'a> {
     fn fallback_signals(&self, offers: &mut Offers) {
         let config = self.config;
         let orchestrator_default = config
-            .orchestrator
-            .as_ref()
+            .orchestrator()
             .and_then(|o| o.default_agent.as_deref());
         let default_name = config
             .routing

@@ -16,7 +16,7 @@ fn fixture(toml: &str, orchestrator: Option<&str>, files: &[(String, String)]) -
     let mut config = Config::from_raw(&RawConfig::from_toml(toml).unwrap()).unwrap();
     if let Some(json) = orchestrator {
         config.orchestrator_path = Some("orchestrator.json".into());
-        config.orchestrator = Some(OrchestratorConfig::from_json(json).unwrap());
+        config.set_orchestrator(Some(OrchestratorConfig::from_json(json).unwrap()));
     }
     let mut ws = Workspace::new();
     ws.set_config_agents(&config);

@@ -234,8 +234,11 @@ pub struct Config {
     pub profile_rules: Vec<(GlobSet, String)>,
     pub agent_directories: Vec<String>,
     pub orchestrator_path: Option<String>,
-    /// The imported orchestrator configuration, once the caller has read and parsed it.
-    pub orchestrator: Option<OrchestratorConfig>,
+    /// The imported orchestrator configuration, once the caller has read and parsed it
+    /// ([`Config::set_orchestrator`]: the settings compiled from it follow).
+    orchestrator: Option<OrchestratorConfig>,
+    /// `[status]` layered over the orchestrator's thresholds, compiled once.
+    status_settings: status::StatusSettings,
     pub routing: crate::assign::Routing,
     pub generate: generate::RawGenerate,
     pub status: status::RawStatus,
@@ -278,6 +281,24 @@ fn rules_url(raw: &RawDocs) -> Result<Option<String>, ConfigError> {
 }
 
 impl Config {
+    /// The imported orchestrator configuration.
+    pub fn orchestrator(&self) -> Option<&OrchestratorConfig> {
+        self.orchestrator.as_ref()
+    }
+
+    /// Attaches the orchestrator configuration the caller read; what is compiled from it
+    /// (status thresholds, agents' timeouts) is compiled again.
+    pub fn set_orchestrator(&mut self, orchestrator: Option<OrchestratorConfig>) {
+        self.orchestrator = orchestrator;
+        self.status_settings =
+            status::StatusSettings::compile(&self.status, self.orchestrator.as_ref());
+    }
+
+    /// Agent status sources and thresholds, compiled once.
+    pub fn status_settings(&self) -> &status::StatusSettings {
+        &self.status_settings
+    }
+
     /// The page documenting `rule`, when `[docs] rules-url` says where the pages are.
     pub fn rule_page_url(&self, rule: Rule) -> Option<String> {
         self.rules_url
@@ -384,6 +405,7 @@ impl Config {
                 .unwrap_or_else(|| vec!["agent_contexts".to_string()]),
             orchestrator_path: raw.orchestrator_config.clone(),
             orchestrator: None,
+            status_settings: status::StatusSettings::compile(&raw.status, None),
             routing: crate::assign::Routing::compile(&raw.routing)?,
             generate: raw.generate.clone(),
             status: raw.status.clone().checked()?,

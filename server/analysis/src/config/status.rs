@@ -3,7 +3,12 @@
 use globset::Glob;
 use serde::Deserialize;
 
+use std::collections::BTreeMap;
+
 use super::error::ConfigError;
+use super::Config;
+use crate::document::scan::normalize_agent_id;
+use crate::orchestrator::{OrchestratorConfig, Threshold};
 
 /// `[status]` in prp-lsp.toml.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -100,5 +105,122 @@ impl RawStatus {
             }
         }
         Ok(self)
+    }
+}
+
+const DEFAULT_FILES: &str = "agent_contexts/status/*.json";
+const DEFAULT_POLL_INTERVAL: u64 = 30;
+const DEFAULT_TIMEOUT: u64 = 5;
+
+/// The orchestrators' own thresholds (spec section 3).
+pub const DEFAULT_THRESHOLDS: Thresholds = Thresholds {
+    error_rate_warning: 0.05,
+    error_rate_error: 0.10,
+    stuck_after: 14_400,
+    idle_after: 14_400,
+    response_time: 5_000.0,
+    stale_after: 3_600,
+};
+
+/// Effective thresholds. Times in seconds, the response time in milliseconds, rates as
+/// fractions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    pub error_rate_warning: f64,
+    pub error_rate_error: f64,
+    pub stuck_after: i64,
+    pub idle_after: i64,
+    pub response_time: f64,
+    pub stale_after: i64,
+}
+
+/// The compiled `[status]` settings: prp-lsp.toml's values win over the orchestrator
+/// configuration's, which win over [`DEFAULT_THRESHOLDS`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusSettings {
+    pub files: String,
+    pub url: Option<String>,
+    pub poll_interval: u64,
+    pub timeout: u64,
+    pub thresholds: Thresholds,
+    /// Agents whose orchestrator `timeout` replaces the general stuck threshold (only when
+    /// prp-lsp.toml sets no `stuck-after`): a task running past its own timeout is stuck.
+    stuck_after_by_agent: BTreeMap<String, i64>,
+}
+
+impl StatusSettings {
+    /// The configuration's status settings, compiled when it was built (see
+    /// [`Config::status_settings`]).
+    pub fn of(config: &Config) -> &StatusSettings {
+        config.status_settings()
+    }
+
+    /// `[status]` of prp-lsp.toml layered over the orchestrator's thresholds and defaults.
+    pub(super) fn compile(
+        raw: &RawStatus,
+        orchestrator: Option<&OrchestratorConfig>,
+    ) -> StatusSettings {
+        let m = orchestrator.map(|o| &o.monitoring);
+        let pick = |toml: Option<f64>, orch: Option<&Threshold>, default: f64| {
+            toml.or(orch.map(|t| t.value)).unwrap_or(default)
+        };
+        let secs = |v: Option<u64>| v.map(|v| v as f64);
+        let d = DEFAULT_THRESHOLDS;
+        let thresholds = Thresholds {
+            error_rate_warning: pick(
+                raw.error_rate_warning,
+                m.and_then(|m| m.error_rate_warning.as_ref()),
+                d.error_rate_warning,
+            ),
+            error_rate_error: pick(
+                raw.error_rate_error,
+                m.and_then(|m| m.error_rate_error.as_ref()),
+                d.error_rate_error,
+            ),
+            stuck_after: pick(
+                secs(raw.stuck_after),
+                m.and_then(|m| m.stuck_after.as_ref()),
+                d.stuck_after as f64,
+            ) as i64,
+            idle_after: pick(
+                secs(raw.idle_after),
+                m.and_then(|m| m.idle_after.as_ref()),
+                d.idle_after as f64,
+            ) as i64,
+            response_time: pick(
+                secs(raw.response_time),
+                m.and_then(|m| m.response_time.as_ref()),
+                d.response_time,
+            ),
+            stale_after: pick(
+                secs(raw.stale_after),
+                m.and_then(|m| m.stale_after.as_ref()),
+                d.stale_after as f64,
+            ) as i64,
+        };
+        let stuck_after_by_agent = match (raw.stuck_after, orchestrator) {
+            (None, Some(o)) => o
+                .agents
+                .iter()
+                .filter_map(|a| Some((normalize_agent_id(&a.id), a.timeout? as i64)))
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        StatusSettings {
+            files: raw.files.clone().unwrap_or_else(|| DEFAULT_FILES.into()),
+            url: raw.url.clone(),
+            poll_interval: raw.poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL),
+            timeout: raw.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            thresholds,
+            stuck_after_by_agent,
+        }
+    }
+
+    /// Seconds on one task after which the agent (normalized id) counts as stuck.
+    pub fn stuck_after(&self, agent: &str) -> i64 {
+        self.stuck_after_by_agent
+            .get(agent)
+            .copied()
+            .unwrap_or(self.thresholds.stuck_after)
     }
 }

@@ -47,7 +47,7 @@ pub fn coverage_threshold(config: &Config) -> f64 {
     config
         .gates
         .threshold
-        .or_else(|| config.orchestrator.as_ref()?.coverage_threshold)
+        .or_else(|| config.orchestrator()?.coverage_threshold)
         .unwrap_or(DEFAULT_THRESHOLD)
 }
 

@@ -46,7 +46,7 @@ pub(super) struct Judge<'a> {
     pub ws: &'a Workspace,
     pub config: &'a Config,
     pub snapshot: &'a StatusSnapshot,
-    pub settings: StatusSettings,
+    pub settings: &'a StatusSettings,
     /// Open tasks per agent across the workspace.
     pub load: HashMap<String, usize>,
 }
@@ -75,8 +75,7 @@ impl<'a> Judge<'a> {
 
     pub fn orchestrator_agent(&self, key: &str) -> Option<&'a OrchestratorAgent> {
         self.config
-            .orchestrator
-            .as_ref()?
+            .orchestrator()?
             .agents
             .iter()
             .find(|a| normalize_agent_id(&a.id) == key)

@@ -17,128 +17,15 @@ pub use board::board_summary;
 pub use model::{parse_status, AgentState, AgentStatus, StatusSnapshot};
 pub use report::{agent_rows, agents_markdown, describe, duration, relative, AgentCells, AgentRow};
 
-use std::collections::BTreeMap;
-
 use crate::config::Config;
-use crate::orchestrator::Threshold;
-use crate::workspace::normalize_agent_id;
 
-const DEFAULT_FILES: &str = "agent_contexts/status/*.json";
-const DEFAULT_POLL_INTERVAL: u64 = 30;
-const DEFAULT_TIMEOUT: u64 = 5;
-
-/// The orchestrators' own thresholds (spec section 3).
-pub const DEFAULT_THRESHOLDS: Thresholds = Thresholds {
-    error_rate_warning: 0.05,
-    error_rate_error: 0.10,
-    stuck_after: 14_400,
-    idle_after: 14_400,
-    response_time: 5_000.0,
-    stale_after: 3_600,
-};
-
-pub use crate::config::status::RawStatus;
-
-/// Effective thresholds. Times in seconds, the response time in milliseconds, rates as
-/// fractions.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Thresholds {
-    pub error_rate_warning: f64,
-    pub error_rate_error: f64,
-    pub stuck_after: i64,
-    pub idle_after: i64,
-    pub response_time: f64,
-    pub stale_after: i64,
-}
-
-/// The compiled `[status]` settings: prp-lsp.toml's values win over the orchestrator
-/// configuration's, which win over [`DEFAULT_THRESHOLDS`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct StatusSettings {
-    pub files: String,
-    pub url: Option<String>,
-    pub poll_interval: u64,
-    pub timeout: u64,
-    pub thresholds: Thresholds,
-    /// Agents whose orchestrator `timeout` replaces the general stuck threshold (only when
-    /// prp-lsp.toml sets no `stuck-after`): a task running past its own timeout is stuck.
-    stuck_after_by_agent: BTreeMap<String, i64>,
-}
-
-impl StatusSettings {
-    pub fn of(config: &Config) -> StatusSettings {
-        let raw = &config.status;
-        let orchestrator = config.orchestrator.as_ref();
-        let m = orchestrator.map(|o| &o.monitoring);
-        let pick = |toml: Option<f64>, orch: Option<&Threshold>, default: f64| {
-            toml.or(orch.map(|t| t.value)).unwrap_or(default)
-        };
-        let secs = |v: Option<u64>| v.map(|v| v as f64);
-        let d = DEFAULT_THRESHOLDS;
-        let thresholds = Thresholds {
-            error_rate_warning: pick(
-                raw.error_rate_warning,
-                m.and_then(|m| m.error_rate_warning.as_ref()),
-                d.error_rate_warning,
-            ),
-            error_rate_error: pick(
-                raw.error_rate_error,
-                m.and_then(|m| m.error_rate_error.as_ref()),
-                d.error_rate_error,
-            ),
-            stuck_after: pick(
-                secs(raw.stuck_after),
-                m.and_then(|m| m.stuck_after.as_ref()),
-                d.stuck_after as f64,
-            ) as i64,
-            idle_after: pick(
-                secs(raw.idle_after),
-                m.and_then(|m| m.idle_after.as_ref()),
-                d.idle_after as f64,
-            ) as i64,
-            response_time: pick(
-                secs(raw.response_time),
-                m.and_then(|m| m.response_time.as_ref()),
-                d.response_time,
-            ),
-            stale_after: pick(
-                secs(raw.stale_after),
-                m.and_then(|m| m.stale_after.as_ref()),
-                d.stale_after as f64,
-            ) as i64,
-        };
-        let stuck_after_by_agent = match (raw.stuck_after, orchestrator) {
-            (None, Some(o)) => o
-                .agents
-                .iter()
-                .filter_map(|a| Some((normalize_agent_id(&a.id), a.timeout? as i64)))
-                .collect(),
-            _ => BTreeMap::new(),
-        };
-        StatusSettings {
-            files: raw.files.clone().unwrap_or_else(|| DEFAULT_FILES.into()),
-            url: raw.url.clone(),
-            poll_interval: raw.poll_interval.unwrap_or(DEFAULT_POLL_INTERVAL),
-            timeout: raw.timeout.unwrap_or(DEFAULT_TIMEOUT),
-            thresholds,
-            stuck_after_by_agent,
-        }
-    }
-
-    /// Seconds on one task after which the agent (normalized id) counts as stuck.
-    pub fn stuck_after(&self, agent: &str) -> i64 {
-        self.stuck_after_by_agent
-            .get(agent)
-            .copied()
-            .unwrap_or(self.thresholds.stuck_after)
-    }
-}
+pub use crate::config::status::{RawStatus, StatusSettings, Thresholds, DEFAULT_THRESHOLDS};
 
 /// `unknown-config-key` findings for threshold keys of the orchestrator configuration that
 /// prp-lsp does not read, on that file: a threshold the team set and prp-lsp ignores would
 /// otherwise look enforced.
 pub fn unknown_threshold_keys(config: &Config) -> Vec<(String, crate::Diagnostic)> {
-    let Some(o) = &config.orchestrator else {
+    let Some(o) = config.orchestrator() else {
         return Vec::new();
     };
     let file = config.orchestrator_path.clone().unwrap_or_default();
@@ -164,7 +51,7 @@ pub fn unknown_threshold_keys(config: &Config) -> Vec<(String, crate::Diagnostic
 /// `(file to report on, message)`. prp-lsp.toml's value is in effect; the finding asks for
 /// one source of truth.
 pub fn config_conflicts(config: &Config) -> Vec<(String, String)> {
-    let Some(o) = &config.orchestrator else {
+    let Some(o) = config.orchestrator() else {
         return Vec::new();
     };
     let orchestrator_file = config

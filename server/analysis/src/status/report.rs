@@ -212,7 +212,7 @@ pub fn agent_rows(ws: &Workspace, config: &Config) -> Vec<AgentRow> {
         .iter()
         .map(|a| normalize_agent_id(&a.id))
         .collect();
-    if let Some(o) = &config.orchestrator {
+    if let Some(o) = config.orchestrator() {
         ids.extend(o.agents.iter().map(|a| normalize_agent_id(&a.id)));
     }
     if let Some(s) = ws.status() {
@@ -226,8 +226,7 @@ pub fn agent_rows(ws: &Workspace, config: &Config) -> Vec<AgentRow> {
         .map(|id| {
             let status = judge.as_ref().and_then(|j| j.status(&id));
             let orchestrator = config
-                .orchestrator
-                .as_ref()
+                .orchestrator()
                 .and_then(|o| o.agents.iter().find(|a| normalize_agent_id(&a.id) == id));
             AgentRow {
                 state: status.map(|s| s.state),

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use prp_analysis::status::{agent_rows, StatusSettings};
+use prp_analysis::status::agent_rows;
 
 use crate::project::{now_seconds, Project};
 
@@ -17,7 +17,7 @@ pub fn run(workspace: &Path, json: bool, allow_url: bool) -> i32 {
     if allow_url {
         project.allow_status_url();
         if let Some(url) = project.status_endpoint().allowed().map(str::to_string) {
-            let timeout = StatusSettings::of(&project.config).timeout.max(1);
+            let timeout = project.config.status_settings().timeout.max(1);
             let fetched = crate::monitoring::fetch(&url, std::time::Duration::from_secs(timeout));
             if let Err(why) = project.take_endpoint_answer(&url, fetched, now_seconds()) {
                 eprintln!("prp-lsp agents: warning: {why}");

@@ -3,7 +3,7 @@
 //! into gate reports and the status snapshot the rules read.
 
 use prp_analysis::gates::{self, Artifact, GateReport};
-use prp_analysis::status::{self, AgentStatus, StatusSettings, StatusSnapshot};
+use prp_analysis::status::{self, AgentStatus, StatusSnapshot};
 use prp_analysis::DocKind;
 
 use super::files::{decode, file_stamp, modified_seconds, relative_path, FileStamp, SKIPPED_DIRS};
@@ -55,7 +55,7 @@ impl Project {
     /// network. The user allows it in their editor settings (or with a CLI flag), or names
     /// the URL there themselves.
     pub fn status_endpoint(&self) -> Endpoint {
-        let Some(url) = StatusSettings::of(&self.config).url else {
+        let Some(url) = self.config.status_settings().url.clone() else {
             return Endpoint::None;
         };
         let user = self.editor_settings.as_ref();
@@ -128,7 +128,7 @@ impl Project {
             return None;
         }
         let config = self.config.clone();
-        let status_files = globset::Glob::new(&StatusSettings::of(&config).files)
+        let status_files = globset::Glob::new(&config.status_settings().files)
             .map(|g| g.compile_matcher())
             .ok();
         let root = self.root.clone();
@@ -334,8 +334,8 @@ impl Project {
 
     /// Whether a workspace file is evidence: a gate artifact or an agent status file.
     pub fn is_evidence(&self, path: &str) -> bool {
-        let status_files = globset::Glob::new(&StatusSettings::of(&self.config).files)
-            .map(|g| g.compile_matcher());
+        let status_files =
+            globset::Glob::new(&self.config.status_settings().files).map(|g| g.compile_matcher());
         gates::is_artifact(&self.config, path) || status_files.is_ok_and(|m| m.is_match(path))
     }
 

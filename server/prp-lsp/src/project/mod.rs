@@ -336,7 +336,7 @@ impl Project {
         if let Some(rel) = config.orchestrator_path.clone() {
             match self.read_inside_root(&rel) {
                 Ok(text) => match OrchestratorConfig::from_json(&text) {
-                    Ok(o) => config.orchestrator = Some(o),
+                    Ok(o) => config.set_orchestrator(Some(o)),
                     Err(message) => self.config_problems.push(ConfigProblem {
                         path: rel.clone(),
                         error: ConfigError {

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use prp_analysis::status::{self, StatusSettings};
+use prp_analysis::status;
 use tower_lsp_server::ls_types::MessageType;
 use tower_lsp_server::Client;
 
@@ -84,7 +84,7 @@ pub fn spawn(client: Client, state: Arc<State>) {
                 (
                     project.root.clone(),
                     paths,
-                    StatusSettings::of(&project.config),
+                    project.config.status_settings().clone(),
                     project.status_endpoint(),
                 )
             };
