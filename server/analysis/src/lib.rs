@@ -10,6 +10,7 @@ pub mod figures;
 pub mod fixes;
 pub mod gates;
 pub mod generate;
+pub mod ide;
 pub mod orchestrator;
 pub mod profile;
 pub mod rules;

@@ -1,39 +1,11 @@
 //! Hover: what the profile expects of a section, where a reference leads (a PRP's title,
 //! status and progress), who an agent is.
 
-use prp_analysis::document::{DocKind, ReferenceKind};
-use prp_analysis::rules::{choose_profile, required_sections};
-use prp_analysis::workspace::Resolution;
 use tower_lsp_server::ls_types::*;
 
 use super::at_cursor::{agent_identity, at_cursor, AtCursor};
 use super::state::State;
 use crate::project::{Analyzed, Endpoint, Project, CONFIG_FILES};
-
-/// What each canonical section is for, in a sentence.
-fn purpose(canonical: &str) -> &'static str {
-    match canonical {
-        "Goal" => "What the work must achieve: the end state, stated so an agent can tell when it is done.",
-        "Why" => "The business value and the problem it solves: why this work matters now.",
-        "What" => "The user-visible behaviour and technical requirements.",
-        "Success Criteria" => "Measurable outcomes, usually a checklist; all ticked before the PRP is finished.",
-        "All Needed Context" => "Files, docs and URLs the agent must read (`- file:`, `- docfile:`, `- url:` items).",
-        "Implementation Blueprint" => "How to build it: data models, patterns, pseudocode.",
-        "Tasks" => "The ordered tasks, each with the files it creates or modifies and the agent assigned.",
-        "Validation Loop" => "Commands that prove the work: syntax and style, unit tests, integration tests.",
-        "Final Validation Checklist" => "The last checks before the PRP is finished.",
-        "Anti-Patterns to Avoid" => "Mistakes the agent must not make.",
-        "Pre-Implementation" => "What must be true before work starts: prerequisites and dependencies.",
-        "Rollback Plan" => "How to undo the change if the deployment fails.",
-        "Deployment Steps" => "How the change reaches production.",
-        "Post-Deployment" => "What to watch after release.",
-        "Priority" => "Critical, High, Medium or Low.",
-        "Complexity" => "S, M, L or XL.",
-        "Modules Affected" => "The modules the change touches; they decide which agents take the tasks.",
-        "Estimated Effort" => "How long the work should take.",
-        _ => "",
-    }
-}
 
 fn hover_text(value: String, range: Option<Range>, markdown: bool) -> Hover {
     let kind = if markdown {
@@ -44,58 +16,6 @@ fn hover_text(value: String, range: Option<Range>, markdown: bool) -> Hover {
     Hover {
         contents: HoverContents::Markup(MarkupContent { kind, value }),
         range,
-    }
-}
-
-fn section_hover(project: &Project, a: &Analyzed, index: usize) -> String {
-    let doc = &a.doc;
-    let section = &doc.sections[index];
-    if doc.kind != DocKind::Prp {
-        return format!("**{}**", section.name.display);
-    }
-    let choice = choose_profile(doc, &project.config);
-    let profile = choice.profile;
-    let mut out = match &section.canonical {
-        Some(c) => format!("**{c}** — {}\n\n", purpose(c)),
-        None => format!(
-            "**{}** is not one of the sections the {} profile knows.\n\n",
-            section.name.display, profile.name
-        ),
-    };
-    out.push_str(&format!(
-        "Profile **{}** ({}), {}.\n\n",
-        profile.name, profile.description, choice.reason
-    ));
-    out.push_str("Required sections:\n");
-    for (label, present) in required_sections(doc, profile) {
-        out.push_str(&format!("- {} {label}\n", if present { "✓" } else { "✗" }));
-    }
-    out
-}
-
-fn reference_hover(project: &Project, a: &Analyzed, target: &str, kind: ReferenceKind) -> String {
-    if kind == ReferenceKind::Url {
-        return format!("URL `{target}` (not checked)");
-    }
-    match project.ws.resolve(&a.doc.path, target) {
-        Resolution::Found(path) => match project.ws.facts(&path) {
-            Some(f) if f.kind == DocKind::Prp => {
-                let title = f.title.clone().unwrap_or_else(|| path.clone());
-                let status = f
-                    .status
-                    .clone()
-                    .unwrap_or_else(|| f.lifecycle.label().to_string());
-                let number = f
-                    .number
-                    .as_ref()
-                    .map(|n| format!(" · PRP {n}"))
-                    .unwrap_or_default();
-                let tasks = f.tasks.len();
-                format!("**{title}**{number}\n\n`{path}`\n\nStatus: {status} · {} of {} checklist items ticked · {tasks} task(s)", f.checked, f.total)
-            }
-            _ => format!("`{path}` exists"),
-        },
-        Resolution::Missing => format!("`{target}` does not exist in the workspace"),
     }
 }
 
@@ -247,11 +167,11 @@ pub fn hover(state: &State, params: &TextDocumentPositionParams) -> Option<Hover
         let offset = positions.offset(params.position);
         let (value, span) = match at_cursor(a, offset) {
             AtCursor::Section(i) => (
-                section_hover(project, a, i),
+                prp_analysis::ide::hover::section(&a.doc, &project.config, i),
                 a.doc.sections[i].heading.clone(),
             ),
             AtCursor::Reference(r) => (
-                reference_hover(project, a, &r.target, r.kind),
+                prp_analysis::ide::hover::reference(&project.ws, &a.doc.path, &r.target, r.kind),
                 r.span.clone(),
             ),
             AtCursor::Agent { name, span } => {

@@ -1,0 +1,161 @@
+//! Hover text (Markdown) for the places of a document that are not agents or gates.
+
+use crate::config::Config;
+use crate::document::{DocKind, Document, ReferenceKind};
+use crate::rules::structure::{choose_profile, required_sections};
+use crate::workspace::{Resolution, Workspace};
+
+/// What each canonical section is for, in a sentence.
+pub fn purpose(canonical: &str) -> &'static str {
+    match canonical {
+        "Goal" => "What the work must achieve: the end state, stated so an agent can tell when it is done.",
+        "Why" => "The business value and the problem it solves: why this work matters now.",
+        "What" => "The user-visible behaviour and technical requirements.",
+        "Success Criteria" => "Measurable outcomes, usually a checklist; all ticked before the PRP is finished.",
+        "All Needed Context" => "Files, docs and URLs the agent must read (`- file:`, `- docfile:`, `- url:` items).",
+        "Implementation Blueprint" => "How to build it: data models, patterns, pseudocode.",
+        "Tasks" => "The ordered tasks, each with the files it creates or modifies and the agent assigned.",
+        "Validation Loop" => "Commands that prove the work: syntax and style, unit tests, integration tests.",
+        "Final Validation Checklist" => "The last checks before the PRP is finished.",
+        "Anti-Patterns to Avoid" => "Mistakes the agent must not make.",
+        "Pre-Implementation" => "What must be true before work starts: prerequisites and dependencies.",
+        "Rollback Plan" => "How to undo the change if the deployment fails.",
+        "Deployment Steps" => "How the change reaches production.",
+        "Post-Deployment" => "What to watch after release.",
+        "Priority" => "Critical, High, Medium or Low.",
+        "Complexity" => "S, M, L or XL.",
+        "Modules Affected" => "The modules the change touches; they decide which agents take the tasks.",
+        "Estimated Effort" => "How long the work should take.",
+        _ => "",
+    }
+}
+
+/// On a section heading of a document: what the section is for and, in a PRP, which
+/// profile the document follows and which of its required sections are present.
+pub fn section(doc: &Document, config: &Config, index: usize) -> String {
+    let section = &doc.sections[index];
+    if doc.kind != DocKind::Prp {
+        return format!("**{}**", section.name.display);
+    }
+    let choice = choose_profile(doc, config);
+    let profile = choice.profile;
+    let mut out = match &section.canonical {
+        Some(c) => format!("**{c}** — {}\n\n", purpose(c)),
+        None => format!(
+            "**{}** is not one of the sections the {} profile knows.\n\n",
+            section.name.display, profile.name
+        ),
+    };
+    out.push_str(&format!(
+        "Profile **{}** ({}), {}.\n\n",
+        profile.name, profile.description, choice.reason
+    ));
+    out.push_str("Required sections:\n");
+    for (label, present) in required_sections(doc, profile) {
+        out.push_str(&format!("- {} {label}\n", if present { "✓" } else { "✗" }));
+    }
+    out
+}
+
+/// On a reference written in `from` (a path, a PRP): where it leads, and for a PRP its
+/// title, number, status and progress.
+pub fn reference(ws: &Workspace, from: &str, target: &str, kind: ReferenceKind) -> String {
+    if kind == ReferenceKind::Url {
+        return format!("URL `{target}` (not checked)");
+    }
+    match ws.resolve(from, target) {
+        Resolution::Found(path) => match ws.facts(&path) {
+            Some(f) if f.kind == DocKind::Prp => {
+                let title = f.title.clone().unwrap_or_else(|| path.clone());
+                let status = f
+                    .status
+                    .clone()
+                    .unwrap_or_else(|| f.lifecycle.label().to_string());
+                let number = f
+                    .number
+                    .as_ref()
+                    .map(|n| format!(" · PRP {n}"))
+                    .unwrap_or_default();
+                let tasks = f.tasks.len();
+                format!("**{title}**{number}\n\n`{path}`\n\nStatus: {status} · {} of {} checklist items ticked · {tasks} task(s)", f.checked, f.total)
+            }
+            _ => format!("`{path}` exists"),
+        },
+        Resolution::Missing => format!("`{target}` does not exist in the workspace"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{parse, DocFacts};
+
+    fn workspace(docs: &[(&str, &str)], config: &Config) -> Workspace {
+        let mut ws = Workspace::new();
+        for (path, text) in docs {
+            ws.add_file(path);
+            ws.update_document(path, DocFacts::of(&parse(path, text, config)));
+        }
+        ws
+    }
+
+    #[test]
+    fn a_section_hover_says_what_it_is_for_and_what_the_profile_lacks() {
+        let config = Config::default();
+        let text = "# PRP-01: Login\n\n## Goal\nSign in.\n\n## What\nA form.\n";
+        let doc = parse("PRPs/active/01_login.md", text, &config);
+        let goal = doc
+            .sections
+            .iter()
+            .position(|s| s.canonical.as_deref() == Some("Goal"))
+            .unwrap();
+        let hover = section(&doc, &config, goal);
+        assert!(
+            hover.starts_with("**Goal** — What the work must achieve"),
+            "{hover}"
+        );
+        assert!(hover.contains("Required sections:"), "{hover}");
+        assert!(
+            hover.contains("✗ Why"),
+            "the missing Why is listed: {hover}"
+        );
+        assert!(hover.contains("✓ Goal"), "{hover}");
+    }
+
+    #[test]
+    fn a_reference_hover_names_the_prp_or_says_it_is_missing() {
+        let config = Config::default();
+        let prp =
+            "# PRP-07: Export orders\n\n**Status**: In Progress\n\n## Goal\n- [x] a\n- [ ] b\n";
+        let ws = workspace(
+            &[("PRPs/active/07_export.md", prp), ("src/app.py", "")],
+            &config,
+        );
+        let hover = reference(
+            &ws,
+            "TASK.md",
+            "PRPs/active/07_export.md",
+            ReferenceKind::PrpPath,
+        );
+        assert!(
+            hover.starts_with("**PRP-07: Export orders** · PRP 7"),
+            "{hover}"
+        );
+        assert!(
+            hover.contains("Status: In Progress · 1 of 2 checklist items ticked"),
+            "{hover}"
+        );
+        assert_eq!(
+            reference(&ws, "TASK.md", "src/app.py", ReferenceKind::File),
+            "`src/app.py` exists"
+        );
+        assert_eq!(
+            reference(&ws, "TASK.md", "src/gone.py", ReferenceKind::File),
+            "`src/gone.py` does not exist in the workspace"
+        );
+        assert_eq!(
+            reference(&ws, "TASK.md", "https://x.test", ReferenceKind::Url),
+            "URL `https://x.test` (not checked)"
+        );
+    }
+}

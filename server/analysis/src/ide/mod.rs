@@ -1,0 +1,5 @@
+//! IDE features as plain data: what a hover on a section or a reference says, computed from
+//! the model, the workspace and the configuration. The server only converts the answer to
+//! protocol types (see ARCHITECTURE.md).
+
+pub mod hover;
