@@ -1,4 +1,4 @@
-//! Hover text (Markdown) for the places of a document that are not agents or gates.
+//! Hover text (Markdown) for sections, references and agents.
 
 use crate::config::Config;
 use crate::document::{DocKind, Document, ReferenceKind};
@@ -85,6 +85,69 @@ pub fn reference(ws: &Workspace, from: &str, target: &str, kind: ReferenceKind) 
     }
 }
 
+/// The first paragraph (at most 400 characters) of an agent context file's Identity section.
+pub fn agent_identity(doc: &Document, text: &str) -> Option<String> {
+    let section = doc
+        .sections
+        .iter()
+        .find(|s| s.canonical.as_deref() == Some("Identity"))?;
+    let body = text.get(section.body.clone())?.trim();
+    let paragraph = body.split("\n\n").next()?.trim();
+    (!paragraph.is_empty()).then(|| paragraph.chars().take(400).collect())
+}
+
+/// On an agent (`@backend`, an `Assigned to:` value, a status file's id): who it is, where
+/// it is defined, its scope, and its live status, or else the work assigned to it. `identity`
+/// is the first paragraph of its context file's Identity section ([`agent_identity`]), read
+/// by the caller.
+pub fn agent(ws: &Workspace, config: &Config, name: &str, identity: Option<&str>) -> String {
+    let Some(agent) = ws.agent(name) else {
+        return format!("No agent `{name}` is defined in this workspace.");
+    };
+    let mut out = format!(
+        "**Agent: {}** (`{}`)\n\nDefined in `{}`",
+        agent.name.clone().unwrap_or_else(|| agent.id.clone()),
+        agent.id,
+        agent.source
+    );
+    if !agent.enabled {
+        out.push_str(" · disabled");
+    }
+    if let Some(identity) = identity {
+        out.push_str(&format!("\n\n{identity}"));
+    }
+    if !agent.scope.is_empty() {
+        out.push_str("\n\nScope: ");
+        out.push_str(
+            &agent
+                .scope
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
+    // Live status (state, current task, error rate, health, open tasks, last report) when
+    // the workspace has a status snapshot; otherwise the workload from the documents.
+    match crate::status::describe(&agent.id, ws, config) {
+        Some(status) => out.push_str(&format!("\n\n{status}")),
+        None => {
+            let id = crate::workspace::normalize_agent_id(&agent.id);
+            let assigned = ws
+                .documents()
+                .flat_map(|(_, f)| &f.tasks)
+                .filter(|t| t.assignee.as_deref() == Some(id.as_str()));
+            let (done, open): (Vec<_>, Vec<_>) = assigned.partition(|t| t.done);
+            out.push_str(&format!(
+                "\n\nTasks assigned in the workspace: {} open, {} done",
+                open.len(),
+                done.len()
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +183,36 @@ mod tests {
             "the missing Why is listed: {hover}"
         );
         assert!(hover.contains("✓ Goal"), "{hover}");
+    }
+
+    #[test]
+    fn an_agent_hover_says_who_it_is_and_what_it_has() {
+        let config = Config::default();
+        let agent_file = "# Agent: Backend\n\n## Identity\nBuilds the API.\n\nMore.\n\n## Your Scope\n- `src/`\n";
+        let board = "- [ ] Export endpoint @backend\n- [x] Health check @backend\n";
+        let ws = workspace(
+            &[
+                ("agent_contexts/backend_agent.md", agent_file),
+                ("TASK.md", board),
+                ("src/a.py", ""),
+            ],
+            &config,
+        );
+        let doc = parse("agent_contexts/backend_agent.md", agent_file, &config);
+        let identity = agent_identity(&doc, agent_file);
+        assert_eq!(identity.as_deref(), Some("Builds the API."));
+        let hover = agent(&ws, &config, "@backend", identity.as_deref());
+        assert!(
+            hover.starts_with("**Agent: Backend** (`backend`)"),
+            "{hover}"
+        );
+        assert!(hover.contains("Builds the API."), "{hover}");
+        assert!(hover.contains("Scope: `src/`"), "{hover}");
+        assert!(hover.contains("1 open, 1 done"), "{hover}");
+        assert_eq!(
+            agent(&ws, &config, "nobody", None),
+            "No agent `nobody` is defined in this workspace."
+        );
     }
 
     #[test]

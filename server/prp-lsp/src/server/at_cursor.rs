@@ -2,9 +2,8 @@
 //! definition and completion.
 
 use prp_analysis::document::{scan, Document, Reference};
-use prp_analysis::workspace::AgentFacts;
 
-use crate::project::{Analyzed, Project};
+use crate::project::Analyzed;
 
 pub enum AtCursor<'a> {
     Section(usize),
@@ -70,17 +69,4 @@ pub fn at_cursor<'a>(a: &'a Analyzed, offset: usize) -> AtCursor<'a> {
         return AtCursor::Section(i);
     }
     AtCursor::Nothing
-}
-
-/// The first paragraph of an agent's Identity section, for hovers.
-pub fn agent_identity(project: &Project, agent: &AgentFacts) -> Option<String> {
-    let a = project.analyzed(&agent.source)?;
-    let section = a
-        .doc
-        .sections
-        .iter()
-        .find(|s| s.canonical.as_deref() == Some("Identity"))?;
-    let body = a.text[section.body.clone()].trim();
-    let paragraph = body.split("\n\n").next()?.trim();
-    (!paragraph.is_empty()).then(|| paragraph.chars().take(400).collect())
 }

@@ -3,7 +3,7 @@
 
 use tower_lsp_server::ls_types::*;
 
-use super::at_cursor::{agent_identity, at_cursor, AtCursor};
+use super::at_cursor::{at_cursor, AtCursor};
 use super::state::State;
 use crate::project::{Analyzed, Endpoint, Project, CONFIG_FILES};
 
@@ -20,52 +20,11 @@ fn hover_text(value: String, range: Option<Range>, markdown: bool) -> Hover {
 }
 
 fn agent_hover(project: &Project, name: &str) -> String {
-    let Some(agent) = project.ws.agent(name) else {
-        return format!("No agent `{name}` is defined in this workspace.");
-    };
-    let mut out = format!(
-        "**Agent: {}** (`{}`)\n\nDefined in `{}`",
-        agent.name.clone().unwrap_or_else(|| agent.id.clone()),
-        agent.id,
-        agent.source
-    );
-    if !agent.enabled {
-        out.push_str(" · disabled");
-    }
-    if let Some(identity) = agent_identity(project, agent) {
-        out.push_str(&format!("\n\n{identity}"));
-    }
-    if !agent.scope.is_empty() {
-        out.push_str("\n\nScope: ");
-        out.push_str(
-            &agent
-                .scope
-                .iter()
-                .map(|s| format!("`{s}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-    }
-    // Live status (state, current task, error rate, health, open tasks, last report) when
-    // the workspace has a status snapshot; otherwise the workload from the documents.
-    match prp_analysis::status::describe(&agent.id, &project.ws, &project.config) {
-        Some(status) => out.push_str(&format!("\n\n{status}")),
-        None => {
-            let id = prp_analysis::workspace::normalize_agent_id(&agent.id);
-            let assigned = project
-                .ws
-                .documents()
-                .flat_map(|(_, f)| &f.tasks)
-                .filter(|t| t.assignee.as_deref() == Some(id.as_str()));
-            let (done, open): (Vec<_>, Vec<_>) = assigned.partition(|t| t.done);
-            out.push_str(&format!(
-                "\n\nTasks assigned in the workspace: {} open, {} done",
-                open.len(),
-                done.len()
-            ));
-        }
-    }
-    out
+    let identity = project.ws.agent(name).and_then(|agent| {
+        let a = project.analyzed(&agent.source)?;
+        prp_analysis::ide::hover::agent_identity(&a.doc, &a.text)
+    });
+    prp_analysis::ide::hover::agent(&project.ws, &project.config, name, identity.as_deref())
 }
 
 /// On a pre-deployment checklist item: each gate it stands for, with the verdict, the
