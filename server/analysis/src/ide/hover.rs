@@ -1,7 +1,8 @@
-//! Hover text (Markdown) for sections, references and agents.
+//! Hover text (Markdown) for sections, references, agents and gate checklist items.
 
 use crate::config::Config;
 use crate::document::{DocKind, Document, ReferenceKind};
+use crate::gates::{checklist_gates, is_gate_checklist, Gate, GateReport};
 use crate::rules::structure::{choose_profile, required_sections};
 use crate::workspace::{Resolution, Workspace};
 
@@ -148,6 +149,54 @@ pub fn agent(ws: &Workspace, config: &Config, name: &str, identity: Option<&str>
     out
 }
 
+/// The pre-deployment checklist item at `offset` that names gates: its index in
+/// `doc.checklist` and the gates it stands for.
+pub fn gate_item_at(doc: &Document, offset: usize) -> Option<(usize, Vec<Gate>)> {
+    let index = doc
+        .checklist
+        .iter()
+        .position(|c| c.line.start <= offset && offset <= c.line.end)?;
+    let item = &doc.checklist[index];
+    item.section
+        .filter(|s| is_gate_checklist(&doc.sections[*s]))?;
+    let gates = checklist_gates(&item.text);
+    (!gates.is_empty()).then_some((index, gates))
+}
+
+/// On a pre-deployment checklist item: each gate it stands for, with the verdict, the
+/// evidence files, counts and age, as `report` (evaluated at `now`) has them.
+pub fn gate_item(doc: &Document, item: usize, report: &GateReport, now: i64) -> Option<String> {
+    let gates = checklist_gates(&doc.checklist.get(item)?.text);
+    let mut out = String::new();
+    for gate in gates {
+        let Some(r) = report.result(gate) else {
+            continue;
+        };
+        let stale = if r.stale {
+            " (stale: older than the PRP's last change)"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "**{}**: {}{stale} — {}\n",
+            gate.label(),
+            r.verdict.label(),
+            r.detail
+        ));
+        for file in &r.evidence {
+            out.push_str(&format!("- `{file}`\n"));
+        }
+        if let Some(newest) = r.newest {
+            out.push_str(&format!(
+                "- evidence from {}\n",
+                crate::status::relative(now - newest)
+            ));
+        }
+        out.push('\n');
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +262,31 @@ mod tests {
             agent(&ws, &config, "nobody", None),
             "No agent `nobody` is defined in this workspace."
         );
+    }
+
+    #[test]
+    fn a_gate_item_hover_shows_the_verdict_and_its_evidence() {
+        let config = Config::default();
+        let text = "# PRP-01: Pay\n\n## Pre-Deployment Checklist\n- [x] All unit tests passing\n- [ ] Talk to legal\n";
+        let doc = parse("PRPs/active/01_pay.md", text, &config);
+        let junit = r#"<testsuite tests="2"><testcase name="a"/><testcase name="b"><failure/></testcase></testsuite>"#;
+        let artifacts = [crate::gates::Artifact {
+            path: "reports/junit.xml".into(),
+            text: junit.into(),
+            modified: 1_000,
+        }];
+        let report = crate::gates::evaluate(&doc, text, &config, &artifacts, 500);
+        let at = text.find("All unit").unwrap();
+        let (item, gates) = gate_item_at(&doc, at).unwrap();
+        assert_eq!(gates, [Gate::UnitTests]);
+        let hover = gate_item(&doc, item, &report, 1_600).unwrap();
+        assert_eq!(
+            hover,
+            "**unit tests**: fail — 1 failure in reports/junit.xml (2 tests): b\n\
+             - `reports/junit.xml`\n- evidence from 10 min ago\n\n"
+        );
+        // An item that names no gate has no gate hover.
+        assert!(gate_item_at(&doc, text.find("Talk").unwrap()).is_none());
     }
 
     #[test]

@@ -27,59 +27,23 @@ fn agent_hover(project: &Project, name: &str) -> String {
     prp_analysis::ide::hover::agent(&project.ws, &project.config, name, identity.as_deref())
 }
 
-/// On a pre-deployment checklist item: each gate it stands for, with the verdict, the
-/// evidence files, counts and age.
+/// On a pre-deployment checklist item: the stored gate report, else one evaluated now.
 fn gate_item_hover(
     project: &Project,
     a: &Analyzed,
     offset: usize,
 ) -> Option<(String, std::ops::Range<usize>)> {
-    use prp_analysis::gates::{checklist_gates, is_gate_checklist};
+    use prp_analysis::ide::hover;
     let doc = &a.doc;
-    let item = doc
-        .checklist
-        .iter()
-        .find(|c| c.line.start <= offset && offset <= c.line.end)?;
-    item.section
-        .filter(|s| is_gate_checklist(&doc.sections[*s]))?;
-    let gates = checklist_gates(&item.text);
-    if gates.is_empty() {
-        return None;
-    }
+    let (item, _) = hover::gate_item_at(doc, offset)?;
     let now = crate::project::now_seconds();
     let report = project
         .ws
         .gate_report(&doc.path)
         .cloned()
         .or_else(|| project.gate_report(&doc.path, now))?;
-    let mut out = String::new();
-    for gate in gates {
-        let Some(r) = report.result(gate) else {
-            continue;
-        };
-        let stale = if r.stale {
-            " (stale: older than the PRP's last change)"
-        } else {
-            ""
-        };
-        out.push_str(&format!(
-            "**{}**: {}{stale} — {}\n",
-            gate.label(),
-            r.verdict.label(),
-            r.detail
-        ));
-        for file in &r.evidence {
-            out.push_str(&format!("- `{file}`\n"));
-        }
-        if let Some(newest) = r.newest {
-            out.push_str(&format!(
-                "- evidence from {}\n",
-                prp_analysis::status::relative(now - newest)
-            ));
-        }
-        out.push('\n');
-    }
-    (!out.is_empty()).then(|| (out, item.line.clone()))
+    let text = hover::gate_item(doc, item, &report, now)?;
+    Some((text, doc.checklist[item].line.clone()))
 }
 
 /// Hover on `url` under `[status]` in prp-lsp.toml: whether prp-lsp contacts that endpoint,
