@@ -3,3 +3,4 @@
 //! protocol types (see ARCHITECTURE.md).
 
 pub mod hover;
+pub mod symbols;
