@@ -2,5 +2,6 @@
 //! the model, the workspace and the configuration. The server only converts the answer to
 //! protocol types (see ARCHITECTURE.md).
 
+pub mod folding;
 pub mod hover;
 pub mod symbols;

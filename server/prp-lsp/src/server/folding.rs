@@ -1,4 +1,4 @@
-//! Folding ranges: sections (with their subsections) and fenced blocks.
+//! Folding ranges: computed by `prp_analysis::ide::folding`, converted to lines here.
 
 use tower_lsp_server::ls_types::*;
 
@@ -6,26 +6,20 @@ use super::state::State;
 
 pub fn folding_ranges(state: &State, uri: &Uri) -> Option<Vec<FoldingRange>> {
     state.with_document(uri, |_, a, positions| {
-        let mut out = Vec::new();
-        let mut push = |start: usize, end: usize| {
-            let (s, e) = (positions.position(start).line, positions.position(end).line);
-            if e > s {
-                out.push(FoldingRange {
+        let out = prp_analysis::ide::folding::ranges(&a.doc, &a.text)
+            .into_iter()
+            .filter_map(|r| {
+                let (s, e) = (
+                    positions.position(r.start).line,
+                    positions.position(r.end).line,
+                );
+                (e > s).then(|| FoldingRange {
                     start_line: s,
                     end_line: e,
                     ..FoldingRange::default()
-                });
-            }
-        };
-        for s in &a.doc.sections {
-            // End on the section's last non-blank line.
-            let body = a.text[s.heading.start..s.end].trim_end();
-            push(s.heading.start, s.heading.start + body.len());
-        }
-        for f in &a.doc.fences {
-            let block = a.text[f.span.clone()].trim_end();
-            push(f.span.start, f.span.start + block.len());
-        }
+                })
+            })
+            .collect();
         Some(out)
     })
 }
