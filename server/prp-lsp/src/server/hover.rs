@@ -3,9 +3,9 @@
 
 use tower_lsp_server::ls_types::*;
 
-use super::at_cursor::{at_cursor, AtCursor};
 use super::state::State;
 use crate::project::{Analyzed, Endpoint, Project, CONFIG_FILES};
+use prp_analysis::ide::at_cursor::{at_cursor, AtCursor};
 
 fn hover_text(value: String, range: Option<Range>, markdown: bool) -> Hover {
     let kind = if markdown {
@@ -88,7 +88,7 @@ pub fn hover(state: &State, params: &TextDocumentPositionParams) -> Option<Hover
     }
     state.with_document(&params.text_document.uri, |project, a, positions| {
         let offset = positions.offset(params.position);
-        let (value, span) = match at_cursor(a, offset) {
+        let (value, span) = match at_cursor(&a.doc, &a.text, offset) {
             AtCursor::Section(i) => (
                 prp_analysis::ide::hover::section(&a.doc, &project.config, i),
                 a.doc.sections[i].heading.clone(),

@@ -1,7 +1,6 @@
 //! The language server: protocol plumbing only. Each feature lives in its own module and
 //! reads the shared [`State`]; the analysis itself is the core crate's.
 
-mod at_cursor;
 mod code_action;
 mod code_lens;
 mod commands;
