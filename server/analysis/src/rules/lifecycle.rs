@@ -3,24 +3,31 @@
 
 use super::{Context, Rule};
 use crate::diagnostic::FixHint;
-use crate::document::{lifecycle_from_folder, lifecycle_from_status, Lifecycle};
+use crate::document::{lifecycle_from_folder, lifecycle_from_status, Document, Lifecycle, Spanned};
 
 const CRITERIA: [&str; 2] = ["Success Criteria", "Final Validation Checklist"];
 
 pub(super) fn check(cx: &mut Context) {
-    let doc = cx.doc;
-    let folder = lifecycle_from_folder(&doc.path);
-    let stated = doc
-        .metadata
+    open_criteria_in_finished(cx);
+    status_mismatch(cx);
+}
+
+/// The lifecycle the PRP's Status line states, with the line.
+fn stated<'a>(doc: &'a Document) -> Option<(&'a Spanned<String>, Lifecycle)> {
+    doc.metadata
         .status
         .as_ref()
-        .map(|s| (s, lifecycle_from_status(&s.value)));
+        .map(|s| (s, lifecycle_from_status(&s.value)))
+}
+
+/// `open-criteria-in-finished`: a PRP in an archive folder, or saying it is complete, with
+/// unticked Success Criteria or Final Validation items.
+fn open_criteria_in_finished(cx: &mut Context) {
+    let doc = cx.doc;
+    let folder = lifecycle_from_folder(&doc.path);
     let finished = folder == Lifecycle::Finished
         || (folder == Lifecycle::Unknown
-            && stated
-                .as_ref()
-                .is_some_and(|(_, l)| *l == Lifecycle::Finished));
-
+            && stated(doc).is_some_and(|(_, l)| l == Lifecycle::Finished));
     if finished {
         for (i, section) in doc.sections.iter().enumerate() {
             let Some(canonical) = section
@@ -78,8 +85,13 @@ pub(super) fn check(cx: &mut Context) {
             });
         }
     }
+}
 
-    let Some((status, stated)) = stated else {
+/// `status-mismatch`: a Status line that contradicts the folder or the checkboxes.
+fn status_mismatch(cx: &mut Context) {
+    let doc = cx.doc;
+    let folder = lifecycle_from_folder(&doc.path);
+    let Some((status, stated)) = stated(doc) else {
         return;
     };
     let total = doc.checklist.len();
