@@ -13,7 +13,7 @@ pub(super) fn check(cx: &mut Context) {
 }
 
 /// The lifecycle the PRP's Status line states, with the line.
-fn stated<'a>(doc: &'a Document) -> Option<(&'a Spanned<String>, Lifecycle)> {
+fn stated(doc: &Document) -> Option<(&Spanned<String>, Lifecycle)> {
     doc.metadata
         .status
         .as_ref()
