@@ -266,9 +266,13 @@ fn rules_url(raw: &RawDocs) -> Result<Option<String>, ConfigError> {
     let Some(url) = raw.rules_url.as_deref().map(str::trim) else {
         return Ok(None);
     };
-    let scheme_ok = ["https://", "http://"]
-        .iter()
-        .any(|scheme| url.len() > scheme.len() && url[..scheme.len()].eq_ignore_ascii_case(scheme));
+    // `get`, not slicing: the value comes from the repository and may hold any character.
+    let scheme_ok = ["https://", "http://"].iter().any(|scheme| {
+        url.len() > scheme.len()
+            && url
+                .get(..scheme.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+    });
     if !scheme_ok || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(ConfigError {
             message: format!(
@@ -518,6 +522,8 @@ mod tests {
             "https://",
             "https://a b",
             "docs/rules",
+            // Once a panic: the scheme was cut inside the `é`.
+            "https:/éx.test",
         ] {
             let err = compile(&format!("[docs]\nrules-url = \"{bad}\"")).unwrap_err();
             assert!(err.message.contains("rules-url"), "{bad}: {}", err.message);
