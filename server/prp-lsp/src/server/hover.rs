@@ -53,15 +53,17 @@ fn config_hover(state: &State, params: &TextDocumentPositionParams) -> Option<Ho
     if !CONFIG_FILES.contains(&key.as_str()) {
         return None;
     }
-    let open = state.open.get(&key)?;
+    // One pass over the lines up to the cursor's (the file can be as large as any).
+    let text = state.open.get(&key)?.text.snapshot();
     let line_index = params.position.line as usize;
-    let line = open.text.line(line_index)?;
+    let mut lines = text.split_inclusive('\n');
+    let above: Vec<&str> = lines.by_ref().take(line_index).collect();
+    let line = lines.next().filter(|_| above.len() == line_index)?;
     let is_url_key = line
         .trim_start()
         .strip_prefix("url")
         .is_some_and(|rest| rest.trim_start().starts_with('='));
-    let table = (0..line_index).rev().find_map(|i| {
-        let l = open.text.line(i).unwrap_or_default();
+    let table = above.iter().rev().find_map(|l| {
         let l = l.trim();
         (l.starts_with('[') && l.ends_with(']'))
             .then(|| l.trim_matches(['[', ']']).trim().to_string())

@@ -86,16 +86,6 @@ impl EditorText {
         }
     }
 
-    /// Line `index` (with its line break), `None` past the end.
-    pub fn line(&self, index: usize) -> Option<String> {
-        match self {
-            EditorText::Whole(text) => text.split_inclusive('\n').nth(index).map(str::to_string),
-            EditorText::Rope(rope) => {
-                (index < rope.len_lines()).then(|| rope.line(index).to_string())
-            }
-        }
-    }
-
     /// Applies LSP content changes (full or incremental), in order.
     pub fn apply(&mut self, changes: Vec<TextDocumentContentChangeEvent>, encoding: Encoding) {
         for change in changes {
@@ -448,13 +438,10 @@ mod tests {
             Arc::ptr_eq(&text.snapshot(), &sent),
             "the didOpen text is not copied"
         );
-        assert_eq!(text.line(1).as_deref(), Some("two\n"));
-        assert_eq!(text.line(5), None);
 
         text.apply(vec![change(1, 0, 1, 3, "2")], Encoding::Utf16);
         assert!(matches!(text, EditorText::Rope(_)));
         assert_eq!(text.snapshot().as_str(), "one\n2\n");
-        assert_eq!(text.line(1).as_deref(), Some("2\n"));
 
         // A full-text change, then an incremental one in the same notification.
         let full = TextDocumentContentChangeEvent {
