@@ -11,7 +11,7 @@ use prp_analysis::gates::{
 use prp_analysis::orchestrator::OrchestratorConfig;
 use prp_analysis::status::{
     agent_rows, agents_markdown, alerts, board_summary, config_conflicts, describe, parse_status,
-    StatusSettings, StatusSnapshot,
+    StatusSnapshot,
 };
 use prp_analysis::{assign, check, parse, Config, DocFacts, Document, RawConfig, Workspace};
 
@@ -288,7 +288,7 @@ fn orchestrator(text: &str) {
     let mut config = CONFIG.clone();
     config.set_orchestrator(Some(orchestrator));
     config.orchestrator_path = Some(Format::Orchestrator.evidence_path().to_string());
-    let _ = (StatusSettings::of(&config), config_conflicts(&config));
+    let _ = (config.status_settings(), config_conflicts(&config));
     let _ = prp_analysis::gates::coverage_threshold(&config);
     let mut ws = fixed.ws.clone();
     ws.set_config_agents(&config);

@@ -4,7 +4,7 @@
 
 use prp_analysis::gates::{artifact_globs, evaluate, is_artifact, Artifact};
 use prp_analysis::generate::{self, requirement_from_text};
-use prp_analysis::status::{config_conflicts, StatusSettings};
+use prp_analysis::status::config_conflicts;
 use prp_analysis::{assign, check, fixes, parse, Config, DocFacts, DocKind, RawConfig, Workspace};
 
 use crate::invariants;
@@ -72,7 +72,7 @@ pub fn config(data: &[u8]) {
 
 /// Everything that reads the configuration, over the fixed workspace.
 fn use_config(config: &Config) {
-    let _ = (StatusSettings::of(config), config_conflicts(config));
+    let _ = (config.status_settings(), config_conflicts(config));
     let globs = artifact_globs(config);
     let mut ws = Workspace::with_files(FILES);
     ws.set_config_agents(config);

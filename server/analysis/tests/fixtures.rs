@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use prp_analysis::gates::{Artifact, Evidence};
 use prp_analysis::orchestrator::OrchestratorConfig;
-use prp_analysis::status::{parse_status, StatusSettings, StatusSnapshot};
+use prp_analysis::status::{parse_status, StatusSnapshot};
 use prp_analysis::text::{Encoding, LineIndex};
 use prp_analysis::{check, parse, Config, DocFacts, DocKind, RawConfig, Workspace};
 
@@ -60,7 +60,7 @@ fn render(fixture: &str) -> String {
         .parse::<jiff::Timestamp>()
         .expect("`// now:` takes an RFC 3339 time")
         .as_second();
-    let status_glob = globset::Glob::new(&StatusSettings::of(&config).files)
+    let status_glob = globset::Glob::new(&config.status_settings().files)
         .expect("a valid status glob")
         .compile_matcher();
 

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::diagnostic::Severity;
 use crate::figures::percents_compared;
 use crate::rules::registry::Rule;
-use crate::status::{alerts, AgentState, StatusSettings};
+use crate::status::{alerts, AgentState};
 use crate::workspace::{normalize_agent_id, Workspace};
 
 /// Why `agent` (any spelling) cannot take work now, as an action title says it
@@ -36,7 +36,7 @@ pub fn unfit(agent: &str, ws: &Workspace, config: &Config) -> Option<String> {
         .any(|a| a.rule == Rule::AgentErrorRate && a.severity == Some(Severity::Error));
     if erring {
         let rate = snapshot.get(&key).and_then(|s| s.error_rate)?;
-        let limit = StatusSettings::of(config).thresholds.error_rate_error;
+        let limit = config.status_settings().thresholds.error_rate_error;
         let (shown, limit) = percents_compared(rate, limit);
         return Some(format!(
             "{name}'s error rate is {shown}%, above the {limit}% error threshold"

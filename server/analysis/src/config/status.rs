@@ -6,7 +6,6 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 use super::error::ConfigError;
-use super::Config;
 use crate::document::scan::normalize_agent_id;
 use crate::orchestrator::{OrchestratorConfig, Threshold};
 
@@ -149,12 +148,6 @@ pub struct StatusSettings {
 }
 
 impl StatusSettings {
-    /// The configuration's status settings, compiled when it was built (see
-    /// [`Config::status_settings`]).
-    pub fn of(config: &Config) -> &StatusSettings {
-        config.status_settings()
-    }
-
     /// `[status]` of prp-lsp.toml layered over the orchestrator's thresholds and defaults.
     pub(super) fn compile(
         raw: &RawStatus,

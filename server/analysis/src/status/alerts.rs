@@ -57,7 +57,7 @@ impl<'a> Judge<'a> {
             ws,
             config,
             snapshot: ws.status()?,
-            settings: StatusSettings::of(config),
+            settings: config.status_settings(),
             load: crate::assign::workload(ws),
         })
     }

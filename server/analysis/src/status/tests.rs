@@ -157,13 +157,13 @@ fn malformed_status_files_name_the_field() {
 
 #[test]
 fn threshold_precedence() {
-    let defaults = StatusSettings::of(&config("", None)).clone();
+    let defaults = config("", None).status_settings().clone();
     assert_eq!(defaults.thresholds, DEFAULT_THRESHOLDS);
     assert_eq!(defaults.files, "agent_contexts/status/*.json");
     assert_eq!((defaults.poll_interval, defaults.timeout), (30, 5));
     let orchestrator = r#"{"agents":{"backend":{"timeout":1800},"frontend":{}},
         "monitoring":{"thresholds":{"error_rate_alert":3,"stuck_threshold":7200,"idle_threshold":600}}}"#;
-    let from_orchestrator = StatusSettings::of(&config("", Some(orchestrator))).clone();
+    let from_orchestrator = config("", Some(orchestrator)).status_settings().clone();
     let t = from_orchestrator.thresholds;
     assert_eq!(
         (t.error_rate_warning, t.stuck_after, t.idle_after),
@@ -174,7 +174,7 @@ fn threshold_precedence() {
     assert_eq!(from_orchestrator.stuck_after("backend"), 1800);
     assert_eq!(from_orchestrator.stuck_after("frontend"), 7200);
     let toml = "[status]\nstuck-after = 3600\nerror-rate-warning = 0.04\nurl = \"http://127.0.0.1:9000/agents\"\npoll-interval = 10\n";
-    let both = StatusSettings::of(&config(toml, Some(orchestrator))).clone();
+    let both = config(toml, Some(orchestrator)).status_settings().clone();
     assert_eq!(
         (
             both.thresholds.error_rate_warning,
