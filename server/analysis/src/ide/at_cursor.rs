@@ -37,7 +37,7 @@ pub fn at_cursor<'a>(doc: &'a Document, text: &str, offset: usize) -> AtCursor<'
     }
     let offset = crate::text::floor_char_boundary(text, offset.min(text.len()));
     let line_start = crate::text::line_start(text, offset);
-    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line_end = crate::text::line_end(text, offset);
     let line = &text[line_start..line_end];
     for (r, id) in scan::agent_mentions(line) {
         if line_start + r.start <= offset && offset <= line_start + r.end {
