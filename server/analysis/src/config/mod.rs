@@ -441,6 +441,13 @@ impl Config {
         }
     }
 
+    /// A finding made outside the rules' pass (by the binary: configuration, evidence,
+    /// encoding) at its configured level; `None` when its rule is off.
+    pub fn configured(&self, mut d: crate::Diagnostic) -> Option<crate::Diagnostic> {
+        d.severity = self.severity(d.rule)?;
+        Some(d)
+    }
+
     pub fn profile(&self, name: &str) -> Option<&Profile> {
         self.profiles.iter().find(|p| p.name == name)
     }

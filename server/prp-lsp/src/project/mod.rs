@@ -692,10 +692,7 @@ impl Project {
             None => contained(|| check(&a.doc, &a.text, &self.ws, &self.config)),
         };
         // Findings made here, outside `check`, get the configured levels too.
-        let configured = |mut d: prp_analysis::Diagnostic| {
-            d.severity = self.config.severity(d.rule)?;
-            Some(d)
-        };
+        let configured = |d| self.config.configured(d);
         let mut out =
             checked.unwrap_or_else(|why| configured(internal_error(&why)).into_iter().collect());
         if let Some(encoding) = a
@@ -736,14 +733,9 @@ impl Project {
         }
         out.extend(status::unknown_threshold_keys(&self.config));
         // The configured levels apply here too (`config-conflict = "off"`).
-        out.retain_mut(|(_, d)| match self.config.severity(d.rule) {
-            Some(severity) => {
-                d.severity = severity;
-                true
-            }
-            None => false,
-        });
-        out
+        out.into_iter()
+            .filter_map(|(path, d)| Some((path, self.config.configured(d)?)))
+            .collect()
     }
 
     /// Findings on configuration files, keyed by workspace-relative path.
