@@ -543,7 +543,11 @@ impl<'a> Router<'a> {
     /// The keyword table over the task's words; words on its first line (the title) count
     /// most. The database and integration keywords come in the seed orchestrator's place.
     fn keyword_signals(&self, subject: &Subject, words: &WordCounts, offers: &mut Offers) {
-        let title = WordCounts::of(subject.words.lines().next().unwrap_or_default());
+        // The title's words only count for a keyword the text has at all.
+        let title = std::cell::OnceCell::new();
+        let title = || {
+            title.get_or_init(|| WordCounts::of(subject.words.lines().next().unwrap_or_default()))
+        };
         for route in &self.config.routing.keywords {
             let hits = |counts: &WordCounts| {
                 route
@@ -560,7 +564,7 @@ impl<'a> Router<'a> {
                 continue;
             };
             let total: usize = in_text.iter().map(|(n, _)| n).sum();
-            let in_title: usize = hits(&title).iter().map(|(n, _)| n).sum();
+            let in_title: usize = hits(title()).iter().map(|(n, _)| n).sum();
             let hinted = |h: &str| route.agent_hints.iter().any(|x| x == h);
             let tier = if hinted("database") || hinted("db") {
                 Tier::DatabaseKeyword
@@ -609,7 +613,11 @@ fn mentions(words: &WordCounts, module: &str) -> bool {
         .iter()
         .find(|(m, _)| *m == module)
         .map_or(&[][..], |(_, s)| *s);
-    words.hits(&module.replace('_', " ")) > 0 || spellings.iter().any(|s| words.hits(s) > 0)
+    let spoken = match module.contains('_') {
+        true => std::borrow::Cow::Owned(module.replace('_', " ")),
+        false => std::borrow::Cow::Borrowed(module),
+    };
+    words.hits(&spoken) > 0 || spellings.iter().any(|s| words.hits(s) > 0)
 }
 
 /// Each agent's strongest signal, in the order agents were first named.

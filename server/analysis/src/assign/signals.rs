@@ -29,6 +29,11 @@ pub fn routing_words(text: &str) -> String {
     let mut offset = 0;
     for token in out.split_inclusive(char::is_whitespace) {
         let word = token.trim_end();
+        // The cheap test first: most words have no slash, and a path has one.
+        if !word.contains(['/', '\\']) {
+            offset += token.len();
+            continue;
+        }
         let (inner, lead) = scan::trim_path_token(word);
         if is_file_path(inner) {
             blanks.push(offset + lead..offset + lead + inner.len());
@@ -200,28 +205,56 @@ fn module_name(item: &str) -> Option<String> {
 /// Endings a keyword may carry and still count: plural, `-ing` and `-ed` forms.
 const SUFFIXES: [&str; 5] = ["", "s", "es", "ing", "ed"];
 
-/// A text's words counted once, so that each keyword of the routing table is a lookup
-/// rather than a search of the text (a task is matched against every keyword).
+/// A text's words, sorted once, so that each keyword of the routing table is a binary
+/// search rather than a search of the text (a task is matched against every keyword).
+/// Sorting, not hashing: no hasher to seed, nothing a repository's words could make collide,
+/// and a task of thirty words costs a few hundred comparisons of short strings.
 pub struct WordCounts<'a> {
     text: &'a str,
-    /// Each word, and each word without one of [`SUFFIXES`], with how often it occurs.
-    stems: std::collections::HashMap<&'a str, usize>,
+    /// Every word of the text, sorted (repeats kept: they are the counts).
+    words: Vec<&'a str>,
+    /// Where the words starting with each byte begin in `words` (and, at 256, the end):
+    /// a keyword is compared only with the few words sharing its first byte.
+    by_first_byte: Box<[usize; 257]>,
 }
 
 impl<'a> WordCounts<'a> {
     /// `text` in lowercase.
     pub fn of(text: &'a str) -> WordCounts<'a> {
-        // std's keyed hasher, on purpose: a repository's words must not be able to
-        // collide on purpose and make a check quadratic.
-        let mut stems = std::collections::HashMap::with_capacity(text.len() / 4);
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
-            for suffix in SUFFIXES {
-                if let Some(stem) = word.strip_suffix(suffix).filter(|s| !s.is_empty()) {
-                    *stems.entry(stem).or_default() += 1;
-                }
-            }
+        let mut words: Vec<&str> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.sort_unstable();
+        let mut by_first_byte = Box::new([0usize; 257]);
+        for w in &words {
+            by_first_byte[w.as_bytes()[0] as usize + 1] += 1;
         }
-        WordCounts { text, stems }
+        for b in 1..257 {
+            by_first_byte[b] += by_first_byte[b - 1];
+        }
+        WordCounts {
+            text,
+            words,
+            by_first_byte,
+        }
+    }
+
+    /// How many words are `stem` followed by one of [`SUFFIXES`] (each word counts once:
+    /// two suffixes cannot both complete the same stem to the same word).
+    fn forms_of(&self, stem: &str) -> usize {
+        let Some(&first) = stem.as_bytes().first() else {
+            return 0;
+        };
+        let bucket =
+            &self.words[self.by_first_byte[first as usize]..self.by_first_byte[first as usize + 1]];
+        // Words starting with `stem` are one run of the sorted bucket.
+        let from = bucket.partition_point(|w| *w < stem);
+        bucket[from..]
+            .iter()
+            .take_while(|w| w.starts_with(stem))
+            .filter(|w| SUFFIXES.contains(&&w[stem.len()..]))
+            .count()
     }
 
     /// What [`keyword_hits`] counts, looked up when the keyword is one word.
@@ -229,12 +262,10 @@ impl<'a> WordCounts<'a> {
         let first = keyword.split(|c: char| !c.is_alphanumeric()).next();
         match first {
             // One word: a lookup.
-            Some(word) if word.len() == keyword.len() && !word.is_empty() => {
-                self.stems.get(keyword).copied().unwrap_or(0)
-            }
+            Some(word) if word.len() == keyword.len() && !word.is_empty() => self.forms_of(keyword),
             // A phrase (`api client`, `ci/cd`) starts with a whole word of the text: none
             // such, no match, without searching.
-            Some(word) if !word.is_empty() && !self.stems.contains_key(word) => 0,
+            Some(word) if !word.is_empty() && self.forms_of(word) == 0 => 0,
             _ => keyword_hits(self.text, keyword),
         }
     }
