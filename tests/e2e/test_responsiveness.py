@@ -175,3 +175,41 @@ def test_a_document_above_the_size_limit_is_opened_with_its_structure_checked(wo
         assert "missing-section" in [d["code"] for d in report["items"]], report
     finally:
         server.close()
+
+
+def test_large_opens_and_changes_reach_the_analysis_whole(puller: RawServer):
+    """Frames past 1 MB take a faster path through the transport (their texts decoded once,
+    outside the protocol library): the text must arrive byte for byte, escapes and all."""
+    base = (puller.root / "PRPs/active/01_user_login.md").read_text()
+    padding = "".join(
+        f'Note {i}: "quoted", a\\back\\slash, a\ttab, é, 会議, 🚀 — the login page stays.\n'
+        for i in range(16_000)
+    )
+
+    def text_naming(missing: str) -> tuple[str, int]:
+        text = base + "\n" + padding + f"\n- file: backend/app/{missing}.py\n"
+        assert len(text.encode()) > 1_100_000
+        return text, text.count("\n") - 1
+
+    def unresolved(report: dict) -> list[tuple[int, str]]:
+        return [
+            (d["range"]["start"]["line"], d["message"])
+            for d in report["items"]
+            if d["code"] == "unresolved-reference"
+        ]
+
+    text, line = text_naming("gone_at_open")
+    doc = open_doc(puller, "PRPs/active/03_big_login.md", text)
+    report = puller.ask("textDocument/diagnostic", {"textDocument": {"uri": doc}}, timeout=120)
+    found = unresolved(report)
+    assert any(at == line and "gone_at_open.py" in m for at, m in found), found
+
+    text, line = text_naming("gone_after_change")
+    puller.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": doc, "version": 2}, "contentChanges": [{"text": text}]},
+    )
+    report = puller.ask("textDocument/diagnostic", {"textDocument": {"uri": doc}}, timeout=120)
+    found = unresolved(report)
+    assert any(at == line and "gone_after_change.py" in m for at, m in found), found
+    assert not any("gone_at_open.py" in m for _, m in found), found

@@ -30,6 +30,8 @@ pub struct Backend {
     client: Client,
     /// Notifications that must reach the client before a handler's answer.
     outbox: transport::Outbox,
+    /// Texts the transport took out of large frames, put back before a handler reads them.
+    lifted: Arc<transport::LiftedTexts>,
     state: Arc<State>,
 }
 
@@ -44,9 +46,11 @@ pub fn run_stdio() -> i32 {
     let code = runtime.block_on(async {
         let (outbox, queued) = transport::Outbox::new();
         let to_client = outbox.clone();
+        let lifted = Arc::new(transport::LiftedTexts::default());
         let (service, socket) = LspService::new(|client| Backend {
             client,
             outbox: to_client,
+            lifted: Arc::clone(&lifted),
             state: Arc::new(State::new()),
         });
         transport::serve(
@@ -55,6 +59,7 @@ pub fn run_stdio() -> i32 {
             service,
             socket,
             (outbox, queued),
+            lifted,
         )
         .await
     });
@@ -126,7 +131,12 @@ impl Backend {
     ) -> Result<T> {
         self.state.wait_ready().await;
         if let Some(key) = self.state.key_of(uri) {
-            if !self.state.settled_within(&key, INTERACTIVE_WAIT).await {
+            // No wait would see a document above document-size analyzed: answer at once.
+            let wait = match self.state.is_above_document_size(&key) {
+                true => std::time::Duration::ZERO,
+                false => INTERACTIVE_WAIT,
+            };
+            if !self.state.settled_within(&key, wait).await {
                 return Ok(T::default());
             }
         }
@@ -186,14 +196,16 @@ impl LanguageServer for Backend {
     // Each notification changes the buffer before anything awaits, so the texts follow the
     // order the editor sent them in; the project catches up off the loop, latest change
     // wins.
-    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+    async fn did_open(&self, mut params: DidOpenTextDocumentParams) {
+        self.lifted.restore_open(&mut params);
         let sync = self
             .sync("didOpen", || document_sync::did_open(&self.state, params))
             .await;
         self.apply("didOpen", sync).await;
     }
 
-    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+    async fn did_change(&self, mut params: DidChangeTextDocumentParams) {
+        self.lifted.restore_change(&mut params);
         let sync = self
             .sync("didChange", || {
                 document_sync::did_change(&self.state, params)
@@ -203,6 +215,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        self.lifted.forget(params.text_document.uri.as_str());
         let sync = self
             .sync("didClose", || document_sync::did_close(&self.state, params))
             .await;

@@ -79,6 +79,13 @@ impl EditorText {
     }
 
     /// The text to analyse: shared when whole, else collected from the rope.
+    pub fn len_bytes(&self) -> usize {
+        match self {
+            EditorText::Whole(text) => text.len(),
+            EditorText::Rope(rope) => rope.len_bytes(),
+        }
+    }
+
     pub fn snapshot(&self) -> Arc<String> {
         match self {
             EditorText::Whole(text) => Arc::clone(text),
@@ -317,6 +324,17 @@ impl State {
 
     /// Waits until every change to `key` the editor sent is in the project, so that a
     /// request answers for the text the editor shows.
+    /// Whether the editor's text of `key` is above `[limits] document-size`: its analysis
+    /// then takes seconds, longer than any wait of a request made while typing.
+    pub fn is_above_document_size(&self, key: &str) -> bool {
+        let Some(limit) = self.snapshot().map(|p| p.config.limits.document_size) else {
+            return false;
+        };
+        self.open
+            .get(key)
+            .is_some_and(|open| open.text.len_bytes() > limit)
+    }
+
     pub async fn settled(&self, key: &str) {
         loop {
             let mut changed = self.settled_changes.subscribe();

@@ -8,6 +8,7 @@
 //! It also keeps the LSP exit code: 0 only when `shutdown` came before `exit`.
 
 mod framing;
+mod lift;
 mod message;
 
 use serde_json::{json, Value};
@@ -15,6 +16,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
 pub use framing::{FrameReader, Incoming};
+pub use lift::LiftedTexts;
 pub use message::{classify, Verdict};
 
 const CHUNK: usize = 64 * 1024;
@@ -63,6 +65,7 @@ pub async fn pump_input(
     mut input: impl AsyncRead + Unpin,
     mut to_server: impl AsyncWrite + Unpin,
     out: mpsc::Sender<Vec<u8>>,
+    lifted: std::sync::Arc<LiftedTexts>,
 ) -> Ending {
     let mut reader = FrameReader::default();
     let mut ending = Ending::default();
@@ -102,7 +105,16 @@ pub async fn pump_input(
                     continue;
                 }
             };
-            match classify(&body) {
+            let lifted_frame = lift::lift(&body, &lifted);
+            let verdict = match &lifted_frame {
+                Some(small) => Verdict::Forward {
+                    body: small.as_slice().into(),
+                    method: None,
+                    repaired: false,
+                },
+                None => classify(&body),
+            };
+            match verdict {
                 Verdict::Forward {
                     body: clean,
                     method,
@@ -237,13 +249,14 @@ pub async fn serve(
     service: tower_lsp_server::LspService<super::Backend>,
     socket: tower_lsp_server::ClientSocket,
     (outbox, queued): (Outbox, mpsc::Receiver<Vec<u8>>),
+    lifted: std::sync::Arc<LiftedTexts>,
 ) -> i32 {
     let (server_input, to_server) = tokio::io::duplex(PIPE);
     let (server_output, from_server) = tokio::io::duplex(PIPE);
     let frames = outbox.0;
     let writer = tokio::spawn(write_output(output, queued));
     let relay = tokio::spawn(pump_output(from_server, frames.clone()));
-    let reading = tokio::spawn(pump_input(input, to_server, frames));
+    let reading = tokio::spawn(pump_input(input, to_server, frames, lifted));
     let serving = tokio::spawn(
         tower_lsp_server::Server::new(server_input, server_output, socket).serve(service),
     );
