@@ -14,6 +14,7 @@ pub mod ide;
 pub mod orchestrator;
 pub mod profile;
 pub mod rules;
+pub mod sections;
 pub mod status;
 pub mod text;
 pub mod workspace;

@@ -4,38 +4,6 @@ use super::Input;
 use crate::document::{heading::normalize_key, Section};
 use crate::edit::{Change, TextEdit};
 
-/// One line to fill in, by canonical section. Written so that no rule flags it (no
-/// brackets, no `{{ }}`), yet obviously unfinished.
-fn skeleton(canonical: &str) -> String {
-    let line = match canonical {
-        "Goal" => "TODO: the end result, in one sentence",
-        "Why" => "TODO: the problem this solves, and for whom",
-        "What" => "TODO: what users will see and what the system will do",
-        "Success Criteria" => "- [ ] TODO: a measurable outcome that shows the work is done",
-        "Final Validation Checklist" => "- [ ] TODO: a check to pass before calling it done",
-        "All Needed Context" => "TODO: the files, docs and URLs the agent must read",
-        "Implementation Blueprint" => {
-            "TODO: the approach, the data models and the order of changes"
-        }
-        "Tasks" | "Low-Level Tasks" => "- [ ] TODO: the first task",
-        "Validation Loop" => "TODO: the commands that prove the work (lint, type check, tests)",
-        "Anti-Patterns to Avoid" => "- TODO: a mistake to avoid",
-        "Pre-Implementation" => "- [ ] TODO: what must be in place before the work starts",
-        "Deployment Steps" => "- [ ] TODO: the first deployment step",
-        "Rollback Plan" => "TODO: how to undo the change if it fails",
-        "Post-Deployment" => "- [ ] TODO: what to watch after the release",
-        "Priority" => "TODO: critical, high, medium or low",
-        "Complexity" => "TODO: S, M, L or XL",
-        "Modules Affected" => "TODO: the modules this work touches",
-        "Estimated Effort" => "TODO: the expected effort",
-        "Description" => "TODO: what this PRP is about, in two or three sentences",
-        "User Story" => "TODO: as a user, I want …, so that …",
-        "Files to Change" => "- TODO: a file this work changes",
-        _ => return format!("TODO: write the {canonical} section"),
-    };
-    line.to_string()
-}
-
 /// The section satisfying a canonical name (as the missing-section rule looks it up).
 fn find<'d>(sections: &'d [Section], name: &str) -> Option<(usize, &'d Section)> {
     let key = normalize_key(name);
@@ -88,7 +56,7 @@ pub(super) fn insert_missing(input: &Input, names: &[String], profile: &str) -> 
         })
         .unwrap_or(2);
     let heading = format!("{} {name}", "#".repeat(level as usize));
-    let body = skeleton(name);
+    let body = crate::sections::skeleton(name);
     let before_heading =
         |at: usize| TextEdit::insert(at, format!("{heading}{eol}{eol}{body}{eol}{eol}"));
     let at_end = || {

@@ -127,9 +127,7 @@ impl Fill<'_> {
             "Complexity" => format!("{}\n", self.analysis.complexity),
             "Modules Affected" => format!("{}.\n", self.modules_line()),
             "Estimated Effort" => format!("{}\n", self.analysis.timeline),
-            "Deployment Steps" => "1. Merge after review and green CI\n2. Deploy to staging and verify the success criteria\n3. Deploy to production\n".to_string(),
-            "Post-Deployment" => "- [ ] Monitor errors and performance for a day\n- [ ] Add the DEV_LOG entry\n".to_string(),
-            _ => return None,
+            other => crate::sections::info(other)?.standard_text?.to_string(),
         };
         Some(text)
     }
@@ -397,12 +395,12 @@ impl Fill<'_> {
         out.push_str(&self.tasks(3));
         out.push_str(VALIDATION_LOOP);
         out.push_str(&format!("## Rollback Plan\n\n{}\n", self.rollback()));
-        out.push_str(FINAL_VALIDATION);
+        out.push_str(&standard_section("Final Validation Checklist", false));
         out.push_str(&format!(
             "## Pre-Deployment Checklist\n\n{}\n",
             self.pre_deployment()
         ));
-        out.push_str(ANTI_PATTERNS);
+        out.push_str(&standard_section("Anti-Patterns to Avoid", true));
         out
     }
 
@@ -430,9 +428,10 @@ impl Fill<'_> {
         ));
         out.push_str("## Implementation Tasks\n\n");
         out.push_str(&self.tasks(3));
-        out.push_str(ORCHESTRATOR_TESTING_AND_DEPLOYMENT);
+        out.push_str(ORCHESTRATOR_TESTING);
+        out.push_str(&standard_section("Deployment Steps", false));
         out.push_str(&format!("## Rollback Plan\n\n{}\n", self.rollback()));
-        out.push_str(POST_DEPLOYMENT);
+        out.push_str(&standard_section("Post-Deployment", false));
         out.push_str(&format!(
             "## Pre-Deployment Checklist\n\n{}",
             self.pre_deployment()
@@ -465,39 +464,21 @@ Exercise the change end to end as a user would.
 
 ";
 
-const FINAL_VALIDATION: &str = "## Final Validation Checklist
+/// A `##` section with the catalog's standard text, then a blank line unless it is the
+/// document's last.
+fn standard_section(canonical: &str, last: bool) -> String {
+    let text = crate::sections::info(canonical)
+        .and_then(|s| s.standard_text)
+        .unwrap_or_default();
+    let blank = if last { "" } else { "\n" };
+    format!("## {canonical}\n\n{text}{blank}")
+}
 
-- [ ] All tasks are complete
-- [ ] All tests pass
-- [ ] No linting or type errors
-- [ ] Success criteria are met
-
-";
-
-const ANTI_PATTERNS: &str = "## Anti-Patterns to Avoid
-
-- Don't skip validation because it should work
-- Don't hardcode values that belong in configuration
-";
-
-const ORCHESTRATOR_TESTING_AND_DEPLOYMENT: &str = "## Testing Procedures
+const ORCHESTRATOR_TESTING: &str = "## Testing Procedures
 
 - [ ] Unit tests pass with the coverage the quality gates require
 - [ ] Integration tests pass
 - [ ] End-to-end tests pass
-
-## Deployment Steps
-
-1. Merge after review and green CI
-2. Deploy to staging and verify the success criteria
-3. Deploy to production
-
-";
-
-const POST_DEPLOYMENT: &str = "## Post-Deployment
-
-- [ ] Monitor errors and performance for a day
-- [ ] Add the DEV_LOG entry
 
 ";
 

@@ -6,31 +6,6 @@ use crate::gates::{checklist_gates, is_gate_checklist, Gate, GateReport};
 use crate::rules::structure::{choose_profile, required_sections};
 use crate::workspace::{Resolution, Workspace};
 
-/// What each canonical section is for, in a sentence.
-pub fn purpose(canonical: &str) -> &'static str {
-    match canonical {
-        "Goal" => "What the work must achieve: the end state, stated so an agent can tell when it is done.",
-        "Why" => "The business value and the problem it solves: why this work matters now.",
-        "What" => "The user-visible behaviour and technical requirements.",
-        "Success Criteria" => "Measurable outcomes, usually a checklist; all ticked before the PRP is finished.",
-        "All Needed Context" => "Files, docs and URLs the agent must read (`- file:`, `- docfile:`, `- url:` items).",
-        "Implementation Blueprint" => "How to build it: data models, patterns, pseudocode.",
-        "Tasks" => "The ordered tasks, each with the files it creates or modifies and the agent assigned.",
-        "Validation Loop" => "Commands that prove the work: syntax and style, unit tests, integration tests.",
-        "Final Validation Checklist" => "The last checks before the PRP is finished.",
-        "Anti-Patterns to Avoid" => "Mistakes the agent must not make.",
-        "Pre-Implementation" => "What must be true before work starts: prerequisites and dependencies.",
-        "Rollback Plan" => "How to undo the change if the deployment fails.",
-        "Deployment Steps" => "How the change reaches production.",
-        "Post-Deployment" => "What to watch after release.",
-        "Priority" => "Critical, High, Medium or Low.",
-        "Complexity" => "S, M, L or XL.",
-        "Modules Affected" => "The modules the change touches; they decide which agents take the tasks.",
-        "Estimated Effort" => "How long the work should take.",
-        _ => "",
-    }
-}
-
 /// On a section heading of a document: what the section is for and, in a PRP, which
 /// profile the document follows and which of its required sections are present.
 pub fn section(doc: &Document, config: &Config, index: usize) -> String {
@@ -41,7 +16,10 @@ pub fn section(doc: &Document, config: &Config, index: usize) -> String {
     let choice = choose_profile(doc, config);
     let profile = choice.profile;
     let mut out = match &section.canonical {
-        Some(c) => format!("**{c}** — {}\n\n", purpose(c)),
+        Some(c) => format!(
+            "**{c}** — {}\n\n",
+            crate::sections::info(c).map_or("", |s| s.purpose)
+        ),
         None => format!(
             "**{}** is not one of the sections the {} profile knows.\n\n",
             section.name.display, profile.name
