@@ -13,95 +13,17 @@
 mod support;
 
 use std::path::Path;
-use std::sync::Arc;
 
-use prp_analysis::gates::{Artifact, Evidence};
-use prp_analysis::orchestrator::OrchestratorConfig;
-use prp_analysis::status::{parse_status, StatusSnapshot};
+use prp_analysis::check;
 use prp_analysis::text::{Encoding, LineIndex};
-use prp_analysis::{check, parse, Config, DocFacts, DocKind, RawConfig, Workspace};
-
-const DEFAULT_NOW: &str = "2026-11-20T12:00:00Z";
-
-/// A file's modification time: `modified=<seconds relative to now>`, else `default` ago.
-fn modified(f: &support::FixtureFile, now: i64, default: i64) -> i64 {
-    f.flags
-        .iter()
-        .find_map(|w| w.strip_prefix("modified="))
-        .map_or(now - default, |s| {
-            now + s.parse::<i64>().expect("modified=<seconds>")
-        })
-}
 
 fn render(fixture: &str) -> String {
-    let fixture = support::Fixture::parse(fixture);
-    let files = &fixture.files;
-    let mut config = match files.iter().find(|f| f.path == "prp-lsp.toml") {
-        Some(f) => Config::from_raw(&RawConfig::from_toml(&f.text).expect("fixture config parses"))
-            .expect("fixture config is valid"),
-        None => Config::default(),
-    };
-    let orchestrator = config.orchestrator_path.clone();
-    if let Some(f) = files
-        .iter()
-        .find(|f| Some(&f.path) == orchestrator.as_ref())
-    {
-        config.set_orchestrator(Some(
-            OrchestratorConfig::from_json(&f.text).expect("fixture orchestrator parses"),
-        ));
-    }
-    let explicit_now = fixture
-        .directives
-        .iter()
-        .find_map(|d| d.strip_prefix("now:"))
-        .map(str::trim);
-    let now = explicit_now
-        .unwrap_or(DEFAULT_NOW)
-        .parse::<jiff::Timestamp>()
-        .expect("`// now:` takes an RFC 3339 time")
-        .as_second();
-    let status_glob = globset::Glob::new(&config.status_settings().files)
-        .expect("a valid status glob")
-        .compile_matcher();
-
-    let mut ws = Workspace::new();
-    ws.set_config_agents(&config);
-    let mut docs = Vec::new();
-    let (mut statuses, mut artifacts) = (Vec::new(), Vec::new());
-    for f in files {
-        ws.add_file(&f.path);
-        let doc = parse(&f.path, &f.text, &config);
-        if doc.kind != DocKind::Other {
-            ws.update_document(&f.path, DocFacts::of(&doc));
-            ws.set_saved_at(&f.path, modified(f, now, 3600));
-            docs.push((f, doc));
-        } else if status_glob.is_match(&f.path) {
-            statuses.extend(parse_status(&f.path, &f.text).expect("fixture status parses"));
-        } else if f.path != "prp-lsp.toml" && Some(&f.path) != orchestrator.as_ref() {
-            artifacts.push(Artifact {
-                path: f.path.clone(),
-                text: f.text.clone(),
-                modified: modified(f, now, 60),
-            });
-        }
-    }
-    // What the server has once it read the workspace's evidence; fixtures without any
-    // stay as before (no gate or agent findings).
-    if !statuses.is_empty() {
-        ws.set_status(StatusSnapshot {
-            statuses,
-            now,
-            ..StatusSnapshot::default()
-        });
-    }
-    if !artifacts.is_empty() || explicit_now.is_some() {
-        ws.set_evidence(Arc::new(Evidence::new(artifacts)), now);
-    }
-    docs.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    let world = support::World::build(support::Fixture::parse(fixture));
+    let (ws, config, docs) = (&world.ws, &world.config, &world.docs);
     let mut out = String::new();
-    for (f, doc) in &docs {
+    for (f, doc) in docs {
         let lines = LineIndex::new(&f.text);
-        for d in check(doc, &f.text, &ws, &config) {
+        for d in check(doc, &f.text, ws, config) {
             let p = lines.position(&f.text, d.span.start, Encoding::Utf16);
             out.push_str(&format!(
                 "{}:{}:{} {} {}: {}\n",

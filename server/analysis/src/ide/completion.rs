@@ -162,7 +162,8 @@ pub fn complete(
         let replace = from(start);
         let mut paths: Vec<(&String, String)> = ws
             .documents()
-            .filter(|(_, f)| f.kind == DocKind::Prp)
+            // A PRP does not refer to itself.
+            .filter(|(p, f)| f.kind == DocKind::Prp && **p != doc.path)
             .map(|(p, f)| (p, f.title.clone().unwrap_or_default()))
             .collect();
         paths.sort();
@@ -235,9 +236,14 @@ mod tests {
         );
 
         let line = "See PRPs/ac";
-        let paths = complete(&doc, line, &ws, &config, line.len()).unwrap();
+        let other = parse("PRPs/active/02_logout.md", line, &config);
+        let paths = complete(&other, line, &ws, &config, line.len()).unwrap();
         assert_eq!(paths[0].insert, "PRPs/active/01_login.md");
         assert_eq!(&line[paths[0].replace.clone()], "PRPs/ac");
+        // Not the PRP being written.
+        assert!(complete(&doc, line, &ws, &config, line.len())
+            .unwrap()
+            .is_empty());
 
         assert_eq!(complete(&doc, "Plain prose", &ws, &config, 11), None);
     }

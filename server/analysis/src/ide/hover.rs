@@ -304,3 +304,56 @@ mod tests {
         );
     }
 }
+
+/// A hover: Markdown, and the span it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hover {
+    pub markdown: String,
+    pub span: std::ops::Range<usize>,
+}
+
+/// What a hover needs that only the owner of the files has.
+pub struct HoverSources<'a> {
+    /// The identity paragraph of the context file defining an agent (by the name written).
+    pub agent_identity: &'a dyn Fn(&str) -> Option<String>,
+    /// The document's gate report, evaluated from the evidence on disk.
+    pub gate_report: &'a dyn Fn() -> Option<GateReport>,
+    /// Unix seconds.
+    pub now: i64,
+}
+
+/// The hover at byte `offset` of `doc`: a section heading, a reference, an agent (with the
+/// routing signal that chose it, on an assignment) or a gate checklist item.
+pub fn hover(
+    doc: &Document,
+    text: &str,
+    ws: &Workspace,
+    config: &Config,
+    offset: usize,
+    sources: &HoverSources,
+) -> Option<Hover> {
+    use super::at_cursor::{at_cursor, AtCursor};
+    let (markdown, span) = match at_cursor(doc, text, offset) {
+        AtCursor::Section(i) => (section(doc, config, i), doc.sections[i].heading.clone()),
+        AtCursor::Reference(r) => (reference(ws, &doc.path, &r.target, r.kind), r.span.clone()),
+        AtCursor::Agent { name, span } => {
+            let identity = (sources.agent_identity)(&name);
+            let mut markdown = agent(ws, config, &name, identity.as_deref());
+            let task = doc
+                .tasks
+                .iter()
+                .position(|t| t.assignee.as_ref().is_some_and(|a| a.span == span));
+            if let Some(why) = task.and_then(|t| crate::assign::explain(doc, text, t, ws, config)) {
+                markdown.push_str(&format!("\n\n**Routing**: {why}"));
+            }
+            (markdown, span)
+        }
+        AtCursor::Nothing => {
+            let (item, _) = gate_item_at(doc, offset)?;
+            let report = (sources.gate_report)()?;
+            let markdown = gate_item(doc, item, &report, sources.now)?;
+            (markdown, doc.checklist[item].line.clone())
+        }
+    };
+    Some(Hover { markdown, span })
+}

@@ -6,4 +6,5 @@ pub mod at_cursor;
 pub mod completion;
 pub mod folding;
 pub mod hover;
+pub mod lenses;
 pub mod symbols;

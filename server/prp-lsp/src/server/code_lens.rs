@@ -1,6 +1,7 @@
 //! Code lenses: the deployment decision at the top of each PRP (its command opens the gate
 //! report), and the board summary at the top of TASK.md.
 
+use prp_analysis::ide::lenses::{lenses, LensAction};
 use prp_analysis::DocKind;
 use serde_json::json;
 use tower_lsp_server::ls_types::*;
@@ -31,28 +32,32 @@ fn lens_at_top(title: String, command: Option<(&str, serde_json::Value)>) -> Cod
 }
 
 pub fn code_lenses(state: &State, uri: &Uri) -> Option<Vec<CodeLens>> {
-    state.with_document(uri, |project, a, _| match a.doc.kind {
-        DocKind::Prp => {
-            let report = project
-                .ws
-                .gate_report(&a.doc.path)
-                .cloned()
-                .or_else(|| project.gate_report(&a.doc.path, now_seconds()))?;
-            Some(vec![lens_at_top(
-                report.summary(),
-                Some((super::commands::SHOW_GATE_REPORT, json!(uri.as_str()))),
-            )])
-        }
-        DocKind::TaskBoard => {
-            let lines =
-                prp_analysis::status::board_summary(&a.doc, &a.text, &project.ws, now_seconds());
-            Some(
-                lines
-                    .into_iter()
-                    .map(|line| lens_at_top(line, None))
-                    .collect(),
-            )
-        }
-        _ => None,
+    state.with_document(uri, |project, a, _| {
+        let now = now_seconds();
+        // Only a PRP has a gate report; evaluating one reads the evidence on disk.
+        let report = (a.doc.kind == DocKind::Prp)
+            .then(|| {
+                project
+                    .ws
+                    .gate_report(&a.doc.path)
+                    .cloned()
+                    .or_else(|| project.gate_report(&a.doc.path, now))
+            })
+            .flatten();
+        let lenses = lenses(&a.doc, &a.text, &project.ws, report.as_ref(), now);
+        (!lenses.is_empty()).then(|| {
+            lenses
+                .into_iter()
+                .map(|lens| {
+                    let command = match lens.action {
+                        LensAction::ShowGateReport => {
+                            Some((super::commands::SHOW_GATE_REPORT, json!(uri.as_str())))
+                        }
+                        LensAction::None => None,
+                    };
+                    lens_at_top(lens.title, command)
+                })
+                .collect()
+        })
     })
 }

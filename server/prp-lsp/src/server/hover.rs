@@ -4,8 +4,8 @@
 use tower_lsp_server::ls_types::*;
 
 use super::state::State;
-use crate::project::{Analyzed, Endpoint, Project, CONFIG_FILES};
-use prp_analysis::ide::at_cursor::{at_cursor, AtCursor};
+use crate::project::{Endpoint, CONFIG_FILES};
+use prp_analysis::ide::hover;
 
 fn hover_text(value: String, range: Option<Range>, markdown: bool) -> Hover {
     let kind = if markdown {
@@ -17,33 +17,6 @@ fn hover_text(value: String, range: Option<Range>, markdown: bool) -> Hover {
         contents: HoverContents::Markup(MarkupContent { kind, value }),
         range,
     }
-}
-
-fn agent_hover(project: &Project, name: &str) -> String {
-    let identity = project.ws.agent(name).and_then(|agent| {
-        let a = project.analyzed(&agent.source)?;
-        prp_analysis::ide::hover::agent_identity(&a.doc, &a.text)
-    });
-    prp_analysis::ide::hover::agent(&project.ws, &project.config, name, identity.as_deref())
-}
-
-/// On a pre-deployment checklist item: the stored gate report, else one evaluated now.
-fn gate_item_hover(
-    project: &Project,
-    a: &Analyzed,
-    offset: usize,
-) -> Option<(String, std::ops::Range<usize>)> {
-    use prp_analysis::ide::hover;
-    let doc = &a.doc;
-    let (item, _) = hover::gate_item_at(doc, offset)?;
-    let now = crate::project::now_seconds();
-    let report = project
-        .ws
-        .gate_report(&doc.path)
-        .cloned()
-        .or_else(|| project.gate_report(&doc.path, now))?;
-    let text = hover::gate_item(doc, item, &report, now)?;
-    Some((text, doc.checklist[item].line.clone()))
 }
 
 /// Hover on `url` under `[status]` in prp-lsp.toml: whether prp-lsp contacts that endpoint,
@@ -89,39 +62,37 @@ pub fn hover(state: &State, params: &TextDocumentPositionParams) -> Option<Hover
         return Some(hover);
     }
     state.with_document(&params.text_document.uri, |project, a, positions| {
-        let offset = positions.offset(params.position);
-        let (value, span) = match at_cursor(&a.doc, &a.text, offset) {
-            AtCursor::Section(i) => (
-                prp_analysis::ide::hover::section(&a.doc, &project.config, i),
-                a.doc.sections[i].heading.clone(),
-            ),
-            AtCursor::Reference(r) => (
-                prp_analysis::ide::hover::reference(&project.ws, &a.doc.path, &r.target, r.kind),
-                r.span.clone(),
-            ),
-            AtCursor::Agent { name, span } => {
-                let mut value = agent_hover(project, &name);
-                // On an assignment: which routing signal chose this agent.
-                let task = a
-                    .doc
-                    .tasks
-                    .iter()
-                    .position(|t| t.assignee.as_ref().is_some_and(|x| x.span == span));
-                if let Some(why) = task.and_then(|t| {
-                    prp_analysis::assign::explain(&a.doc, &a.text, t, &project.ws, &project.config)
-                }) {
-                    value.push_str(&format!("\n\n**Routing**: {why}"));
-                }
-                (value, span)
-            }
-            AtCursor::Nothing => {
-                let (value, span) = gate_item_hover(project, a, offset)?;
-                (value, span)
-            }
+        let now = crate::project::now_seconds();
+        let agent_identity = |name: &str| {
+            let agent = project.ws.agent(name)?;
+            let defined = project.analyzed(&agent.source)?;
+            hover::agent_identity(&defined.doc, &defined.text)
         };
+        // The stored report, else one evaluated now.
+        let gate_report = || {
+            project
+                .ws
+                .gate_report(&a.doc.path)
+                .cloned()
+                .or_else(|| project.gate_report(&a.doc.path, now))
+        };
+        let sources = hover::HoverSources {
+            agent_identity: &agent_identity,
+            gate_report: &gate_report,
+            now,
+        };
+        let offset = positions.offset(params.position);
+        let found = hover::hover(
+            &a.doc,
+            &a.text,
+            &project.ws,
+            &project.config,
+            offset,
+            &sources,
+        )?;
         Some(hover_text(
-            value,
-            Some(positions.range(&span)),
+            found.markdown,
+            Some(positions.range(&found.span)),
             state.support().markdown_hover,
         ))
     })

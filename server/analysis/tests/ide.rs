@@ -1,0 +1,188 @@
+//! IDE features as the core answers them, data-driven: each `ide/*.md` is a small workspace
+//! (`//- path` files, as in `fixtures/`) with a `$0` cursor in one file, and directives
+//! naming what to ask at the cursor: `// hover`, `// definition`, `// completion`,
+//! `// symbols`, `// folding`, `// lenses`. The answers are compared with `<name>.expected`;
+//! `UPDATE_EXPECT=1` rewrites them (review the diff).
+
+mod support;
+
+use std::path::Path;
+
+use prp_analysis::document::Span;
+use prp_analysis::gates::{evaluate_evidence, Evidence};
+use prp_analysis::ide::{at_cursor, completion, folding, hover, lenses, symbols};
+use prp_analysis::text::{Encoding, LineIndex};
+
+const CURSOR: &str = "$0";
+
+/// `line:column` (1-based, UTF-16 columns as LSP counts them) of a byte offset.
+fn at(text: &str, offset: usize) -> String {
+    let p = LineIndex::new(text).position(text, offset, Encoding::Utf16);
+    format!("{}:{}", p.line + 1, p.column + 1)
+}
+
+fn span(text: &str, span: &Span) -> String {
+    format!("{}-{}", at(text, span.start), at(text, span.end))
+}
+
+fn render_symbols(out: &mut String, text: &str, list: &[symbols::Symbol], depth: usize) {
+    for s in list {
+        let detail = s
+            .detail
+            .as_deref()
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{}{:?} {}{detail} {} [{}]\n",
+            "  ".repeat(depth),
+            s.kind,
+            s.name,
+            span(text, &s.range),
+            span(text, &s.selection)
+        ));
+        render_symbols(out, text, &s.children, depth + 1);
+    }
+}
+
+fn render(fixture: &str) -> String {
+    let mut fixture = support::Fixture::parse(fixture);
+    let mut cursor = None;
+    for f in &mut fixture.files {
+        if let Some(offset) = f.text.find(CURSOR) {
+            f.text.replace_range(offset..offset + CURSOR.len(), "");
+            cursor = Some((f.path.clone(), offset));
+        }
+    }
+    let (path, offset) = cursor.expect("a $0 cursor in one file");
+    let asks = fixture.directives.clone();
+    let world = support::World::build(fixture);
+    let (f, doc) = world.doc(&path).expect("the cursor is in a document");
+    let text = f.text.as_str();
+    let (ws, config) = (&world.ws, &world.config);
+    let mut out = String::new();
+    for ask in asks.iter().filter(|d| !d.starts_with("now:")) {
+        out.push_str(&format!("== {ask}\n"));
+        match ask.as_str() {
+            "hover" => {
+                let identity = |name: &str| {
+                    let source = &ws.agent(name)?.source;
+                    let (f, d) = world.doc(source)?;
+                    hover::agent_identity(d, &f.text)
+                };
+                let gate_report = || {
+                    let empty = Evidence::default();
+                    let evidence = ws.evidence().map_or(&empty, |(e, _)| e);
+                    let saved = ws.saved_at(&doc.path);
+                    Some(evaluate_evidence(doc, text, config, evidence, saved).at(world.now))
+                };
+                let sources = hover::HoverSources {
+                    agent_identity: &identity,
+                    gate_report: &gate_report,
+                    now: world.now,
+                };
+                match hover::hover(doc, text, ws, config, offset, &sources) {
+                    Some(h) => {
+                        out.push_str(&format!("on {}\n", span(text, &h.span)));
+                        out.push_str(h.markdown.trim_end());
+                        out.push('\n');
+                    }
+                    None => out.push_str("(no hover)\n"),
+                }
+            }
+            "definition" => {
+                let found = at_cursor::definition(ws, doc, text, offset);
+                out.push_str(&format!("{}\n", found.as_deref().unwrap_or("(none)")));
+            }
+            "completion" => match completion::complete(doc, text, ws, config, offset) {
+                Some(items) => {
+                    for c in items {
+                        out.push_str(&format!(
+                            "{:?} {} — {} (replaces {}: {:?})\n",
+                            c.kind,
+                            c.label,
+                            c.detail,
+                            span(text, &c.replace),
+                            c.insert
+                        ));
+                    }
+                }
+                None => out.push_str("(no completion)\n"),
+            },
+            "symbols" => render_symbols(&mut out, text, &symbols::document(doc), 0),
+            "folding" => {
+                for r in folding::ranges(doc, text) {
+                    out.push_str(&format!("{}\n", span(text, &r)));
+                }
+            }
+            "lenses" => {
+                let empty = Evidence::default();
+                let evidence = ws.evidence().map_or(&empty, |(e, _)| e);
+                let report = (doc.kind == prp_analysis::DocKind::Prp).then(|| {
+                    evaluate_evidence(doc, text, config, evidence, ws.saved_at(&doc.path))
+                        .at(world.now)
+                });
+                for lens in lenses::lenses(doc, text, ws, report.as_ref(), world.now) {
+                    out.push_str(&format!("{} [{:?}]\n", lens.title, lens.action));
+                }
+            }
+            other => panic!("unknown directive `// {other}`"),
+        }
+    }
+    out
+}
+
+#[test]
+fn ide_fixtures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ide");
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    entries.sort();
+    assert!(!entries.is_empty(), "no fixtures in {}", dir.display());
+    let mut failures = Vec::new();
+    let mut asked = std::collections::BTreeSet::new();
+    for path in entries {
+        let fixture = std::fs::read_to_string(&path).unwrap();
+        for line in fixture.lines().take_while(|l| !l.starts_with("//-")) {
+            if let Some(d) = line.strip_prefix("// ") {
+                asked.insert(d.trim().to_string());
+            }
+        }
+        let actual = render(&fixture);
+        let expected_path = path.with_extension("expected");
+        if update {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != actual {
+            failures.push(format!(
+                "--- {}\nexpected:\n{expected}actual:\n{actual}",
+                path.file_name().unwrap().to_string_lossy()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} IDE fixture(s) differ (UPDATE_EXPECT=1 rewrites them):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // Every feature has at least one fixture.
+    for feature in [
+        "hover",
+        "definition",
+        "completion",
+        "symbols",
+        "folding",
+        "lenses",
+    ] {
+        assert!(
+            asked.contains(feature),
+            "no IDE fixture asks for `{feature}`"
+        );
+    }
+}
