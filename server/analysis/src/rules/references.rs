@@ -3,7 +3,7 @@
 
 use super::{Context, Rule};
 use crate::diagnostic::{FixHint, Related};
-use crate::document::{scan, DocKind, Lifecycle, ReferenceKind};
+use crate::document::{scan, DocKind, Document, Lifecycle, Reference, ReferenceKind};
 use crate::workspace::Resolution;
 
 /// Fences whose lines may hold context references and task verbs; code fences (sql, bash,
@@ -48,104 +48,137 @@ const NO_AGENT: [&str; 9] = [
 pub(super) fn check(cx: &mut Context) {
     check_references(cx);
     check_machine_paths_in_text(cx);
-    check_duplicate_number(cx);
-    check_agents(cx);
+    duplicate_prp_number(cx);
+    agent_scope_missing(cx);
+    unknown_agent(cx);
 }
 
+/// Each written reference goes to the first of these rules that claims it: a path on one
+/// machine, then (when the target must exist and does not) a PRP that has moved, a PRP a
+/// task board names that does not exist, else an unresolved reference.
 fn check_references(cx: &mut Context) {
     let doc = cx.doc;
-    let ws = cx.ws;
-    for r in &doc.references {
-        if r.kind == ReferenceKind::Url {
+    for r in doc.references.iter().filter(|r| is_checked(doc, r)) {
+        if absolute_path(cx, r) {
             continue;
         }
-        // A task board's format section shows made-up paths.
-        if doc.kind == DocKind::TaskBoard && doc.in_example(doc.section_at(r.span.start)) {
-            continue;
-        }
-        let fence = doc.fence_at(r.span.start);
-        if fence.is_some_and(|f| !is_plain_fence(&f.info)) && r.kind != ReferenceKind::PrpPath {
-            continue;
-        }
-        if is_machine_path(&r.target) {
-            let suggestion = machine_path_suggestion(cx, &r.target);
-            cx.report(
-                Rule::AbsolutePath,
-                r.span.clone(),
-                format!("`{}` is a path on one person's machine; write it relative to the workspace root{suggestion}", r.target),
-            );
-            continue;
-        }
-        let must_exist = match r.kind {
-            ReferenceKind::Create => doc.lifecycle == Lifecycle::Finished,
-            ReferenceKind::File
-            | ReferenceKind::DocFile
-            | ReferenceKind::Link
-            | ReferenceKind::Modify
-            | ReferenceKind::PrpPath => true,
-            ReferenceKind::Url => false,
-        };
-        if !must_exist || !scan::looks_like_path(&r.target) {
-            continue;
-        }
-        if ws.resolve(&doc.path, &r.target) != Resolution::Missing {
-            continue;
-        }
-        let file_name = r.target.rsplit('/').next().unwrap_or(&r.target);
-        let names_prp = r.target.contains("PRPs/") || r.kind == ReferenceKind::PrpPath;
-        let moved_to: Vec<&str> = if file_name.to_ascii_lowercase().ends_with(".md") {
-            ws.prps_named(file_name)
-        } else {
-            Vec::new()
-        };
-        if !moved_to.is_empty() {
-            let now = moved_to.join(", ");
-            let d = cx.report(
-                Rule::StalePrpPath,
-                r.span.clone(),
-                format!(
-                    "`{}` has moved: the PRP is now at `{now}`; update the path",
-                    r.target
-                ),
-            );
-            d.related = moved_to
-                .iter()
-                .map(|p| Related {
-                    path: Some(p.to_string()),
-                    span: 0..0,
-                    message: "the PRP's current place".into(),
-                })
-                .collect();
-            d.hint = Some(FixHint::MovedPrp {
-                written: r.target.clone(),
-                now: moved_to.iter().map(|p| p.to_string()).collect(),
-            });
+        if !is_missing(cx, r) || stale_prp_path(cx, r) {
             continue;
         }
         // A PRP path inside a fence is usually a command example; only a moved PRP is news.
-        if fence.is_some() && r.kind == ReferenceKind::PrpPath {
+        if doc.fence_at(r.span.start).is_some() && r.kind == ReferenceKind::PrpPath {
             continue;
         }
-        if doc.kind == DocKind::TaskBoard && names_prp {
-            cx.report(Rule::UnknownPrp, r.span.clone(), format!("this item names `{}`, but no such PRP exists in the workspace; fix the path or write the PRP", r.target));
-            continue;
+        if !unknown_prp(cx, r) {
+            unresolved_reference(cx, r);
         }
-        let what = match r.kind {
-            ReferenceKind::Create => "CREATE target of a finished PRP",
-            ReferenceKind::Modify => "MODIFY/UPDATE target",
-            ReferenceKind::DocFile => "docfile",
-            ReferenceKind::File => "context file",
-            _ => "linked file",
-        };
-        cx.report(
-            Rule::UnresolvedReference,
-            r.span.clone(),
-            format!(
-                "{what} `{}` does not exist in the workspace; fix the path or remove the reference",
-                r.target
-            ),
-        );
     }
+}
+
+/// References a check reads: not URLs, not a task board's made-up format examples, and in
+/// a code fence only plain ones (a `python` fence's paths are code) or PRP paths.
+fn is_checked(doc: &Document, r: &Reference) -> bool {
+    if r.kind == ReferenceKind::Url {
+        return false;
+    }
+    if doc.kind == DocKind::TaskBoard && doc.in_example(doc.section_at(r.span.start)) {
+        return false;
+    }
+    let fence = doc.fence_at(r.span.start);
+    !(fence.is_some_and(|f| !is_plain_fence(&f.info)) && r.kind != ReferenceKind::PrpPath)
+}
+
+/// A target that must exist (a CREATE target only once the PRP is finished) and does not.
+fn is_missing(cx: &Context, r: &Reference) -> bool {
+    let must_exist = match r.kind {
+        ReferenceKind::Create => cx.doc.lifecycle == Lifecycle::Finished,
+        ReferenceKind::File
+        | ReferenceKind::DocFile
+        | ReferenceKind::Link
+        | ReferenceKind::Modify
+        | ReferenceKind::PrpPath => true,
+        ReferenceKind::Url => false,
+    };
+    must_exist
+        && scan::looks_like_path(&r.target)
+        && cx.ws.resolve(&cx.doc.path, &r.target) == Resolution::Missing
+}
+
+/// `absolute-path`: a reference to a path on one person's machine.
+fn absolute_path(cx: &mut Context, r: &Reference) -> bool {
+    if !is_machine_path(&r.target) {
+        return false;
+    }
+    let suggestion = machine_path_suggestion(cx, &r.target);
+    cx.report(
+        Rule::AbsolutePath,
+        r.span.clone(),
+        format!("`{}` is a path on one person's machine; write it relative to the workspace root{suggestion}", r.target),
+    );
+    true
+}
+
+/// `stale-prp-path`: a missing PRP file whose name is found elsewhere (it was moved).
+fn stale_prp_path(cx: &mut Context, r: &Reference) -> bool {
+    let file_name = r.target.rsplit('/').next().unwrap_or(&r.target);
+    if !file_name.to_ascii_lowercase().ends_with(".md") {
+        return false;
+    }
+    let moved_to = cx.ws.prps_named(file_name);
+    if moved_to.is_empty() {
+        return false;
+    }
+    let now = moved_to.join(", ");
+    let d = cx.report(
+        Rule::StalePrpPath,
+        r.span.clone(),
+        format!(
+            "`{}` has moved: the PRP is now at `{now}`; update the path",
+            r.target
+        ),
+    );
+    d.related = moved_to
+        .iter()
+        .map(|p| Related {
+            path: Some(p.to_string()),
+            span: 0..0,
+            message: "the PRP's current place".into(),
+        })
+        .collect();
+    d.hint = Some(FixHint::MovedPrp {
+        written: r.target.clone(),
+        now: moved_to.iter().map(|p| p.to_string()).collect(),
+    });
+    true
+}
+
+/// `unknown-prp`: a task board item naming a PRP that does not exist.
+fn unknown_prp(cx: &mut Context, r: &Reference) -> bool {
+    let names_prp = r.target.contains("PRPs/") || r.kind == ReferenceKind::PrpPath;
+    if cx.doc.kind != DocKind::TaskBoard || !names_prp {
+        return false;
+    }
+    cx.report(Rule::UnknownPrp, r.span.clone(), format!("this item names `{}`, but no such PRP exists in the workspace; fix the path or write the PRP", r.target));
+    true
+}
+
+/// `unresolved-reference`: any other missing target.
+fn unresolved_reference(cx: &mut Context, r: &Reference) {
+    let what = match r.kind {
+        ReferenceKind::Create => "CREATE target of a finished PRP",
+        ReferenceKind::Modify => "MODIFY/UPDATE target",
+        ReferenceKind::DocFile => "docfile",
+        ReferenceKind::File => "context file",
+        _ => "linked file",
+    };
+    cx.report(
+        Rule::UnresolvedReference,
+        r.span.clone(),
+        format!(
+            "{what} `{}` does not exist in the workspace; fix the path or remove the reference",
+            r.target
+        ),
+    );
 }
 
 /// Home folders on one machine, as they appear in commands and prose (`cd /Users/nick/app`,
@@ -250,7 +283,8 @@ fn machine_path_suggestion(cx: &Context, target: &str) -> String {
     String::new()
 }
 
-fn check_duplicate_number(cx: &mut Context) {
+/// `duplicate-prp-number`: another PRP of the same folder uses this one's number.
+fn duplicate_prp_number(cx: &mut Context) {
     let doc = cx.doc;
     let Some(number) = &doc.metadata.number else {
         return;
@@ -285,23 +319,31 @@ fn check_duplicate_number(cx: &mut Context) {
     });
 }
 
-fn check_agents(cx: &mut Context) {
-    let doc = cx.doc;
-    let ws = cx.ws;
-    if let Some(agent) = &doc.agent {
-        for scope in &agent.scope {
-            if ws.resolve("", &scope.value) == Resolution::Missing {
-                cx.report(
-                    Rule::AgentScopeMissing,
-                    scope.span.clone(),
-                    format!("scope folder `{}` does not exist, so no work can be routed to it; create it or correct the path", scope.value),
-                );
-            }
+/// `agent-scope-missing`: an agent context file's scope folder that does not exist.
+fn agent_scope_missing(cx: &mut Context) {
+    let Some(agent) = &cx.doc.agent else {
+        return;
+    };
+    for scope in &agent.scope {
+        if cx.ws.resolve("", &scope.value) == Resolution::Missing {
+            cx.report(
+                Rule::AgentScopeMissing,
+                scope.span.clone(),
+                format!("scope folder `{}` does not exist, so no work can be routed to it; create it or correct the path", scope.value),
+            );
         }
     }
+}
+
+/// `unknown-agent`: a task assigned to an agent the workspace does not define (only in
+/// workspaces that define agents).
+fn unknown_agent(cx: &mut Context) {
+    let (doc, ws) = (cx.doc, cx.ws);
     if !ws.has_agents() {
         return;
     }
+    // The list the message shows, made once for all the unknown names of the document.
+    let known = std::cell::OnceCell::new();
     for task in &doc.tasks {
         let Some(assignee) = &task.assignee else {
             continue;
@@ -311,14 +353,16 @@ fn check_agents(cx: &mut Context) {
             continue;
         }
         if ws.agent(name).is_none() {
-            let mut known: Vec<String> = ws.agents().iter().map(|a| a.id.clone()).collect();
-            known.sort();
+            let known = known.get_or_init(|| {
+                let mut ids: Vec<String> = ws.agents().iter().map(|a| a.id.clone()).collect();
+                ids.sort();
+                ids.join(", ")
+            });
             cx.report(
                 Rule::UnknownAgent,
                 assignee.span.clone(),
                 format!(
-                    "no agent `{name}` is defined (known: {}); assign the task to one of them, or add a context file for `{name}`",
-                    known.join(", ")
+                    "no agent `{name}` is defined (known: {known}); assign the task to one of them, or add a context file for `{name}`"
                 ),
             );
         }
