@@ -4,7 +4,7 @@
 use super::report::{age, evidence_note};
 use super::{Gate, GateReport, GateResult, Verdict};
 use crate::diagnostic::FixHint;
-use crate::document::{Document, Section};
+use crate::document::{CheckItem, Document, Section};
 use crate::rules::context::Context;
 use crate::rules::registry::Rule;
 
@@ -141,45 +141,76 @@ pub(crate) fn check(cx: &mut Context) {
         if results.is_empty() {
             continue;
         }
-        let failing: Vec<&GateResult> = results
-            .iter()
-            .copied()
-            .filter(|r| r.verdict == Verdict::Fail)
-            .collect();
-        let unproven: Vec<&GateResult> = results
-            .iter()
-            .copied()
-            .filter(|r| r.verdict == Verdict::NoEvidence || (r.verdict == Verdict::Pass && r.stale))
-            .collect();
-        if item.checked && !failing.is_empty() {
-            let message = format!(
-                "{}; this item is ticked but its gate fails",
-                describe(&failing, report)
-            );
-            cx.report(Rule::GateFailing, item.line.clone(), message);
-        } else if item.checked && !unproven.is_empty() && failing.is_empty() {
-            // Only a ticked item claims the gate is met; an open one claims nothing.
-            let message = format!(
-                "{}; nothing shows this item is done now",
-                describe(&unproven, report)
-            );
-            cx.report(Rule::GateNoEvidence, item.line.clone(), message);
-        } else if !item.checked
-            && tasks_done
-            && results.iter().all(|r| r.passes())
-            // Documentation "passes" on file times, which a fresh checkout sets for every
-            // file: too weak to tell someone to tick the item.
-            && !results.iter().all(|r| r.gate == Gate::Documentation)
-        {
-            let message = format!(
-                "{}; the gate passes, tick this item",
-                describe(&results, report)
-            );
-            cx.report(Rule::GateUnticked, item.line.clone(), message)
-                .hint = Some(FixHint::TickGateItem {
-                marker: item.marker.clone(),
-            });
-        }
+        gate_failing(cx, item, &results, report);
+        gate_no_evidence(cx, item, &results, report);
+        gate_unticked(cx, item, &results, report, tasks_done);
+    }
+}
+
+/// `gate-failing`: a ticked item whose gate fails.
+fn gate_failing(cx: &mut Context, item: &CheckItem, results: &[&GateResult], report: &GateReport) {
+    let failing: Vec<&GateResult> = results
+        .iter()
+        .copied()
+        .filter(|r| r.verdict == Verdict::Fail)
+        .collect();
+    if item.checked && !failing.is_empty() {
+        let message = format!(
+            "{}; this item is ticked but its gate fails",
+            describe(&failing, report)
+        );
+        cx.report(Rule::GateFailing, item.line.clone(), message);
+    }
+}
+
+/// `gate-no-evidence`: a ticked item none of whose gates fail, but some has no current
+/// evidence. Only a ticked item claims the gate is met; an open one claims nothing.
+fn gate_no_evidence(
+    cx: &mut Context,
+    item: &CheckItem,
+    results: &[&GateResult],
+    report: &GateReport,
+) {
+    if !item.checked || results.iter().any(|r| r.verdict == Verdict::Fail) {
+        return;
+    }
+    let unproven: Vec<&GateResult> = results
+        .iter()
+        .copied()
+        .filter(|r| r.verdict == Verdict::NoEvidence || (r.verdict == Verdict::Pass && r.stale))
+        .collect();
+    if !unproven.is_empty() {
+        let message = format!(
+            "{}; nothing shows this item is done now",
+            describe(&unproven, report)
+        );
+        cx.report(Rule::GateNoEvidence, item.line.clone(), message);
+    }
+}
+
+/// `gate-unticked`: an open item whose gates all pass, once the PRP's own tasks are done.
+fn gate_unticked(
+    cx: &mut Context,
+    item: &CheckItem,
+    results: &[&GateResult],
+    report: &GateReport,
+    tasks_done: bool,
+) {
+    let passes = !item.checked
+        && tasks_done
+        && results.iter().all(|r| r.passes())
+        // Documentation "passes" on file times, which a fresh checkout sets for every
+        // file: too weak to tell someone to tick the item.
+        && !results.iter().all(|r| r.gate == Gate::Documentation);
+    if passes {
+        let message = format!(
+            "{}; the gate passes, tick this item",
+            describe(results, report)
+        );
+        cx.report(Rule::GateUnticked, item.line.clone(), message)
+            .hint = Some(FixHint::TickGateItem {
+            marker: item.marker.clone(),
+        });
     }
 }
 

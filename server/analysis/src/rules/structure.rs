@@ -270,8 +270,18 @@ fn is_heading_line(t: &str) -> bool {
 }
 
 pub(super) fn check_prp(cx: &mut Context) {
-    let doc = cx.doc;
-    let text = cx.text;
+    let choice = choose_profile(cx.doc, cx.config);
+    if empty_section(cx, &choice) {
+        return;
+    }
+    missing_section(cx, &choice);
+    check_placeholders(cx);
+}
+
+/// `empty-section`: a PRP with nothing in it (then nothing else is worth saying: returns
+/// true), or a required section with only its heading.
+fn empty_section(cx: &mut Context, choice: &ProfileChoice) -> bool {
+    let (doc, text) = (cx.doc, cx.text);
     if text[doc.body_start..].trim().is_empty() {
         let anchor = cx.document_anchor();
         cx.report(
@@ -279,16 +289,12 @@ pub(super) fn check_prp(cx: &mut Context) {
             anchor,
             "this PRP is empty: write its sections, or delete the file if the work was dropped",
         );
-        return;
+        return true;
     }
-    let choice = choose_profile(doc, cx.config);
     let profile = choice.profile;
-    let anchor = cx.document_anchor();
-    let mut missing = Vec::new();
     for req in &profile.required {
-        match satisfied(doc, req) {
-            None => missing.push(req),
-            Some(Some(section)) if !has_content(text, section) => {
+        if let Some(Some(section)) = satisfied(doc, req) {
+            if !has_content(text, section) {
                 let names = req.label();
                 cx.report(
                     Rule::EmptySection,
@@ -296,14 +302,25 @@ pub(super) fn check_prp(cx: &mut Context) {
                     format!("section `{}` is empty: the {} profile expects {names} to say something; write it, or remove the heading", section.name.display, profile.name),
                 );
             }
-            Some(_) => {}
         }
     }
+    false
+}
+
+/// `missing-section`: a section the PRP's profile requires is absent, when the document
+/// follows that profile closely enough for an absence to be a defect.
+fn missing_section(cx: &mut Context, choice: &ProfileChoice) {
     if !choice.followed {
-        // No family is followed closely enough for an absent section to be a defect.
-        missing.clear();
+        // A document of a team's own family is not a broken template.
+        return;
     }
-    for req in missing {
+    let profile = choice.profile;
+    let anchor = cx.document_anchor();
+    for req in profile
+        .required
+        .iter()
+        .filter(|r| satisfied(cx.doc, r).is_none())
+    {
         // A few names of every alternative, so `Tasks` is not crowded out by its sibling.
         let per_alternative = (8 / req.0.len()).max(3);
         let accepted = req
@@ -334,7 +351,6 @@ pub(super) fn check_prp(cx: &mut Context) {
             profile: profile.name.clone(),
         });
     }
-    check_placeholders(cx);
 }
 
 pub(super) fn check_agent(cx: &mut Context) {
