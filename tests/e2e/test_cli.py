@@ -97,6 +97,19 @@ def test_sarif_is_valid_2_1_0_with_the_expected_results(example: Path):
     assert sorted(found) == sorted(EXPECTED)
 
 
+def test_sarif_rules_link_their_pages_when_rules_url_is_set(example: Path):
+    out = check(example, "--format", "sarif")
+    driver = json.loads(out.stdout)["runs"][0]["tool"]["driver"]
+    assert all("helpUri" not in r for r in driver["rules"]), "no page without [docs] rules-url"
+    toml = example / "prp-lsp.toml"
+    toml.write_text(toml.read_text() + '\n[docs]\nrules-url = "https://docs.example.com/rules/"\n')
+    out = check(example, "--format", "sarif")
+    driver = json.loads(out.stdout)["runs"][0]["tool"]["driver"]
+    pages = {r["id"]: r.get("helpUri") for r in driver["rules"]}
+    assert pages["missing-section"] == "https://docs.example.com/rules/missing-section.md", pages
+    assert all(url and url.endswith(f"/{code}.md") for code, url in pages.items()), pages
+
+
 GITHUB_LINE = re.compile(
     r"^::(error|warning|notice) file=([^,]+),line=(\d+),col=(\d+),endLine=(\d+),"
     r"endColumn=(\d+),title=prp-lsp ([a-z-]+)::(.+)$"

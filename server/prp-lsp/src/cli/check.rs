@@ -148,6 +148,12 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn Write) -> i32 {
                 return 2;
             }
         };
+        if report.rule_pages.is_empty() {
+            report.rule_pages = Rule::ALL
+                .iter()
+                .filter_map(|r| Some((*r, project.config.rule_page_url(*r)?)))
+                .collect();
+        }
         let only: Option<String> = if arg.is_file() {
             arg.canonicalize()
                 .ok()
@@ -236,6 +242,9 @@ struct Report<'a> {
     /// Elements written to the open array (files for JSON, results for SARIF).
     items: usize,
     failed: Option<io::Error>,
+    /// Each rule's page (`[docs] rules-url` of the first workspace checked), for SARIF's
+    /// `helpUri`.
+    rule_pages: Vec<(Rule, String)>,
 }
 
 impl<'a> Report<'a> {
@@ -247,6 +256,7 @@ impl<'a> Report<'a> {
             started: false,
             items: 0,
             failed: None,
+            rule_pages: Vec::new(),
         }
     }
 
@@ -355,7 +365,7 @@ impl<'a> Report<'a> {
             Format::Sarif => {
                 self.end_array(3)?;
                 self.out.write_all(b",\n      \"tool\": ")?;
-                pretty(&mut *self.out, &sarif_tool(), 3)?;
+                pretty(&mut *self.out, &sarif_tool(&self.rule_pages), 3)?;
                 self.out
                     .write_all(b"\n    }\n  ],\n  \"version\": \"2.1.0\"\n}\n")
             }
@@ -429,19 +439,26 @@ impl Serialize for JsonDiagnostics<'_> {
     }
 }
 
-fn sarif_tool() -> serde_sarif::sarif::Tool {
+fn sarif_tool(rule_pages: &[(Rule, String)]) -> serde_sarif::sarif::Tool {
     use serde_sarif::sarif;
     let rules: Vec<sarif::ReportingDescriptor> = Rule::ALL
         .iter()
         .map(|r| {
-            sarif::ReportingDescriptor::builder()
-                .id(r.code())
-                .short_description(
-                    sarif::MultiformatMessageString::builder()
-                        .text(r.summary())
-                        .build(),
-                )
-                .build()
+            let description = sarif::MultiformatMessageString::builder()
+                .text(r.summary())
+                .build();
+            let page = rule_pages.iter().find(|(p, _)| p == r).map(|(_, url)| url);
+            match page {
+                Some(url) => sarif::ReportingDescriptor::builder()
+                    .id(r.code())
+                    .short_description(description)
+                    .help_uri(url.as_str())
+                    .build(),
+                None => sarif::ReportingDescriptor::builder()
+                    .id(r.code())
+                    .short_description(description)
+                    .build(),
+            }
         })
         .collect();
     let driver = sarif::ToolComponent::builder()
