@@ -98,6 +98,31 @@ async def test_missing_section_inserted_in_profile_order(vscode: LanguageClient)
     await gone(vscode, doc, "missing-section")
 
 
+NO_WHY_NO_WHAT = edited(
+    REHEARSALS,
+    ("## Why\n\nMembers miss rehearsals they cannot see.\n\n", ""),
+    ("## What", "## Plan"),
+)
+
+
+@pytest.mark.files({REHEARSALS: NO_WHY_NO_WHAT})
+async def test_one_disable_action_names_every_finding_it_silences(vscode: LanguageClient):
+    editor = Editor(vscode)
+    doc = editor.open(vscode.root / REHEARSALS)
+    missing = [d for d in await pull(vscode, doc) if code_of(d) == "missing-section"]
+    assert len(missing) >= 2, codes(missing)
+    line = missing[0].range.start.line
+    assert all(d.range.start.line == line for d in missing)
+    actions = await code_actions(vscode, doc, (line, 0), diagnostics=missing)
+    # Offered once, not once per finding, and naming each finding it silences.
+    disable = titled(actions, "Disable missing-section for this file")
+    assert sorted(d.message for d in disable.diagnostics or []) == sorted(
+        d.message for d in missing
+    )
+    # Each section still has its own fix.
+    assert titled(actions, "Add section `Why`") and titled(actions, "Add section `What`")
+
+
 # --- stale-prp-path ---------------------------------------------------------------------
 
 STALE_BOARD = edited(

@@ -1,7 +1,8 @@
 //! IDE features as the core answers them, data-driven: each `ide/*.md` is a small workspace
 //! (`//- path` files, as in `fixtures/`) with a `$0` cursor in one file, and directives
 //! naming what to ask at the cursor: `// hover`, `// definition`, `// completion`,
-//! `// symbols`, `// folding`, `// lenses`. The answers are compared with `<name>.expected`;
+//! `// symbols`, `// folding`, `// lenses`, `// actions` (a `$1` after the `$0` makes the
+//! request a selection). The answers are compared with `<name>.expected`;
 //! `UPDATE_EXPECT=1` rewrites them (review the diff).
 
 mod support;
@@ -10,10 +11,20 @@ use std::path::Path;
 
 use prp_analysis::document::Span;
 use prp_analysis::gates::{evaluate_evidence, Evidence};
-use prp_analysis::ide::{at_cursor, completion, folding, hover, lenses, symbols};
+use prp_analysis::ide::{actions, at_cursor, completion, folding, hover, lenses, symbols};
 use prp_analysis::text::{Encoding, LineIndex};
 
 const CURSOR: &str = "$0";
+const SELECTION_END: &str = "$1";
+
+/// Other files' texts, from the fixture.
+struct Files<'a>(&'a support::World);
+
+impl prp_analysis::edit::TextSource for Files<'_> {
+    fn text(&self, path: &str) -> Option<String> {
+        self.0.doc(path).map(|(f, _)| f.text.clone())
+    }
+}
 
 /// `line:column` (1-based, UTF-16 columns as LSP counts them) of a byte offset.
 fn at(text: &str, offset: usize) -> String {
@@ -54,6 +65,13 @@ fn render(fixture: &str) -> String {
         }
     }
     let (path, offset) = cursor.expect("a $0 cursor in one file");
+    let mut selection_end = offset;
+    for f in fixture.files.iter_mut().filter(|f| f.path == path) {
+        if let Some(end) = f.text.find(SELECTION_END) {
+            f.text.replace_range(end..end + SELECTION_END.len(), "");
+            selection_end = end;
+        }
+    }
     let asks = fixture.directives.clone();
     let world = support::World::build(fixture);
     let (f, doc) = world.doc(&path).expect("the cursor is in a document");
@@ -123,6 +141,41 @@ fn render(fixture: &str) -> String {
                 });
                 for lens in lenses::lenses(doc, text, ws, report.as_ref(), world.now) {
                     out.push_str(&format!("{} [{:?}]\n", lens.title, lens.action));
+                }
+            }
+            "actions" => {
+                let findings = prp_analysis::check(doc, text, ws, config);
+                let input = actions::ActionInput {
+                    doc,
+                    text,
+                    ws,
+                    config,
+                    texts: &Files(&world),
+                    findings: &findings,
+                    today: prp_analysis::document::scan::Date::parse("2026-11-20").unwrap(),
+                };
+                let wanted = actions::Wanted {
+                    fix_all: true,
+                    ..actions::Wanted::unspecified()
+                };
+                for a in actions::actions(&input, offset..selection_end, wanted) {
+                    out.push_str(&format!("{:?} {}", a.kind, a.change.title));
+                    if !a.fixes.is_empty() {
+                        let codes: Vec<&str> =
+                            a.fixes.iter().map(|i| findings[*i].rule.code()).collect();
+                        out.push_str(&format!(" [fixes {}]", codes.join(", ")));
+                    }
+                    if let Some(why) = &a.refused {
+                        out.push_str(&format!(" (refused: {why})"));
+                    }
+                    if let Some(path) = &a.open {
+                        out.push_str(&format!(" (opens {path})"));
+                    }
+                    let touched: Vec<&str> = a.change.touched_paths();
+                    if !touched.is_empty() {
+                        out.push_str(&format!(" (touches {})", touched.join(", ")));
+                    }
+                    out.push('\n');
                 }
             }
             other => panic!("unknown directive `// {other}`"),

@@ -2,6 +2,7 @@
 //! the model, the workspace and the configuration. The server only converts the answer to
 //! protocol types (see ARCHITECTURE.md).
 
+pub mod actions;
 pub mod at_cursor;
 pub mod completion;
 pub mod folding;
