@@ -341,22 +341,30 @@ impl Config {
         }
         let mut profiles = builtin_profiles();
         for (name, p) in &raw.profiles {
-            let parse_reqs = |list: &Vec<String>| -> Vec<Requirement> {
+            // A requirement names at least one section; an empty one could never be met
+            // and has no name to report.
+            let parse_reqs = |list: &Vec<String>| -> Result<Vec<Requirement>, ConfigError> {
                 list.iter()
                     .map(|r| {
-                        Requirement(
-                            r.split('|')
-                                .map(|s| s.trim().to_string())
-                                .filter(|s| !s.is_empty())
-                                .collect(),
-                        )
+                        let names: Vec<String> = r
+                            .split('|')
+                            .map(|s| s.trim().to_string())
+                            .filter(|s| !s.is_empty())
+                            .collect();
+                        if names.is_empty() {
+                            return Err(ConfigError {
+                                message: format!("[profiles.{name}] required has an entry `{r}` that names no section; write a section name (alternatives separated by `|`) or remove it"),
+                                span: None,
+                            });
+                        }
+                        Ok(Requirement(names))
                     })
                     .collect()
             };
             match profiles.iter_mut().find(|existing| &existing.name == name) {
                 Some(existing) => {
                     if let Some(required) = &p.required {
-                        existing.required = parse_reqs(required);
+                        existing.required = parse_reqs(required)?;
                     }
                     if let Some(optional) = &p.optional {
                         existing.optional = optional.clone();
@@ -371,7 +379,12 @@ impl Config {
                         .description
                         .clone()
                         .unwrap_or_else(|| format!("profile `{name}` from prp-lsp.toml")),
-                    required: p.required.as_ref().map(parse_reqs).unwrap_or_default(),
+                    required: p
+                        .required
+                        .as_ref()
+                        .map(parse_reqs)
+                        .transpose()?
+                        .unwrap_or_default(),
                     optional: p.optional.clone().unwrap_or_default(),
                 }),
             }
@@ -577,5 +590,18 @@ mod tests {
         );
         assert_eq!(config.profile_for_path("PRPs/rfc/01_x.md"), Some("rfc"));
         assert_eq!(config.severity(Rule::MissingSection), Some(Severity::Hint));
+    }
+
+    #[test]
+    fn a_required_entry_naming_no_section_is_a_config_error() {
+        // Found by the config fuzz target: `required = ["Goal", ""]` once divided by zero.
+        for required in [r#"["Goal", ""]"#, r#"["Goal", " | "]"#] {
+            for profile in ["base", "mine"] {
+                let toml = format!("[profiles.{profile}]\nrequired = {required}\n");
+                let raw = RawConfig::from_toml(&toml).unwrap();
+                let err = Config::from_raw(&raw).unwrap_err();
+                assert!(err.message.contains("names no section"), "{}", err.message);
+            }
+        }
     }
 }

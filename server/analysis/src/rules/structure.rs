@@ -322,7 +322,7 @@ fn missing_section(cx: &mut Context, choice: &ProfileChoice) {
         .filter(|r| satisfied(cx.doc, r).is_none())
     {
         // A few names of every alternative, so `Tasks` is not crowded out by its sibling.
-        let per_alternative = (8 / req.0.len()).max(3);
+        let per_alternative = (8 / req.0.len().max(1)).max(3);
         let accepted = req
             .0
             .iter()
