@@ -289,3 +289,69 @@ def test_rule_levels_apply_to_the_encoding_finding(tmp_path: Path):
     assert encoding_findings() == [2]
     (root / "prp-lsp.toml").write_text('[rules]\ninvalid-encoding = "off"\n')
     assert encoding_findings() == []
+
+
+def test_deployment_failures_and_coverage_drop_alerts(tmp_path: Path):
+    """The orchestrator's last two alerts, from a deployment record and a coverage report;
+    a line of the record that cannot be read is named, and the other lines still count."""
+    import datetime
+
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    day = datetime.timedelta(days=1)
+    stamp = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+    (root / "deployments.jsonl").write_text(
+        "\n".join(
+            [
+                json.dumps({"prp": "PRP-01", "at": stamp(now - 3 * day), "result": "failed"}),
+                "{not json",
+                json.dumps(
+                    {"prp": "01_user_login.md", "at": stamp(now - day), "result": "rolled_back",
+                     "environment": "production"}
+                ),
+                json.dumps({"prp": "PRP-01", "at": stamp(now - 90 * day), "result": "failed"}),
+            ]
+        )
+        + "\n"
+    )
+    login = root / "PRPs/active/01_user_login.md"
+    login.write_text(login.read_text() + "\n## Pre-Deployment Checklist\n\n- [ ] Code coverage ≥ 90%\n")
+    (root / "coverage").mkdir()
+    (root / "coverage/lcov.info").write_text(
+        "TN:\nSF:backend/app/main.py\n"
+        + "".join(f"DA:{i},{1 if i <= 6 else 0}\n" for i in range(1, 11))
+        + "LF:10\nLH:6\nend_of_record\n"
+    )
+    out = check(root, "--format", "json")
+    assert out.returncode == 1, out.stderr
+    report = json.loads(out.stdout)
+    found = {
+        (f["path"], d["code"], d["severity"]): d["message"]
+        for f in report["files"]
+        for d in f["diagnostics"]
+    }
+    rel = "PRPs/active/01_user_login.md"
+    failures = found[(rel, "deployment-failures", 2)]
+    assert "2 failed or rolled-back deployments" in failures and "line 3" in failures, failures
+    drop = found[(rel, "coverage-drop", 1)]
+    assert "60%" in drop and "85%" in drop, drop
+    bad_line = found[("deployments.jsonl", "invalid-artifact", 1)]
+    assert "line 2" in bad_line, bad_line
+    # `gates` shows the alert apart from the coverage gate.
+    gates = subprocess.run(
+        [BIN, "gates", "--workspace", str(root)], capture_output=True, text=True, timeout=30
+    )
+    assert f"{rel}: alert coverage-drop: coverage dropped to 60%" in gates.stdout, gates.stdout
+    gates_json = subprocess.run(
+        [BIN, "gates", "--workspace", str(root), "--format", "json"],
+        capture_output=True, text=True, timeout=30,
+    )
+    alerts = json.loads(gates_json.stdout)["alerts"]
+    assert [(a["prp"], a["code"]) for a in alerts] == [(rel, "coverage-drop")], alerts
+    # Thresholds from prp-lsp.toml: three failures needed, coverage may drop to 50%.
+    toml = root / "prp-lsp.toml"
+    toml.write_text(toml.read_text() + "\n[status]\ndeployment-failures = 3\ncoverage-drop = 0.5\n")
+    codes = {d["code"] for f in json.loads(check(root, "--format", "json").stdout)["files"]
+             for d in f["diagnostics"]}
+    assert "deployment-failures" not in codes and "coverage-drop" not in codes, codes

@@ -1,9 +1,11 @@
 //! `artifacts`: the files tools write that prp-lsp reads — gate evidence (JUnit, LCOV,
 //! Cobertura, coverage JSON, SARIF, benchmark results, DEV_LOG, review records), agent status
-//! reports and an orchestrator's configuration. The first byte picks the format.
+//! reports, an orchestrator's configuration and deployment records. The first byte picks the
+//! format.
 
 use std::sync::{Arc, LazyLock};
 
+use prp_analysis::delivery::deployments::parse_deployments;
 use prp_analysis::gates::{
     artifact_problems, evaluate_evidence, matrix_text, parse_benchmarks, parse_coverage,
     parse_junit, parse_sarif, Artifact, Evidence, GateReport,
@@ -20,8 +22,8 @@ use crate::setup::{text_of, CONFIG, NOW};
 
 /// The formats, in the order the first byte selects them (modulo their number): 0 JUnit,
 /// 1 LCOV, 2 Cobertura, 3 coverage JSON, 4 SARIF, 5 benchmarks, 6 DEV_LOG, 7 review record,
-/// 8 agent status, 9 orchestrator configuration.
-const FORMATS: [Format; 10] = [
+/// 8 agent status, 9 orchestrator configuration, 10 deployment record.
+const FORMATS: [Format; 11] = [
     Format::Junit,
     Format::Lcov,
     Format::Cobertura,
@@ -32,6 +34,7 @@ const FORMATS: [Format; 10] = [
     Format::Review,
     Format::Status,
     Format::Orchestrator,
+    Format::Deployments,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +49,7 @@ enum Format {
     Review,
     Status,
     Orchestrator,
+    Deployments,
 }
 
 impl Format {
@@ -62,6 +66,7 @@ impl Format {
             Format::Review => "reviews/checkout_flow.md",
             Format::Status => "agent_contexts/status/backend.json",
             Format::Orchestrator => "orchestrator.json",
+            Format::Deployments => "deploy/deployments.jsonl",
         }
     }
 }
@@ -197,6 +202,22 @@ pub fn artifacts(data: &[u8]) {
             }
         }),
         Format::DevLog | Format::Review => Ok(()),
+        Format::Deployments => {
+            let record = parse_deployments(text);
+            let lines = text.lines().count();
+            let mut numbers: Vec<usize> = record.deployments.iter().map(|d| d.line).collect();
+            numbers.extend(record.problems.iter().map(|(line, _)| *line));
+            numbers.sort_unstable();
+            assert!(
+                numbers.windows(2).all(|w| w[0] < w[1]),
+                "a line read twice: {numbers:?}"
+            );
+            assert!(
+                numbers.iter().all(|n| (1..=lines).contains(n)),
+                "a line number past the {lines} lines: {numbers:?}"
+            );
+            Ok(())
+        }
         Format::Status => return agent_status(text),
         Format::Orchestrator => return orchestrator(text),
     };

@@ -3,6 +3,7 @@
 
 pub mod assign;
 pub mod config;
+pub mod delivery;
 pub mod diagnostic;
 pub mod document;
 pub mod edit;

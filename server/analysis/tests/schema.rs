@@ -86,6 +86,7 @@ security = ["*.sarif"]
 review = "reviews/*.md"
 documentation = ["docs/**/*.md"]
 dev-log = "DEV_LOG.md"
+deployments = ["deploy/deployments.jsonl"]
 [status]
 files = "agent_contexts/status/*.json"
 url = "http://127.0.0.1:9000/agents"
@@ -97,6 +98,8 @@ stuck-after = 14400
 idle-after = 14400
 response-time = 5000
 stale-after = 3600
+coverage-drop = 0.85
+deployment-failures = 2
 [limits]
 document-size = "5 MB"
 [docs]
@@ -138,6 +141,7 @@ rules-url = "https://example.com/prp-lsp/docs/rules"
         [
             "coverage",
             "coverage-threshold",
+            "deployments",
             "dev-log",
             "documentation",
             "e2e-tests",
@@ -155,6 +159,8 @@ rules-url = "https://example.com/prp-lsp/docs/rules"
     assert_eq!(
         status,
         [
+            "coverage-drop",
+            "deployment-failures",
             "error-rate-error",
             "error-rate-warning",
             "files",

@@ -116,6 +116,7 @@ const DEFAULT_PERFORMANCE: &[&str] = &[
 const DEFAULT_SECURITY: &[&str] = &["**/*.sarif", "**/*.sarif.json"];
 const DEFAULT_DOCUMENTATION: &[&str] = &["README.md", "docs/**/*.md", "CHANGELOG.md"];
 const DEFAULT_DEV_LOG: &str = "DEV_LOG.md";
+const DEFAULT_DEPLOYMENTS: &[&str] = &["**/deployments.jsonl"];
 pub(crate) const DEFAULT_THRESHOLD: f64 = 0.90;
 
 /// `[gates]` in prp-lsp.toml.
@@ -136,6 +137,8 @@ pub struct RawGates {
     pub review: Option<String>,
     pub documentation: Option<Vec<String>>,
     pub dev_log: Option<String>,
+    /// Deployment records (JSON Lines the pipeline appends to).
+    pub deployments: Option<Vec<String>>,
 }
 
 impl RawGates {
@@ -153,6 +156,7 @@ impl RawGates {
             review: overlay.review.or(self.review),
             documentation: overlay.documentation.or(self.documentation),
             dev_log: overlay.dev_log.or(self.dev_log),
+            deployments: overlay.deployments.or(self.deployments),
         }
     }
 }
@@ -198,6 +202,7 @@ pub struct Gates {
     /// Threshold from prp-lsp.toml, as a fraction; see [`Gates::coverage_threshold`].
     pub(crate) threshold: Option<f64>,
     evidence: BTreeMap<Gate, Globs>,
+    deployments: Globs,
 }
 
 impl Default for Gates {
@@ -270,7 +275,13 @@ impl Gates {
             enabled,
             threshold,
             evidence,
+            deployments: Globs::new(patterns(&raw.deployments, DEFAULT_DEPLOYMENTS))?,
         })
+    }
+
+    /// Whether `path` is a deployment record.
+    pub fn is_deployment_record(&self, path: &str) -> bool {
+        self.deployments.is_match(path)
     }
 
     pub fn is_enabled(&self, gate: Gate) -> bool {

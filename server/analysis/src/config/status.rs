@@ -33,6 +33,10 @@ pub struct RawStatus {
     pub response_time: Option<u64>,
     /// Seconds after which an agent's last report is stale.
     pub stale_after: Option<u64>,
+    /// Line coverage (fraction) below which any coverage report is a `coverage-drop` alert.
+    pub coverage_drop: Option<f64>,
+    /// Failed or rolled-back deployments of one PRP that make a `deployment-failures` alert.
+    pub deployment_failures: Option<u32>,
 }
 
 impl RawStatus {
@@ -49,6 +53,8 @@ impl RawStatus {
             idle_after: overlay.idle_after.or(self.idle_after),
             response_time: overlay.response_time.or(self.response_time),
             stale_after: overlay.stale_after.or(self.stale_after),
+            coverage_drop: overlay.coverage_drop.or(self.coverage_drop),
+            deployment_failures: overlay.deployment_failures.or(self.deployment_failures),
         }
     }
 
@@ -89,12 +95,16 @@ impl RawStatus {
         for (key, value) in [
             ("error-rate-warning", self.error_rate_warning),
             ("error-rate-error", self.error_rate_error),
+            ("coverage-drop", self.coverage_drop),
         ] {
             if value.is_some_and(|v| !(0.0..=1.0).contains(&v)) {
                 return fail(format!(
                     "[status] {key} must be a fraction between 0 and 1 (0.05 for 5%)"
                 ));
             }
+        }
+        if self.deployment_failures == Some(0) {
+            return fail("[status] deployment-failures must be at least 1".to_string());
         }
         if let (Some(w), Some(e)) = (self.error_rate_warning, self.error_rate_error) {
             if w > e {
@@ -119,6 +129,8 @@ pub const DEFAULT_THRESHOLDS: Thresholds = Thresholds {
     idle_after: 14_400,
     response_time: 5_000.0,
     stale_after: 3_600,
+    coverage_drop: 0.85,
+    deployment_failures: 2,
 };
 
 /// Effective thresholds. Times in seconds, the response time in milliseconds, rates as
@@ -131,6 +143,9 @@ pub struct Thresholds {
     pub idle_after: i64,
     pub response_time: f64,
     pub stale_after: i64,
+    /// A fraction.
+    pub coverage_drop: f64,
+    pub deployment_failures: u32,
 }
 
 /// The compiled `[status]` settings: prp-lsp.toml's values win over the orchestrator
@@ -190,6 +205,17 @@ impl StatusSettings {
                 m.and_then(|m| m.stale_after.as_ref()),
                 d.stale_after as f64,
             ) as i64,
+            coverage_drop: pick(
+                raw.coverage_drop,
+                m.and_then(|m| m.coverage_drop.as_ref()),
+                d.coverage_drop,
+            ),
+            deployment_failures: pick(
+                raw.deployment_failures.map(f64::from),
+                m.and_then(|m| m.deployment_failures.as_ref()),
+                f64::from(d.deployment_failures),
+            )
+            .max(1.0) as u32,
         };
         let stuck_after_by_agent = match (raw.stuck_after, orchestrator) {
             (None, Some(o)) => o

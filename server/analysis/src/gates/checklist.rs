@@ -4,7 +4,7 @@
 use super::report::{age, evidence_note};
 use super::{Gate, GateReport, GateResult, Verdict};
 use crate::diagnostic::FixHint;
-use crate::document::{CheckItem, Document, Section};
+use crate::document::{CheckItem, Document, Lifecycle, Section};
 use crate::rules::context::Context;
 use crate::rules::registry::Rule;
 
@@ -141,9 +141,22 @@ pub(crate) fn check(cx: &mut Context) {
         if results.is_empty() {
             continue;
         }
+        coverage_drop(cx, item, &results);
         gate_failing(cx, item, &results, report);
         gate_no_evidence(cx, item, &results, report);
         gate_unticked(cx, item, &results, report, tasks_done);
+    }
+}
+
+/// `coverage-drop`: the coverage item of an active PRP, when a coverage report is below
+/// the alert threshold (ticked or not: the alert is about the project, not the item).
+fn coverage_drop(cx: &mut Context, item: &CheckItem, results: &[&GateResult]) {
+    if cx.doc.lifecycle == Lifecycle::Finished {
+        return;
+    }
+    let coverage = results.iter().find(|r| r.gate == Gate::Coverage);
+    if let Some(message) = coverage.and_then(|r| super::coverage_drop(r, cx.config)) {
+        cx.report(Rule::CoverageDrop, item.line.clone(), message);
     }
 }
 

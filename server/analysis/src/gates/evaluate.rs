@@ -88,6 +88,7 @@ fn result(gate: Gate, verdict: Verdict, detail: String, reason: String) -> GateR
         reason,
         evidence: Vec::new(),
         newest: None,
+        measured: None,
     }
 }
 
@@ -267,6 +268,7 @@ impl Eval<'_> {
         GateResult {
             evidence,
             newest,
+            measured: Some(lowest.ratio),
             ..result(Gate::Coverage, verdict, detail, reason)
         }
     }

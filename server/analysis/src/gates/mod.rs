@@ -68,7 +68,27 @@ pub fn artifact_globs(config: &Config) -> Vec<String> {
 /// Whether an enabled gate reads `path` (workspace-relative).
 pub fn is_artifact(config: &Config, path: &str) -> bool {
     let gates = &config.gates;
-    gates.enabled.iter().any(|g| gates.matches(*g, path))
+    gates.enabled.iter().any(|g| gates.matches(*g, path)) || gates.is_deployment_record(path)
+}
+
+/// The orchestrator's coverage-drop alert on a coverage result: the message when its lowest
+/// coverage is below `[status] coverage-drop` (85% by default), else `None`.
+pub fn coverage_drop(coverage: &GateResult, config: &Config) -> Option<String> {
+    let measured = coverage
+        .measured
+        .filter(|_| coverage.gate == Gate::Coverage)?;
+    let alert = config.status_settings().thresholds.coverage_drop;
+    if measured + 1e-9 >= alert {
+        return None;
+    }
+    let (shown, limit) = crate::figures::percents_compared(measured, alert);
+    let from = match coverage.evidence.as_slice() {
+        [one] => format!(" in `{one}`"),
+        _ => String::new(),
+    };
+    Some(format!(
+        "coverage dropped to {shown}%{from}, below the {limit}% alert threshold; find what lowered it and add the missing tests"
+    ))
 }
 
 /// Artifacts that cannot be read as the evidence their gate expects, with the reason; shown
@@ -94,6 +114,14 @@ pub fn artifact_problems(config: &Config, evidence: &Evidence) -> Vec<(String, S
         };
         if let Some(message) = outcome {
             problems.push((a.path.clone(), message));
+        }
+        if gates.is_deployment_record(&a.path) {
+            for (line, why) in evidence.deployments(a).problems {
+                problems.push((
+                    a.path.clone(),
+                    format!("line {line} of the deployment record cannot be read: {why}"),
+                ));
+            }
         }
     }
     problems
@@ -123,6 +151,7 @@ struct Parsed {
     coverage: OnceLock<Result<Coverage, String>>,
     benchmarks: OnceLock<Result<Vec<Benchmark>, String>>,
     sarif: OnceLock<Result<SecurityScan, String>>,
+    deployments: OnceLock<crate::delivery::deployments::DeploymentRecord>,
 }
 
 impl Evidence {
@@ -194,6 +223,15 @@ impl Evidence {
     pub fn sarif(&self, a: &Artifact) -> Result<SecurityScan, String> {
         self.cached(a, |p| &p.sarif, || formats::parse_sarif(&a.text))
     }
+
+    /// A deployment record: every line it could read, and the lines it could not.
+    pub fn deployments(&self, a: &Artifact) -> crate::delivery::deployments::DeploymentRecord {
+        let parse = || crate::delivery::deployments::parse_deployments(&a.text);
+        match self.parsed.get(&a.path) {
+            Some((_, p)) => p.deployments.get_or_init(parse).clone(),
+            None => parse(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -229,6 +267,10 @@ pub struct GateResult {
     pub evidence: Vec<String>,
     /// Modification time of the newest evidence file (unix seconds).
     pub newest: Option<i64>,
+    /// The figure the verdict compares, where there is one: the lowest line coverage, as
+    /// a fraction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measured: Option<f64>,
 }
 
 impl GateResult {

@@ -33,6 +33,7 @@ pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec
             if whole {
                 references::check(&mut cx);
                 crate::gates::check(&mut cx);
+                crate::delivery::check(&mut cx);
             }
         }
         DocKind::TaskBoard => {

@@ -954,6 +954,60 @@ rules! {
     /// `coverage-threshold`.
     GateUnticked = "gate-unticked", Hint, "a pre-deployment checklist item is open but its gate passes (quick fix: tick it)";
     /// ## What it finds
+    /// On the coverage item of an active PRP's pre-deployment checklist (ticked or not): a
+    /// coverage report of the workspace below the orchestrator's coverage-drop threshold (85%
+    /// unless configured). It is the orchestrator's `test_coverage_drop` alert, distinct from
+    /// the coverage gate (90%): the gate says this PRP may not ship yet, the alert says the
+    /// project's tests have lost ground.
+    ///
+    /// ## Why it matters
+    /// A drop below the alert threshold means tests were deleted or large untested code
+    /// landed; the orchestrator stops and asks for attention rather than waiting for the gate.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ### Pre-Deployment Checklist
+    /// - [ ] Code coverage ≥ 90%
+    /// ```
+    /// with `coverage/lcov.info` at 78% line coverage.
+    ///
+    /// ## How to fix
+    /// Find what lowered the coverage (the report named in the message) and add the missing
+    /// tests, or restore the ones removed.
+    ///
+    /// ## Options
+    /// `[status] coverage-drop` (a fraction; else the orchestrator's
+    /// `monitoring.alert_thresholds.test_coverage_drop`, else 0.85); the `[gates] coverage`
+    /// globs say which files are coverage reports.
+    CoverageDrop = "coverage-drop", Error, "a coverage report is below the coverage-drop alert threshold (85%), on each active PRP's coverage item";
+    /// ## What it finds
+    /// A PRP that failed or was rolled back at least as many times as the orchestrator's
+    /// `deployment_failure` threshold (2 unless configured) in the last 30 days, as the
+    /// workspace's deployment record says (JSON Lines the pipeline appends to; see
+    /// docs/deployments.md). A warning, an error at twice the threshold. On the PRP's title.
+    ///
+    /// ## Why it matters
+    /// Repeated failed deployments mean the change does not survive production as written;
+    /// deploying it again without finding the cause repeats the outage.
+    ///
+    /// ## Example
+    /// `deployments.jsonl`:
+    /// ```json
+    /// {"prp": "PRP-007", "at": "2026-11-20T14:05:00Z", "result": "failed", "environment": "production"}
+    /// {"prp": "PRP-007", "at": "2026-11-21T09:30:00Z", "result": "rolled_back", "environment": "production"}
+    /// ```
+    ///
+    /// ## How to fix
+    /// Find why the deployments failed (the message names the last one), fix it in the PRP's
+    /// tasks, and deploy again: a success does not erase the failures, which age out of the
+    /// 30-day window.
+    ///
+    /// ## Options
+    /// `[status] deployment-failures` (else the orchestrator's
+    /// `monitoring.alert_thresholds.deployment_failure`, else 2); `[gates] deployments` (the
+    /// records, default `**/deployments.jsonl`).
+    DeploymentFailures = "deployment-failures", Warning, "a PRP failed or was rolled back at least twice (the threshold) in 30 days, per the deployment record";
+    /// ## What it finds
     /// A ticked item of a PRP's pre-deployment checklist whose gate has no current evidence: no
     /// file matches the gate's globs, the files cannot be read (each is also `invalid-artifact`),
     /// or the passing result is older than the PRP's last change. Only run results go stale

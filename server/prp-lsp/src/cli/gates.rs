@@ -16,6 +16,12 @@ pub enum Format {
     Json,
 }
 
+/// The coverage-drop alert of a PRP's report, distinct from its coverage gate.
+fn coverage_alert(report: &GateReport, config: &prp_analysis::Config) -> Option<String> {
+    let coverage = report.result(prp_analysis::gates::Gate::Coverage)?;
+    prp_analysis::gates::coverage_drop(coverage, config)
+}
+
 pub fn run(prps: &[PathBuf], workspace: &std::path::Path, format: Format) -> i32 {
     let root = match prps.first() {
         Some(first) => super::check::root_for(first),
@@ -75,12 +81,25 @@ pub fn run(prps: &[PathBuf], workspace: &std::path::Path, format: Format) -> i32
             let mut text = matrix_text(&reports);
             for r in &reports {
                 text.push_str(&format!("{}: {}\n", r.prp, r.summary()));
+                if let Some(alert) = coverage_alert(r, &project.config) {
+                    text.push_str(&format!("{}: alert coverage-drop: {alert}\n", r.prp));
+                }
             }
             text
         }
         Format::Json => {
-            let value =
-                serde_json::json!({ "ready": reports.iter().all(|r| r.ready), "prps": reports });
+            let alerts: Vec<serde_json::Value> = reports
+                .iter()
+                .filter_map(|r| {
+                    let message = coverage_alert(r, &project.config)?;
+                    Some(serde_json::json!({ "prp": r.prp, "code": "coverage-drop", "message": message }))
+                })
+                .collect();
+            let value = serde_json::json!({
+                "ready": reports.iter().all(|r| r.ready),
+                "prps": reports,
+                "alerts": alerts,
+            });
             format!(
                 "{}\n",
                 serde_json::to_string_pretty(&value).unwrap_or_default()

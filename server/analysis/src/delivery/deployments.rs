@@ -1,0 +1,182 @@
+//! The deployment record: a JSON Lines file the pipeline appends one object to per
+//! deployment (`deployments.jsonl` by default; `[gates] deployments` says where). Each line:
+//! `prp`, `at` (RFC 3339), `result` (`succeeded` | `failed` | `rolled_back`), and optionally
+//! `environment`, `version`, `bugs` (a count, or the ids of the bugs found after it).
+//! A line that cannot be read is a problem with its line number; the other lines still
+//! count. See docs/deployments.md and schemas/deployment.schema.json.
+
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Succeeded,
+    Failed,
+    RolledBack,
+}
+
+impl Outcome {
+    fn parse(s: &str) -> Option<Outcome> {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', ' '], "_")
+            .as_str()
+        {
+            "succeeded" | "success" => Some(Outcome::Succeeded),
+            "failed" | "failure" => Some(Outcome::Failed),
+            "rolled_back" | "rollback" => Some(Outcome::RolledBack),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Succeeded => "succeeded",
+            Outcome::Failed => "failed",
+            Outcome::RolledBack => "rolled back",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deployment {
+    /// The PRP as written: `PRP-007`, `7`, a path or a file name.
+    pub prp: String,
+    /// Unix seconds.
+    pub at: i64,
+    pub outcome: Outcome,
+    pub environment: Option<String>,
+    pub version: Option<String>,
+    /// Bugs found after it.
+    pub bugs: Option<u64>,
+    /// 1-based line in the record.
+    pub line: usize,
+}
+
+/// A record as read: the deployments, and the lines that could not be read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeploymentRecord {
+    pub deployments: Vec<Deployment>,
+    /// (1-based line, why).
+    pub problems: Vec<(usize, String)>,
+}
+
+/// Longest line read; a longer one is a problem, not a stall.
+const MAX_LINE: usize = 64 * 1024;
+
+pub fn parse_deployments(text: &str) -> DeploymentRecord {
+    let mut record = DeploymentRecord::default();
+    for (i, line) in text.lines().enumerate() {
+        let number = i + 1;
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if line.len() > MAX_LINE {
+            record
+                .problems
+                .push((number, format!("longer than {} KB", MAX_LINE / 1024)));
+            continue;
+        }
+        match deployment(line, number) {
+            Ok(d) => record.deployments.push(d),
+            Err(why) => record.problems.push((number, why)),
+        }
+    }
+    record
+}
+
+fn deployment(line: &str, number: usize) -> Result<Deployment, String> {
+    let value: Value = serde_json::from_str(line).map_err(|e| format!("not a JSON object: {e}"))?;
+    let Value::Object(fields) = value else {
+        return Err("not a JSON object".into());
+    };
+    let text = |key: &str| -> Result<Option<String>, String> {
+        match fields.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.trim().to_string())),
+            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(_) => Err(format!("`{key}` must be a string")),
+        }
+    };
+    let prp = text("prp")?.ok_or("`prp` is missing: which PRP was deployed")?;
+    let at_text = text("at")?.ok_or("`at` is missing: when, as an RFC 3339 time")?;
+    let at = at_text
+        .parse::<jiff::Timestamp>()
+        .map_err(|_| format!("`at` is `{at_text}`, not an RFC 3339 time (2026-11-20T14:05:00Z)"))?
+        .as_second();
+    let result_text = text("result")?.ok_or("`result` is missing")?;
+    let outcome = Outcome::parse(&result_text).ok_or_else(|| {
+        format!("`result` is `{result_text}`; expected succeeded, failed or rolled_back")
+    })?;
+    let bugs = match fields.get("bugs") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => Some(
+            n.as_u64()
+                .filter(|n| *n <= 1_000_000)
+                .ok_or("`bugs` must be a whole count (or a list of bug ids)")?,
+        ),
+        Some(Value::Array(ids)) => Some(ids.len() as u64),
+        Some(_) => return Err("`bugs` must be a count or a list of bug ids".into()),
+    };
+    Ok(Deployment {
+        prp,
+        at,
+        outcome,
+        environment: text("environment")?,
+        version: text("version")?,
+        bugs,
+        line: number,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_read_and_bad_ones_named_without_losing_the_rest() {
+        let text = r#"{"prp": "PRP-007", "at": "2026-11-20T14:05:00Z", "result": "succeeded", "environment": "production", "version": "1.4.0", "bugs": 2}
+{"prp": "PRPs/active/08_export.md", "at": "2026-11-21T09:00:00+01:00", "result": "rolled_back", "bugs": ["BUG-1"]}
+
+not json
+{"prp": "PRP-009", "at": "yesterday", "result": "failed"}
+{"prp": "PRP-009", "at": "2026-11-22T10:00:00Z", "result": "exploded"}
+[1, 2]
+{"at": "2026-11-22T10:00:00Z", "result": "failed"}
+{"prp": "PRP-010", "at": "2026-11-23T10:00:00Z", "result": "Failed"}
+"#;
+        let record = parse_deployments(text);
+        let read: Vec<(&str, Outcome, Option<u64>, usize)> = record
+            .deployments
+            .iter()
+            .map(|d| (d.prp.as_str(), d.outcome, d.bugs, d.line))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("PRP-007", Outcome::Succeeded, Some(2), 1),
+                ("PRPs/active/08_export.md", Outcome::RolledBack, Some(1), 2),
+                ("PRP-010", Outcome::Failed, None, 9),
+            ]
+        );
+        assert_eq!(record.deployments[1].at, 1_795_248_000);
+        let lines: Vec<usize> = record.problems.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [4, 5, 6, 7, 8]);
+        assert!(
+            record.problems[1].1.contains("RFC 3339"),
+            "{:?}",
+            record.problems
+        );
+        assert!(
+            record.problems[2].1.contains("exploded"),
+            "{:?}",
+            record.problems
+        );
+        assert!(
+            record.problems[4].1.contains("`prp` is missing"),
+            "{:?}",
+            record.problems
+        );
+    }
+}
