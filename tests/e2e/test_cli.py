@@ -355,3 +355,38 @@ def test_deployment_failures_and_coverage_drop_alerts(tmp_path: Path):
     codes = {d["code"] for f in json.loads(check(root, "--format", "json").stdout)["files"]
              for d in f["diagnostics"]}
     assert "deployment-failures" not in codes and "coverage-drop" not in codes, codes
+
+
+def test_metrics_reports_each_figure_with_its_window_or_why_it_is_missing(tmp_path: Path):
+    import datetime
+
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    stamp = lambda days: (now - datetime.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+    (root / "deployments.jsonl").write_text(
+        json.dumps({"prp": "PRP-01", "at": stamp(5), "result": "rolled_back", "bugs": 3}) + "\n"
+        + json.dumps({"prp": "PRP-01", "at": stamp(4), "result": "succeeded", "bugs": 1}) + "\n"
+        + json.dumps({"prp": "PRP-01", "at": stamp(60), "result": "failed"}) + "\n"
+    )
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [BIN, "metrics", "--workspace", str(root), *args], capture_output=True, text=True, timeout=30
+    )
+    out = run("--format", "json")
+    assert out.returncode == 0, out.stderr
+    m = json.loads(out.stdout)
+    assert m["until"] - m["since"] == 30 * 86_400
+    team = m["team"]
+    assert team["rollback_rate"]["value"] == 0.5, team["rollback_rate"]
+    assert team["bugs_per_deployment"]["value"] == 2.0, team["bugs_per_deployment"]
+    # No data is "—" with the reason, never 0.
+    assert team["coverage_now"]["value"] is None and team["coverage_now"]["note"]
+    assert team["utilization"]["value"] is None
+    # A 90-day window reaches the old failure too.
+    wide = json.loads(run("--format", "json", "--since", "90d").stdout)["team"]
+    assert wide["rollback_rate"]["value"] == 1 / 3
+    human = run().stdout
+    assert re.search(r"^rollback rate\s+50%\s+1 of 2 deployment", human, re.M), human
+    assert "Success targets missed:\n- rollback rate 50% (target < 5%)" in human, human
+    bad = run("--since", "someday")
+    assert bad.returncode == 2 and "--since" in bad.stderr

@@ -29,6 +29,8 @@ pub struct DocFacts {
     pub tasks: Vec<TaskFact>,
     /// The completion date a PRP states (`**Completed**: 2026-11-02`, a date on its Status).
     pub finished_on: Option<Date>,
+    /// When the PRP is due (see [`crate::document::Metadata::due_on`]).
+    pub due_on: Option<Date>,
     /// A PRP with pre-deployment checklist items that name a gate: its findings follow the
     /// evidence.
     pub gate_checklist: bool,
@@ -136,6 +138,7 @@ impl DocFacts {
                 .filter_map(|k| doc.metadata.key(k))
                 .chain(doc.metadata.status.as_ref())
                 .find_map(|v| scan::dates(&v.value).first().map(|d| d.1)),
+            due_on: doc.metadata.due_on,
         }
     }
 }

@@ -64,6 +64,17 @@ enum Command {
         #[arg(long)]
         allow_url: bool,
     },
+    /// The orchestrator's health metrics: per agent and for the team, over a window.
+    Metrics {
+        #[arg(long, default_value = ".")]
+        workspace: PathBuf,
+        #[arg(long, value_enum, default_value = "human")]
+        format: cli::metrics::Format,
+        /// Start of the window: a date (2026-11-01) or a number of days back (30d; the
+        /// default).
+        #[arg(long)]
+        since: Option<String>,
+    },
     /// Print a rule's documentation (`prp-lsp rule missing-section`), or list every rule.
     Rule {
         /// The rule's code, as findings show it.
@@ -113,5 +124,10 @@ fn main() {
             json,
             allow_url,
         }) => std::process::exit(cli::agents::run(&workspace, json, allow_url)),
+        Some(Command::Metrics {
+            workspace,
+            format,
+            since,
+        }) => std::process::exit(cli::metrics::run(&workspace, format, since.as_deref())),
     }
 }

@@ -2,6 +2,7 @@
 //! pipeline appends to, and the orchestrator's alert on it (`deployment-failures`).
 
 pub mod deployments;
+pub mod metrics;
 
 use crate::document::{DocKind, Document};
 use crate::gates::Evidence;

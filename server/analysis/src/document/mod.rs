@@ -144,6 +144,9 @@ pub struct Metadata {
     pub profile: Option<Spanned<String>>,
     /// Other header keys (front matter, pseudo-header, bold key/value lines), lowercase.
     pub keys: Vec<(String, Spanned<String>)>,
+    /// When a PRP is due: a `due:` / `**Due**:` / `Target date` key, else the last date of its
+    /// Timeline section.
+    pub due_on: Option<crate::document::scan::Date>,
 }
 
 impl Metadata {

@@ -89,7 +89,37 @@ pub fn parse(path: &str, text: &str, config: &Config) -> Document {
     } else {
         stated
     };
+    if doc.kind == DocKind::Prp {
+        doc.metadata.due_on = due_on(text, &doc);
+    }
     doc
+}
+
+/// Header keys that say when a PRP is due.
+const DUE_KEYS: [&str; 6] = [
+    "due",
+    "due date",
+    "due on",
+    "target date",
+    "deadline",
+    "target completion",
+];
+
+/// The date a due key states, else the last date of a section named for the timeline
+/// (`## Timeline`, `## Estimated Effort / Timeline`).
+fn due_on(text: &str, doc: &Document) -> Option<scan::Date> {
+    let stated = DUE_KEYS
+        .iter()
+        .filter_map(|k| doc.metadata.key(k))
+        .find_map(|v| scan::dates(&v.value).first().map(|d| d.1));
+    stated.or_else(|| {
+        doc.sections
+            .iter()
+            .filter(|s| s.name.key.contains("timeline"))
+            .filter_map(|s| text.get(s.body.start..s.end))
+            .flat_map(|body| scan::dates(body).into_iter().map(|d| d.1))
+            .max()
+    })
 }
 
 fn trim_line_end(text: &str, mut end: usize) -> usize {

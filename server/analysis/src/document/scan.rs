@@ -303,6 +303,24 @@ pub fn assigned_to(line: &str) -> Option<Range<usize>> {
 pub struct Date(pub u32);
 
 impl Date {
+    /// Days since 1970-01-01; `None` for a day the calendar does not have (2026-02-30).
+    pub fn day_number(self) -> Option<i64> {
+        let (y, m, d) = (self.0 / 10_000, self.0 / 100 % 100, self.0 % 100);
+        let civil = jiff::civil::Date::new(i16::try_from(y).ok()?, m as i8, d as i8).ok()?;
+        let days = civil.since(jiff::civil::Date::new(1970, 1, 1).ok()?).ok()?;
+        Some(i64::from(days.get_days()))
+    }
+
+    /// The date `day` days after 1970-01-01 (the inverse of [`Date::day_number`]).
+    pub fn from_day_number(day: i64) -> Option<Date> {
+        let epoch = jiff::civil::Date::new(1970, 1, 1).ok()?;
+        let civil = epoch
+            .checked_add(jiff::Span::new().try_days(day).ok()?)
+            .ok()?;
+        let (y, m, d) = (civil.year(), civil.month(), civil.day());
+        (y >= 0).then(|| Date(y as u32 * 10_000 + m as u32 * 100 + d as u32))
+    }
+
     pub fn parse(s: &str) -> Option<Date> {
         let b = s.as_bytes();
         if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {

@@ -110,8 +110,5 @@ fn board_items(doc: &Document) -> impl Iterator<Item = &crate::document::Task> {
 
 /// Days since 1970-01-01 (UTC).
 fn day_number(date: Date) -> Option<i64> {
-    let (y, m, d) = (date.0 / 10_000, date.0 / 100 % 100, date.0 % 100);
-    let civil = jiff::civil::Date::new(y as i16, m as i8, d as i8).ok()?;
-    let days = civil.since(jiff::civil::Date::new(1970, 1, 1).ok()?).ok()?;
-    Some(i64::from(days.get_days()))
+    date.day_number()
 }

@@ -5,6 +5,7 @@ pub mod apply;
 pub mod assign;
 pub mod check;
 pub mod gates;
+pub mod metrics;
 pub mod new;
 pub mod rule;
 

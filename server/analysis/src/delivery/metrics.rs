@@ -1,0 +1,481 @@
+//! The orchestrator's health metrics, from what the workspace holds: task boards and PRPs
+//! (assignments, completion and due dates), agent status reports, the deployment record and
+//! the coverage reports. Each figure covers a stated window; one that cannot be computed is
+//! "—" with the reason, never 0.
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::document::{DocKind, Lifecycle};
+use crate::gates::Gate;
+use crate::workspace::Workspace;
+
+use super::deployments::Outcome;
+
+/// The orchestrator's success targets.
+pub const ON_TIME_TARGET: f64 = 0.95;
+pub const ROLLBACK_TARGET: f64 = 0.05;
+pub const UTILIZATION_TARGET: f64 = 0.90;
+
+/// A figure, or why there is none.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    /// A fraction for rates, a count or an average otherwise.
+    pub value: Option<f64>,
+    /// How it was counted ("4 of 5 PRPs with a due date"), or why it is missing.
+    pub note: String,
+}
+
+impl Figure {
+    fn of(value: f64, note: impl Into<String>) -> Figure {
+        Figure {
+            value: Some(value),
+            note: note.into(),
+        }
+    }
+
+    fn missing(why: impl Into<String>) -> Figure {
+        Figure {
+            value: None,
+            note: why.into(),
+        }
+    }
+
+    /// A rate `part / whole`, or missing with `why` when `whole` is 0.
+    fn rate(part: usize, whole: usize, note: String, why: &str) -> Figure {
+        if whole == 0 {
+            Figure::missing(why)
+        } else {
+            Figure::of(part as f64 / whole as f64, note)
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgentMetrics {
+    pub agent: String,
+    /// Tasks assigned to the agent in the workspace's documents.
+    pub assigned: usize,
+    /// Of those, done.
+    pub completed: usize,
+    /// Failed tasks, as the agent's status report counts them.
+    pub failed: Figure,
+    /// Completed vs assigned.
+    pub efficiency: Figure,
+    /// Busy time / observed time.
+    pub utilization: Figure,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeamMetrics {
+    /// PRPs finished per week in the window.
+    pub velocity: Figure,
+    /// PRPs finished in the window by their due date, of those with one.
+    pub on_time_delivery: Figure,
+    /// Rolled-back deployments of all deployments in the window.
+    pub rollback_rate: Figure,
+    /// Bugs reported per deployment (of the deployments that report bugs).
+    pub bugs_per_deployment: Figure,
+    /// The lowest line coverage of the coverage reports now.
+    pub coverage_now: Figure,
+    /// The lowest coverage of the window.
+    pub coverage_lowest: Figure,
+    /// Average utilization of the agents.
+    pub utilization: Figure,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Metrics {
+    /// The window, unix seconds.
+    pub since: i64,
+    pub until: i64,
+    pub agents: Vec<AgentMetrics>,
+    pub team: TeamMetrics,
+    /// Success targets missed, one line each (information, not findings).
+    pub misses: Vec<String>,
+}
+
+const DAY: i64 = 86_400;
+
+/// The metrics of `ws` for the window `since..=now` (unix seconds).
+pub fn metrics(ws: &Workspace, config: &Config, since: i64, now: i64) -> Metrics {
+    let agents = agent_metrics(ws);
+    let team = TeamMetrics {
+        velocity: velocity(ws, since, now),
+        on_time_delivery: on_time(ws, since, now),
+        rollback_rate: rollback_rate(ws, config, since, now),
+        bugs_per_deployment: bugs_per_deployment(ws, config, since, now),
+        coverage_now: coverage_now(ws, config),
+        coverage_lowest: Figure::missing(
+            "prp-lsp keeps no coverage history: only the reports on disk now are known",
+        ),
+        utilization: Figure::missing(NO_BUSY_TIME),
+    };
+    let mut misses = Vec::new();
+    let miss = |figure: &Figure, below: bool, target: f64, what: &str| -> Option<String> {
+        let value = figure.value?;
+        let missed = if below {
+            value < target
+        } else {
+            value >= target
+        };
+        missed.then(|| {
+            format!(
+                "{what} {} (target {} {}%)",
+                percent(value),
+                if below { "≥" } else { "<" },
+                percent(target).trim_end_matches('%')
+            )
+        })
+    };
+    misses.extend(miss(
+        &team.on_time_delivery,
+        true,
+        ON_TIME_TARGET,
+        "on-time delivery",
+    ));
+    misses.extend(miss(
+        &team.rollback_rate,
+        false,
+        ROLLBACK_TARGET,
+        "rollback rate",
+    ));
+    misses.extend(miss(
+        &team.utilization,
+        true,
+        UTILIZATION_TARGET,
+        "utilization",
+    ));
+    Metrics {
+        since,
+        until: now,
+        agents,
+        team,
+        misses,
+    }
+}
+
+/// "84.2%": one decimal, none when whole.
+pub fn percent(fraction: f64) -> String {
+    let p = (fraction * 1000.0).round() / 10.0;
+    if p.fract() == 0.0 {
+        format!("{p:.0}%")
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+const NO_BUSY_TIME: &str =
+    "status reports give the current state only, not busy time over the window";
+
+fn agent_metrics(ws: &Workspace) -> Vec<AgentMetrics> {
+    let mut ids: Vec<String> = ws
+        .agents()
+        .iter()
+        .map(|a| crate::workspace::normalize_agent_id(&a.id))
+        .collect();
+    for (_, facts) in ws.documents() {
+        ids.extend(facts.tasks.iter().filter_map(|t| t.assignee.clone()));
+    }
+    ids.sort();
+    ids.dedup();
+    ids.into_iter()
+        .map(|agent| {
+            let (mut assigned, mut completed) = (0, 0);
+            for (_, facts) in ws.documents() {
+                for t in facts
+                    .tasks
+                    .iter()
+                    .filter(|t| t.assignee.as_deref() == Some(&agent))
+                {
+                    assigned += 1;
+                    completed += usize::from(t.done);
+                }
+            }
+            let status = ws.status().and_then(|s| s.get(&agent));
+            let failed = match status {
+                Some(s) => Figure::of(
+                    s.tasks_failed as f64,
+                    format!(
+                        "as its status report counts ({} completed)",
+                        s.tasks_completed
+                    ),
+                ),
+                None => Figure::missing("no status report for this agent"),
+            };
+            let efficiency = Figure::rate(
+                completed,
+                assigned,
+                format!("{completed} of {assigned} assigned tasks done"),
+                "no task is assigned to it",
+            );
+            AgentMetrics {
+                agent,
+                assigned,
+                completed,
+                failed,
+                efficiency,
+                utilization: Figure::missing(NO_BUSY_TIME),
+            }
+        })
+        .collect()
+}
+
+/// Finished PRPs with a completion date in the window: (path, finished day, due day).
+fn finished_in(ws: &Workspace, since: i64, now: i64) -> Vec<(String, i64, Option<i64>)> {
+    let (from, to) = (since.div_euclid(DAY), now.div_euclid(DAY));
+    let mut out: Vec<(String, i64, Option<i64>)> = ws
+        .documents()
+        .filter(|(_, f)| f.kind == DocKind::Prp && f.lifecycle == Lifecycle::Finished)
+        .filter_map(|(path, f)| {
+            let day = f.finished_on?.day_number()?;
+            (from..=to).contains(&day).then(|| {
+                let due = f.due_on.and_then(|d| d.day_number());
+                (path.clone(), day, due)
+            })
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn velocity(ws: &Workspace, since: i64, now: i64) -> Figure {
+    let finished = finished_in(ws, since, now).len();
+    let weeks = ((now - since) as f64 / (7.0 * DAY as f64)).max(1.0 / 7.0);
+    let undated = ws
+        .documents()
+        .filter(|(_, f)| {
+            f.kind == DocKind::Prp && f.lifecycle == Lifecycle::Finished && f.finished_on.is_none()
+        })
+        .count();
+    let mut note = format!("{finished} PRP(s) finished in {:.1} week(s)", weeks);
+    if undated > 0 {
+        note.push_str(&format!(
+            "; {undated} finished PRP(s) state no completion date and are not counted"
+        ));
+    }
+    Figure::of(finished as f64 / weeks, note)
+}
+
+fn on_time(ws: &Workspace, since: i64, now: i64) -> Figure {
+    let finished = finished_in(ws, since, now);
+    let with_due: Vec<&(String, i64, Option<i64>)> = finished
+        .iter()
+        .filter(|(_, _, due)| due.is_some())
+        .collect();
+    let on_time = with_due
+        .iter()
+        .filter(|(_, day, due)| Some(*day) <= *due)
+        .count();
+    let why = if finished.is_empty() {
+        "no PRP finished in the window (with a completion date)"
+    } else {
+        "no PRP finished in the window states a due date (`due:`, `**Due**:` or a Timeline)"
+    };
+    Figure::rate(
+        on_time,
+        with_due.len(),
+        format!(
+            "{on_time} of {} finished PRP(s) with a due date",
+            with_due.len()
+        ),
+        why,
+    )
+}
+
+/// Every deployment in the window, from every record.
+fn deployments_in(
+    ws: &Workspace,
+    config: &Config,
+    since: i64,
+    now: i64,
+) -> Option<Vec<super::deployments::Deployment>> {
+    let (evidence, _) = ws.evidence()?;
+    let records: Vec<_> = evidence
+        .artifacts()
+        .iter()
+        .filter(|a| config.gates.is_deployment_record(&a.path))
+        .collect();
+    if records.is_empty() {
+        return None;
+    }
+    Some(
+        records
+            .into_iter()
+            .flat_map(|a| evidence.deployments(a).deployments)
+            .filter(|d| (since..=now).contains(&d.at))
+            .collect(),
+    )
+}
+
+const NO_RECORD: &str = "no deployment record (deployments.jsonl; see docs/deployments.md)";
+
+fn rollback_rate(ws: &Workspace, config: &Config, since: i64, now: i64) -> Figure {
+    let Some(deployments) = deployments_in(ws, config, since, now) else {
+        return Figure::missing(NO_RECORD);
+    };
+    let rolled_back = deployments
+        .iter()
+        .filter(|d| d.outcome == Outcome::RolledBack)
+        .count();
+    Figure::rate(
+        rolled_back,
+        deployments.len(),
+        format!("{rolled_back} of {} deployment(s)", deployments.len()),
+        "no deployment in the window",
+    )
+}
+
+fn bugs_per_deployment(ws: &Workspace, config: &Config, since: i64, now: i64) -> Figure {
+    let Some(deployments) = deployments_in(ws, config, since, now) else {
+        return Figure::missing(NO_RECORD);
+    };
+    let reported: Vec<u64> = deployments.iter().filter_map(|d| d.bugs).collect();
+    if reported.is_empty() {
+        return Figure::missing("no deployment in the window reports its bugs (`bugs`)");
+    }
+    let bugs: u64 = reported.iter().sum();
+    Figure::of(
+        bugs as f64 / reported.len() as f64,
+        format!(
+            "{bugs} bug(s) over {} deployment(s) that report them",
+            reported.len()
+        ),
+    )
+}
+
+fn coverage_now(ws: &Workspace, config: &Config) -> Figure {
+    let Some((evidence, _)) = ws.evidence() else {
+        return Figure::missing("no coverage report was read");
+    };
+    let lowest = evidence
+        .artifacts()
+        .iter()
+        .filter(|a| config.gates.matches(Gate::Coverage, &a.path))
+        .filter_map(|a| Some((a.path.clone(), evidence.coverage(a).ok()?.ratio)))
+        .min_by(|a, b| a.1.total_cmp(&b.1));
+    match lowest {
+        Some((path, ratio)) => Figure::of(ratio, format!("lowest report: {path}")),
+        None => Figure::missing("no coverage report was found (the [gates] coverage globs)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gates::{Artifact, Evidence};
+    use crate::status::parse_status;
+    use crate::{parse, DocFacts};
+
+    const NOW: i64 = 1_795_176_000; // 2026-11-20T12:00:00Z
+
+    fn workspace(files: &[(&str, &str)], evidence: Option<Vec<(&str, &str)>>) -> Workspace {
+        let config = Config::default();
+        let mut ws = Workspace::new();
+        for (path, text) in files {
+            ws.add_file(path);
+            ws.update_document(path, DocFacts::of(&parse(path, text, &config)));
+        }
+        if let Some(artifacts) = evidence {
+            let artifacts = artifacts
+                .into_iter()
+                .map(|(path, text)| Artifact {
+                    path: path.into(),
+                    text: text.into(),
+                    modified: NOW,
+                })
+                .collect();
+            ws.set_evidence(std::sync::Arc::new(Evidence::new(artifacts)), NOW);
+        }
+        ws
+    }
+
+    const BOARD: &str = "# Tasks\n\n## Active\n- [ ] a @backend\n- [x] b @backend\n- [x] c @backend\n- [ ] d @frontend\n";
+    const ON_TIME: &str = "---\ndue: 2026-11-15\ncompleted: 2026-11-14\n---\n# PRP-01: A\n";
+    const LATE: &str = "# PRP-02: B\n\n**Completed**: 2026-11-18\n\n## Timeline\n- Week 1: 2026-11-03\n- Done by 2026-11-10\n";
+    const NO_DUE: &str = "---\ncompleted: 2026-11-12\n---\n# PRP-03: C\n";
+    const LONG_AGO: &str = "---\ndue: 2026-08-01\ncompleted: 2026-09-01\n---\n# PRP-04: D\n";
+
+    #[test]
+    fn figures_from_boards_prps_deployments_coverage_and_status() {
+        let record = "{\"prp\":\"PRP-01\",\"at\":\"2026-11-14T10:00:00Z\",\"result\":\"succeeded\",\"bugs\":2}\n\
+             {\"prp\":\"PRP-02\",\"at\":\"2026-11-18T10:00:00Z\",\"result\":\"rolled_back\"}\n\
+             {\"prp\":\"PRP-02\",\"at\":\"2026-11-19T10:00:00Z\",\"result\":\"succeeded\",\"bugs\":[\"BUG-1\"]}\n\
+             {\"prp\":\"PRP-04\",\"at\":\"2026-09-01T10:00:00Z\",\"result\":\"rolled_back\"}\n";
+        let lcov = "TN:\nSF:a.py\nDA:1,1\nDA:2,1\nDA:3,1\nDA:4,0\nLF:4\nLH:3\nend_of_record\n";
+        let mut ws = workspace(
+            &[
+                ("TASK.md", BOARD),
+                ("PRPs/archive/01_a.md", ON_TIME),
+                ("PRPs/archive/02_b.md", LATE),
+                ("PRPs/archive/03_c.md", NO_DUE),
+                ("PRPs/archive/04_d.md", LONG_AGO),
+            ],
+            Some(vec![
+                ("deployments.jsonl", record),
+                ("coverage/lcov.info", lcov),
+            ]),
+        );
+        let status =
+            r#"{"id": "backend", "state": "busy", "tasks_completed": 9, "tasks_failed": 1}"#;
+        ws.set_status(crate::status::StatusSnapshot {
+            statuses: parse_status("agent_contexts/status/backend.json", status).unwrap(),
+            now: NOW,
+            ..Default::default()
+        });
+        let m = metrics(&ws, &Config::default(), NOW - 30 * DAY, NOW);
+        let backend = m.agents.iter().find(|a| a.agent == "backend").unwrap();
+        assert_eq!((backend.assigned, backend.completed), (3, 2));
+        assert_eq!(backend.efficiency.value, Some(2.0 / 3.0));
+        assert_eq!(backend.failed.value, Some(1.0));
+        let frontend = m.agents.iter().find(|a| a.agent == "frontend").unwrap();
+        assert_eq!(frontend.failed.value, None, "no status report: — not 0");
+        assert_eq!(frontend.efficiency.value, Some(0.0));
+
+        let t = &m.team;
+        // Three PRPs finished in the window (04 in September is outside it).
+        assert!(
+            t.velocity.note.starts_with("3 PRP(s) finished"),
+            "{}",
+            t.velocity.note
+        );
+        // 01 on time; 02 late (its Timeline ends 2026-11-10); 03 has no due date.
+        assert_eq!(t.on_time_delivery.value, Some(0.5));
+        assert_eq!(
+            t.on_time_delivery.note,
+            "1 of 2 finished PRP(s) with a due date"
+        );
+        assert_eq!(t.rollback_rate.value, Some(1.0 / 3.0));
+        assert_eq!(t.bugs_per_deployment.value, Some(1.5));
+        assert_eq!(t.coverage_now.value, Some(0.75));
+        assert_eq!(t.coverage_lowest.value, None);
+        assert_eq!(
+            m.misses,
+            [
+                "on-time delivery 50% (target ≥ 95%)",
+                "rollback rate 33.3% (target < 5%)"
+            ]
+        );
+    }
+
+    #[test]
+    fn without_data_every_figure_says_why_and_none_is_zero() {
+        let ws = workspace(&[("PRPs/active/01_a.md", "# PRP-01: A\n")], None);
+        let m = metrics(&ws, &Config::default(), NOW - 30 * DAY, NOW);
+        assert!(m.agents.is_empty());
+        let t = &m.team;
+        for figure in [
+            &t.on_time_delivery,
+            &t.rollback_rate,
+            &t.bugs_per_deployment,
+            &t.coverage_now,
+            &t.coverage_lowest,
+            &t.utilization,
+        ] {
+            assert_eq!(figure.value, None, "{figure:?}");
+            assert!(!figure.note.is_empty());
+        }
+        assert!(t.rollback_rate.note.contains("no deployment record"));
+        assert!(m.misses.is_empty());
+    }
+}
