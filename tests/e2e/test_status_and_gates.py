@@ -228,7 +228,7 @@ async def test_task_board_lenses(vscode: LanguageClient):
     found = await lenses(vscode, doc)
     assert all(lens.range.start.line == 0 for lens in found)
     titles = [lens.command.title for lens in found]
-    assert len(titles) == 2, titles
+    assert len(titles) == 3, titles
     # Open board items: backend lines 7, 21, 25; frontend 10, 35; integration 12;
     # database 18; eight without an agent (the Task Format example does not count).
     assert titles[0] == (
@@ -243,6 +243,10 @@ async def test_task_board_lenses(vscode: LanguageClient):
     assert weeks[3] >= 1, "the PRP finished today is not in the latest week"
     # Four finished PRPs exist (three archived in the sample, one added).
     assert sum(weeks) <= 4
+    # Delivery over 30 days: no deployment record in this workspace, so no rollback rate.
+    assert re.fullmatch(
+        r"on-time delivery (—|\d+(\.\d)?%) · rollback rate — \(last 30 days\)", titles[2]
+    ), titles[2]
 
 
 # --- 2. agent status in the editor ---------------------------------------------------------

@@ -169,29 +169,24 @@ const NO_BUSY_TIME: &str =
     "status reports give the current state only, not busy time over the window";
 
 fn agent_metrics(ws: &Workspace) -> Vec<AgentMetrics> {
-    let mut ids: Vec<String> = ws
+    // (assigned, completed) per agent, in one pass over the documents' tasks.
+    let mut counts: std::collections::BTreeMap<String, (usize, usize)> = ws
         .agents()
         .iter()
-        .map(|a| crate::workspace::normalize_agent_id(&a.id))
+        .map(|a| (crate::workspace::normalize_agent_id(&a.id), (0, 0)))
         .collect();
     for (_, facts) in ws.documents() {
-        ids.extend(facts.tasks.iter().filter_map(|t| t.assignee.clone()));
-    }
-    ids.sort();
-    ids.dedup();
-    ids.into_iter()
-        .map(|agent| {
-            let (mut assigned, mut completed) = (0, 0);
-            for (_, facts) in ws.documents() {
-                for t in facts
-                    .tasks
-                    .iter()
-                    .filter(|t| t.assignee.as_deref() == Some(&agent))
-                {
-                    assigned += 1;
-                    completed += usize::from(t.done);
-                }
+        for t in &facts.tasks {
+            if let Some(agent) = &t.assignee {
+                let entry = counts.entry(agent.clone()).or_default();
+                entry.0 += 1;
+                entry.1 += usize::from(t.done);
             }
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(agent, (assigned, completed))| {
             let status = ws.status().and_then(|s| s.get(&agent));
             let failed = match status {
                 Some(s) => Figure::of(
@@ -257,7 +252,7 @@ fn velocity(ws: &Workspace, since: i64, now: i64) -> Figure {
     Figure::of(finished as f64 / weeks, note)
 }
 
-fn on_time(ws: &Workspace, since: i64, now: i64) -> Figure {
+pub fn on_time(ws: &Workspace, since: i64, now: i64) -> Figure {
     let finished = finished_in(ws, since, now);
     let with_due: Vec<&(String, i64, Option<i64>)> = finished
         .iter()
@@ -310,7 +305,7 @@ fn deployments_in(
 
 const NO_RECORD: &str = "no deployment record (deployments.jsonl; see docs/deployments.md)";
 
-fn rollback_rate(ws: &Workspace, config: &Config, since: i64, now: i64) -> Figure {
+pub fn rollback_rate(ws: &Workspace, config: &Config, since: i64, now: i64) -> Figure {
     let Some(deployments) = deployments_in(ws, config, since, now) else {
         return Figure::missing(NO_RECORD);
     };

@@ -108,22 +108,31 @@ pub fn agent(ws: &Workspace, config: &Config, name: &str, identity: Option<&str>
     }
     // Live status (state, current task, error rate, health, open tasks, last report) when
     // the workspace has a status snapshot; otherwise the workload from the documents.
+    let id = crate::workspace::normalize_agent_id(&agent.id);
+    let assigned = ws
+        .documents()
+        .flat_map(|(_, f)| &f.tasks)
+        .filter(|t| t.assignee.as_deref() == Some(id.as_str()));
+    let (done, open): (Vec<_>, Vec<_>) = assigned.partition(|t| t.done);
     match crate::status::describe(&agent.id, ws, config) {
         Some(status) => out.push_str(&format!("\n\n{status}")),
-        None => {
-            let id = crate::workspace::normalize_agent_id(&agent.id);
-            let assigned = ws
-                .documents()
-                .flat_map(|(_, f)| &f.tasks)
-                .filter(|t| t.assignee.as_deref() == Some(id.as_str()));
-            let (done, open): (Vec<_>, Vec<_>) = assigned.partition(|t| t.done);
-            out.push_str(&format!(
-                "\n\nTasks assigned in the workspace: {} open, {} done",
-                open.len(),
-                done.len()
-            ));
-        }
+        None => out.push_str(&format!(
+            "\n\nTasks assigned in the workspace: {} open, {} done",
+            open.len(),
+            done.len()
+        )),
     }
+    // The orchestrator's efficiency (tasks completed vs assigned); utilization needs busy
+    // time over a window, which status reports do not give.
+    let total = done.len() + open.len();
+    let efficiency = match total {
+        0 => "—".to_string(),
+        _ => crate::delivery::metrics::percent(done.len() as f64 / total as f64),
+    };
+    out.push_str(&format!(
+        "\n\nEfficiency {efficiency} ({} of {total} assigned tasks done) · utilization — (status reports give no busy time)",
+        done.len()
+    ));
     out
 }
 

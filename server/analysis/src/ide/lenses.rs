@@ -1,6 +1,8 @@
 //! Code lenses: the deployment decision at the top of each PRP, the board summary at the
 //! top of a task board.
 
+use crate::config::Config;
+use crate::delivery::metrics::{self, Figure};
 use crate::document::{DocKind, Document};
 use crate::gates::GateReport;
 use crate::workspace::Workspace;
@@ -27,6 +29,7 @@ pub fn lenses(
     doc: &Document,
     text: &str,
     ws: &Workspace,
+    config: &Config,
     gate_report: Option<&GateReport>,
     now: i64,
 ) -> Vec<Lens> {
@@ -40,6 +43,7 @@ pub fn lenses(
             .collect(),
         DocKind::TaskBoard => crate::status::board_summary(doc, text, ws, now)
             .into_iter()
+            .chain(std::iter::once(delivery_line(ws, config, now)))
             .map(|title| Lens {
                 title,
                 action: LensAction::None,
@@ -47,4 +51,15 @@ pub fn lenses(
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// "on-time delivery 80% · rollback rate 4.5% (last 30 days)", "—" where there is no data.
+fn delivery_line(ws: &Workspace, config: &Config, now: i64) -> String {
+    let since = now - 30 * 86_400;
+    let shown = |f: Figure| f.value.map_or_else(|| "—".to_string(), metrics::percent);
+    format!(
+        "on-time delivery {} · rollback rate {} (last 30 days)",
+        shown(metrics::on_time(ws, since, now)),
+        shown(metrics::rollback_rate(ws, config, since, now))
+    )
 }

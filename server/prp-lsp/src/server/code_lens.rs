@@ -44,7 +44,14 @@ pub fn code_lenses(state: &State, uri: &Uri) -> Option<Vec<CodeLens>> {
                     .or_else(|| project.gate_report(&a.doc.path, now))
             })
             .flatten();
-        let lenses = lenses(&a.doc, &a.text, &project.ws, report.as_ref(), now);
+        let lenses = lenses(
+            &a.doc,
+            &a.text,
+            &project.ws,
+            &project.config,
+            report.as_ref(),
+            now,
+        );
         (!lenses.is_empty()).then(|| {
             lenses
                 .into_iter()
