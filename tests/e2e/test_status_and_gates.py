@@ -178,6 +178,28 @@ async def test_agent_status_command_lists_agents_with_alerts(vscode: LanguageCli
 
 
 @pytest.mark.workspace("example")
+async def test_metrics_command_gives_the_figures_and_a_report(vscode: LanguageClient):
+    open_doc(vscode, vscode.root / PRP_READY)
+    assert "prp.metrics" in vscode.init_result.capabilities.execute_command_provider.commands
+    result = await execute(vscode, "prp.metrics", [])
+    m = result["metrics"]
+    assert m["until"] - m["since"] == 30 * 86_400
+    by_agent = {a["agent"]: a for a in m["agents"]}
+    # The example's integration agent reports 3 failed tasks in its status file.
+    assert by_agent["integration"]["failed"]["value"] == 3, by_agent["integration"]
+    assert all(0 <= a["efficiency"]["value"] <= 1 for a in m["agents"] if a["assigned"])
+    # No deployment record in the example: "—" with the reason, not 0.
+    assert m["team"]["rollback_rate"] == {
+        "value": None,
+        "note": "no deployment record (deployments.jsonl; see docs/deployments.md)",
+    }
+    markdown = result["markdown"]
+    assert markdown.startswith("# Metrics\n"), markdown
+    assert re.search(r"^\| integration \| \d+ \| \d+ \| 3 \| ", markdown, re.M), markdown
+    assert "| rollback rate | — | no deployment record" in markdown, markdown
+
+
+@pytest.mark.workspace("example")
 async def test_show_gate_report_in_neovim(nvim: LanguageClient):
     """Neovim runs a lens's command too; a ready PRP is good news (an info message)."""
     ready = open_doc(nvim, nvim.root / PRP_READY)

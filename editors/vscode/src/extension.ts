@@ -22,6 +22,7 @@ import {
   errorMessage,
   generatedFile,
   isAgentStatus,
+  isMetricsReport,
   isDeployState,
   isUnknownCommand,
   reportFileName,
@@ -43,6 +44,7 @@ const Server = {
   showGateReport: "prp.showGateReport",
   deployState: "prp.deployState",
   agentStatus: "prp.agentStatus",
+  metrics: "prp.metrics",
 } as const;
 
 let client: LanguageClient | undefined;
@@ -67,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand("prp-lsp.assignTasks", assignTasks),
     vscode.commands.registerCommand("prp-lsp.showGateReport", (uri?: unknown) => showGateReport(uri)),
     vscode.commands.registerCommand("prp-lsp.showAgentStatus", showAgentStatus),
+    vscode.commands.registerCommand("prp-lsp.showMetrics", showMetrics),
     vscode.commands.registerCommand("prp-lsp.restartServer", () => restart(true)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // VS Code also says so, unchanged, when the workspace is trusted (the setting is
@@ -482,6 +485,33 @@ async function showAgentStatus(): Promise<void> {
     return;
   }
   await reports.show("Agent status", result.markdown);
+}
+
+/** The orchestrator's metrics of the last 30 days, as a report like the gate report. */
+async function showMetrics(): Promise<void> {
+  const c = runningClient();
+  if (c === undefined) {
+    return;
+  }
+  let result: unknown;
+  try {
+    result = await execute(c, Server.metrics, []);
+  } catch (error) {
+    if (isUnknownCommand(error)) {
+      reportError(
+        "Show Metrics: this prp-lsp server has no prp.metrics command; build a newer one (cargo build --release -p prp-lsp)",
+        error,
+      );
+    } else {
+      reportError("Show Metrics", error);
+    }
+    return;
+  }
+  if (!isMetricsReport(result)) {
+    output.appendLine(`unexpected metrics: ${JSON.stringify(result)}`);
+    return;
+  }
+  await reports.show("Metrics", result.markdown);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -62,6 +62,16 @@ export function isAgentStatus(value: unknown): value is AgentStatus {
   return isObject(value) && typeof value.markdown === "string" && Array.isArray(value.agents);
 }
 
+/** The answer of `prp.metrics`: the report, and the figures as `prp-lsp metrics --format json`. */
+export interface MetricsReport {
+  markdown: string;
+  metrics: Record<string, unknown>;
+}
+
+export function isMetricsReport(value: unknown): value is MetricsReport {
+  return isObject(value) && typeof value.markdown === "string" && isObject(value.metrics);
+}
+
 export function asGenerateResult(value: unknown): GenerateResult | undefined {
   if (!isObject(value) || typeof value.path !== "string" || value.path === "") {
     return undefined;

@@ -8,6 +8,7 @@ import {
   generatedFile,
   isAgentStatus,
   isDeployState,
+  isMetricsReport,
   isUnknownCommand,
   prpLabel,
   reportFileName,
@@ -56,6 +57,12 @@ describe("result shapes", () => {
   it("recognizes an agent status", () => {
     assert.equal(isAgentStatus({ markdown: "# Agents", agents: [] }), true);
     assert.equal(isAgentStatus({ markdown: "# Agents" }), false);
+  });
+
+  it("recognizes a metrics report", () => {
+    assert.equal(isMetricsReport({ markdown: "# Metrics", metrics: { agents: [] } }), true);
+    assert.equal(isMetricsReport({ markdown: "# Metrics", metrics: null }), false);
+    assert.equal(isMetricsReport({ metrics: {} }), false);
   });
 
   it("reads a generate result", () => {

@@ -41,6 +41,7 @@ const COMMANDS = [
   "PRP: Assign Tasks",
   "PRP: Show Gate Report",
   "PRP: Show Agent Status",
+  "PRP: Show Metrics",
   "PRP: Restart Server",
 ];
 
@@ -558,6 +559,19 @@ async function main() {
     }
     if (!text.includes("agent-error-rate")) throw new Error(`no error-rate alert for integration: ${text.slice(0, 600)}`);
     return text.split("\n").find((l) => l.startsWith("frontend"));
+  });
+
+  await check("\"PRP: Show Metrics\" opens the metrics report (integration's 3 failed tasks, no deployment record)", async () => {
+    await runCommand("PRP: Show Metrics");
+    await waitFor("a metrics tab", async () => {
+      const t = await activeTab();
+      return t && /metrics/i.test(t) && t;
+    });
+    const text = await waitFor("the rendered metrics", async () =>
+      previewText((t) => /^Metrics/m.test(t) && /^integration\s+\d+\s+\d+\s+3\b/m.test(t)),
+    );
+    if (!/rollback rate\s+—\s+no deployment record/.test(text)) throw new Error(`no reason for the missing rollback rate: ${text.slice(0, 600)}`);
+    return text.split("\n").find((l) => l.startsWith("integration"));
   });
 
   // 4. The monitoring endpoint: the server has had prp-lsp.toml (its [status] url, polled

@@ -155,6 +155,80 @@ pub fn metrics(ws: &Workspace, config: &Config, since: i64, now: i64) -> Metrics
     }
 }
 
+impl Metrics {
+    /// The report as Markdown (the editor's metrics view): the agents' table, the team's
+    /// figures with how each was counted or why it is missing, and the targets missed.
+    pub fn to_markdown(&self) -> String {
+        let day = |t: i64| {
+            crate::document::scan::Date::from_day_number(t.div_euclid(DAY))
+                .map_or_else(|| t.to_string(), |d| d.to_string())
+        };
+        let rate = |f: &Figure| f.value.map_or_else(|| "—".to_string(), percent);
+        let mut out = format!(
+            "# Metrics\n\n{} – {} ({} days)\n\n",
+            day(self.since),
+            day(self.until),
+            (self.until - self.since) / DAY
+        );
+        if self.agents.is_empty() {
+            out.push_str("No agents and no assigned tasks in this workspace.\n\n");
+        } else {
+            out.push_str("| agent | assigned | completed | failed | efficiency | utilization |\n|---|---:|---:|---:|---:|---:|\n");
+            for a in &self.agents {
+                let failed = a
+                    .failed
+                    .value
+                    .map_or_else(|| "—".to_string(), |v| format!("{v:.0}"));
+                out.push_str(&format!(
+                    "| {} | {} | {} | {failed} | {} | {} |\n",
+                    a.agent,
+                    a.assigned,
+                    a.completed,
+                    rate(&a.efficiency),
+                    rate(&a.utilization)
+                ));
+            }
+            out.push('\n');
+        }
+        let t = &self.team;
+        let velocity = t
+            .velocity
+            .value
+            .map_or_else(|| "—".to_string(), |v| format!("{v:.1} PRPs/week"));
+        let bugs = t
+            .bugs_per_deployment
+            .value
+            .map_or_else(|| "—".to_string(), |v| format!("{v:.1}"));
+        out.push_str("| team | figure | how |\n|---|---|---|\n");
+        for (what, shown, figure) in [
+            ("velocity", velocity, &t.velocity),
+            (
+                "on-time delivery",
+                rate(&t.on_time_delivery),
+                &t.on_time_delivery,
+            ),
+            ("rollback rate", rate(&t.rollback_rate), &t.rollback_rate),
+            ("bugs per deployment", bugs, &t.bugs_per_deployment),
+            ("coverage now", rate(&t.coverage_now), &t.coverage_now),
+            (
+                "coverage lowest",
+                rate(&t.coverage_lowest),
+                &t.coverage_lowest,
+            ),
+            ("utilization", rate(&t.utilization), &t.utilization),
+        ] {
+            out.push_str(&format!("| {what} | {shown} | {} |\n", figure.note));
+        }
+        if !self.misses.is_empty() {
+            out.push_str("\n**Success targets missed**\n\n");
+            for line in &self.misses {
+                out.push_str(&format!("- {line}\n"));
+            }
+        }
+        out
+    }
+}
+
 /// "84.2%": one decimal, none when whole.
 pub fn percent(fraction: f64) -> String {
     let p = (fraction * 1000.0).round() / 10.0;

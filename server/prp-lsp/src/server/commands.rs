@@ -19,15 +19,18 @@ pub const SHOW_GATE_REPORT: &str = "prp.showGateReport";
 /// PRP: what an extension polls for its status bar.
 pub const DEPLOY_STATE: &str = "prp.deployState";
 pub const AGENT_STATUS: &str = "prp.agentStatus";
+/// The orchestrator's health metrics for the last 30 days, as data and as a Markdown report.
+pub const METRICS: &str = "prp.metrics";
 /// Shows a PRP of the workspace in the editor (`window/showDocument`): the "Open PRP-NN"
 /// code action on a TASK.md item that links one.
 pub const OPEN_PRP: &str = "prp.openPrp";
-pub const ALL: [&str; 6] = [
+pub const ALL: [&str; 7] = [
     GENERATE,
     ASSIGN_ALL,
     SHOW_GATE_REPORT,
     DEPLOY_STATE,
     AGENT_STATUS,
+    METRICS,
     OPEN_PRP,
 ];
 
@@ -195,6 +198,25 @@ fn agent_status(state: &State) -> Result<Option<Value>> {
     Ok(Some(json!({ "markdown": markdown, "agents": agents })))
 }
 
+/// The metrics of the last 30 days, as `prp-lsp metrics --format json` gives them, with the
+/// Markdown report.
+fn metrics(state: &State) -> Result<Option<Value>> {
+    let guard = state.read_project();
+    let project = guard
+        .as_deref()
+        .ok_or_else(|| invalid("the workspace is still being indexed"))?;
+    let now = crate::project::now_seconds();
+    let m = prp_analysis::delivery::metrics::metrics(
+        &project.ws,
+        &project.config,
+        now - 30 * 86_400,
+        now,
+    );
+    let markdown = m.to_markdown();
+    let data = serde_json::to_value(&m).map_err(|e| invalid(e.to_string()))?;
+    Ok(Some(json!({ "markdown": markdown, "metrics": data })))
+}
+
 /// Asks the editor to show a PRP of the workspace; an editor that cannot is told where it is.
 async fn open_prp(
     client: &Client,
@@ -249,6 +271,7 @@ pub async fn execute(
             ))
         }
         AGENT_STATUS => return agent_status(state),
+        METRICS => return metrics(state),
         OPEN_PRP => return open_prp(client, state, &params).await,
         _ => {}
     }
