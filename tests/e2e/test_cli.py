@@ -349,6 +349,13 @@ def test_deployment_failures_and_coverage_drop_alerts(tmp_path: Path):
     )
     alerts = json.loads(gates_json.stdout)["alerts"]
     assert [(a["prp"], a["code"]) for a in alerts] == [(rel, "coverage-drop")], alerts
+    metrics = subprocess.run(
+        [BIN, "metrics", "--workspace", str(root), "--format", "json"],
+        capture_output=True, text=True, timeout=30,
+    )
+    assert json.loads(metrics.stdout)["alerts"] == [
+        f"{rel}: deployment-failures: 2 failed or rolled-back deployments in 30 days (alert at 2)"
+    ], metrics.stdout
     # Thresholds from prp-lsp.toml: three failures needed, coverage may drop to 50%.
     toml = root / "prp-lsp.toml"
     toml.write_text(toml.read_text() + "\n[status]\ndeployment-failures = 3\ncoverage-drop = 0.5\n")

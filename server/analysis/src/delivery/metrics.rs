@@ -93,6 +93,9 @@ pub struct Metrics {
     pub team: TeamMetrics,
     /// Success targets missed, one line each (information, not findings).
     pub misses: Vec<String>,
+    /// PRPs with the `deployment-failures` alert: "PRPs/active/07_x.md: 3 failed or
+    /// rolled-back deployments".
+    pub alerts: Vec<String>,
 }
 
 const DAY: i64 = 86_400;
@@ -152,7 +155,39 @@ pub fn metrics(ws: &Workspace, config: &Config, since: i64, now: i64) -> Metrics
         agents,
         team,
         misses,
+        alerts: deployment_alerts(ws, config, now),
     }
+}
+
+/// PRPs that failed or were rolled back at least `[status] deployment-failures` times in
+/// the alert's own window (the last [`super::WINDOW_DAYS`] days), as `check` reports them.
+fn deployment_alerts(ws: &Workspace, config: &Config, now: i64) -> Vec<String> {
+    let Some(deployments) = deployments_in(ws, config, now - super::WINDOW_DAYS * DAY, now) else {
+        return Vec::new();
+    };
+    let threshold = config.status_settings().thresholds.deployment_failures as usize;
+    let failed: Vec<_> = deployments
+        .iter()
+        .filter(|d| d.outcome != Outcome::Succeeded)
+        .collect();
+    let mut out: Vec<String> = ws
+        .documents()
+        .filter(|(_, f)| f.kind == DocKind::Prp)
+        .filter_map(|(path, f)| {
+            let n = failed
+                .iter()
+                .filter(|d| super::names_prp(path, f.number.as_ref(), &d.prp))
+                .count();
+            (n >= threshold).then(|| {
+                format!(
+                    "{path}: deployment-failures: {n} failed or rolled-back deployments in {} days (alert at {threshold})",
+                    super::WINDOW_DAYS
+                )
+            })
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 impl Metrics {
@@ -218,6 +253,12 @@ impl Metrics {
             ("utilization", rate(&t.utilization), &t.utilization),
         ] {
             out.push_str(&format!("| {what} | {shown} | {} |\n", figure.note));
+        }
+        if !self.alerts.is_empty() {
+            out.push_str("\n**Alerts**\n\n");
+            for line in &self.alerts {
+                out.push_str(&format!("- {line}\n"));
+            }
         }
         if !self.misses.is_empty() {
             out.push_str("\n**Success targets missed**\n\n");

@@ -16,9 +16,14 @@ pub const WINDOW_DAYS: i64 = 30;
 /// Whether `written` (a deployment's `prp`: `PRP-007`, `7`, a path, a file name) names
 /// `doc`.
 pub fn names(doc: &Document, written: &str) -> bool {
+    names_prp(&doc.path, doc.metadata.number.as_ref(), written)
+}
+
+/// [`names`] for a PRP known by its path and number (the index's facts).
+pub fn names_prp(path: &str, number: Option<&crate::document::PrpNumber>, written: &str) -> bool {
     let written = written.trim().trim_start_matches("./");
-    let file_name = doc.path.rsplit('/').next().unwrap_or(&doc.path);
-    if written == doc.path || written == file_name || doc.path.ends_with(&format!("/{written}")) {
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    if written == path || written == file_name || path.ends_with(&format!("/{written}")) {
         return true;
     }
     // A number: `PRP-007`, `PRP 7`, `#7`, `7`.
@@ -32,7 +37,7 @@ pub fn names(doc: &Document, written: &str) -> bool {
     let is_number = !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit())
         && (prefix.is_empty() || prefix == "prp");
-    match (&doc.metadata.number, digits.parse::<u32>()) {
+    match (number, digits.parse::<u32>()) {
         (Some(n), Ok(d)) if is_number => n.number == d,
         _ => false,
     }

@@ -116,6 +116,12 @@ fn human(m: &Metrics) -> String {
             out.push_str(&format!("  {line}\n"));
         }
     }
+    if !m.alerts.is_empty() {
+        out.push_str("\nAlerts:\n");
+        for line in &m.alerts {
+            out.push_str(&format!("- {line}\n"));
+        }
+    }
     if !m.misses.is_empty() {
         out.push_str("\nSuccess targets missed:\n");
         for line in &m.misses {
