@@ -180,3 +180,123 @@ not json
         );
     }
 }
+
+/// Deployments a DEV_LOG states in the seed's style: a `## 2026-11-10 — Title` entry whose
+/// `PRP:` line names the PRP and whose text says, without doubt, that it was deployed
+/// (`deployed to production`, `shipped`, `released`) or rolled back (`rolled back`,
+/// `reverted the deploy`). An entry that says neither, or names no PRP, is not a deployment.
+/// Its time is the entry's date at 00:00 UTC; its line the heading's.
+pub fn dev_log_deployments(text: &str) -> Vec<Deployment> {
+    let mut out = Vec::new();
+    let mut entry: Option<(usize, i64, Option<String>, String)> = None;
+    let mut finish = |entry: Option<(usize, i64, Option<String>, String)>| {
+        let Some((line, at, Some(prp), body)) = entry else {
+            return;
+        };
+        if let Some(outcome) = dev_log_outcome(&body) {
+            out.push(Deployment {
+                prp,
+                at,
+                outcome,
+                environment: body.contains("production").then(|| "production".into()),
+                version: None,
+                bugs: None,
+                line,
+            });
+        }
+    };
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if let Some(heading) = line.strip_prefix("## ") {
+            finish(entry.take());
+            let day = crate::document::scan::dates(heading)
+                .first()
+                .and_then(|d| d.1.day_number());
+            entry = day.map(|day| (i + 1, day * 86_400, None, String::new()));
+            continue;
+        }
+        let Some((_, _, prp, body)) = entry.as_mut() else {
+            continue;
+        };
+        match line.strip_prefix("PRP:") {
+            Some(named) if prp.is_none() => {
+                let named = named.trim().trim_matches('`');
+                *prp = (!named.is_empty()).then(|| named.to_string());
+            }
+            _ => {
+                body.push_str(&line.to_lowercase());
+                body.push(' ');
+            }
+        }
+    }
+    finish(entry.take());
+    out
+}
+
+/// A rollback says so whatever else the entry says; a deployment needs a word that means
+/// it went out, not negated ("nothing shipped", "not deployed yet"), and no word of failure.
+fn dev_log_outcome(body: &str) -> Option<Outcome> {
+    const ROLLED_BACK: [&str; 4] = [
+        "rolled back",
+        "rollback of the deploy",
+        "reverted the deploy",
+        "deployment was reverted",
+    ];
+    const FAILED: [&str; 3] = ["deployment failed", "deploy failed", "failed to deploy"];
+    const DEPLOYED: [&str; 5] = [
+        "deployed to",
+        "deployed on",
+        "shipped",
+        "released to",
+        "went live",
+    ];
+    const NEGATIONS: [&str; 6] = ["not ", "nothing ", "never ", "no ", "n't ", "yet to be "];
+    if ROLLED_BACK.iter().any(|w| body.contains(w)) {
+        return Some(Outcome::RolledBack);
+    }
+    if FAILED.iter().any(|w| body.contains(w)) {
+        return Some(Outcome::Failed);
+    }
+    let affirmed = DEPLOYED.iter().any(|w| {
+        body.match_indices(w).any(|(at, _)| {
+            let before = &body[crate::text::floor_char_boundary(body, at.saturating_sub(12))..at];
+            !NEGATIONS.iter().any(|n| before.contains(n))
+        })
+    });
+    affirmed.then_some(Outcome::Succeeded)
+}
+
+#[cfg(test)]
+mod dev_log_tests {
+    use super::*;
+
+    #[test]
+    fn entries_that_say_deployed_or_rolled_back_are_deployments() {
+        let text = "# DEV_LOG\n\n## 2026-11-02 — Audit log\n\nPRP: PRPs/archive/04_audit_log.md\nMigration applied on staging; deployed to production after review.\n\n## 2026-11-05 — Audit log, again\n\nPRP: `PRPs/archive/04_audit_log.md`\nThe purge job locked the table: rolled back within the hour (it had been deployed to production).\n\n## 2026-11-06 — Notes\n\nPRP: PRPs/active/01_user_auth.md\nPaired on the token refresh; nothing shipped, not deployed to staging either.\n\n## 2026-11-07 — Retro\n\nDeployed to production the whole week, no PRP named.\n\n## 2026-11-08 — Calendar\n\nPRP: PRPs/active/03_sync_calendar.md\nThe deploy failed on a missing secret.\n";
+        let found: Vec<(String, Outcome, usize)> = dev_log_deployments(text)
+            .into_iter()
+            .map(|d| (d.prp, d.outcome, d.line))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "PRPs/archive/04_audit_log.md".to_string(),
+                    Outcome::Succeeded,
+                    3
+                ),
+                (
+                    "PRPs/archive/04_audit_log.md".to_string(),
+                    Outcome::RolledBack,
+                    8
+                ),
+                (
+                    "PRPs/active/03_sync_calendar.md".to_string(),
+                    Outcome::Failed,
+                    22
+                ),
+            ]
+        );
+        assert_eq!(dev_log_deployments(text)[0].at, 1_793_577_600);
+    }
+}

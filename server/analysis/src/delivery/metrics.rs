@@ -162,21 +162,20 @@ pub fn metrics(ws: &Workspace, config: &Config, since: i64, now: i64) -> Metrics
 /// PRPs that failed or were rolled back at least `[status] deployment-failures` times in
 /// the alert's own window (the last [`super::WINDOW_DAYS`] days), as `check` reports them.
 fn deployment_alerts(ws: &Workspace, config: &Config, now: i64) -> Vec<String> {
-    let Some(deployments) = deployments_in(ws, config, now - super::WINDOW_DAYS * DAY, now) else {
+    let Some((evidence, _)) = ws.evidence() else {
         return Vec::new();
     };
+    let index = evidence.deployment_index(config);
+    let since = now - super::WINDOW_DAYS * DAY;
     let threshold = config.status_settings().thresholds.deployment_failures as usize;
-    let failed: Vec<_> = deployments
-        .iter()
-        .filter(|d| d.outcome != Outcome::Succeeded)
-        .collect();
     let mut out: Vec<String> = ws
         .documents()
         .filter(|(_, f)| f.kind == DocKind::Prp)
         .filter_map(|(path, f)| {
-            let n = failed
+            let n = index
+                .of(path, f.number.as_ref())
                 .iter()
-                .filter(|d| super::names_prp(path, f.number.as_ref(), &d.prp))
+                .filter(|(_, d)| d.outcome != Outcome::Succeeded && (since..=now).contains(&d.at))
                 .count();
             (n >= threshold).then(|| {
                 format!(
@@ -393,7 +392,7 @@ pub fn on_time(ws: &Workspace, since: i64, now: i64) -> Figure {
     )
 }
 
-/// Every deployment in the window, from every record.
+/// Every deployment in the window, from every record and DEV_LOG; `None` without any.
 fn deployments_in(
     ws: &Workspace,
     config: &Config,
@@ -401,24 +400,20 @@ fn deployments_in(
     now: i64,
 ) -> Option<Vec<super::deployments::Deployment>> {
     let (evidence, _) = ws.evidence()?;
-    let records: Vec<_> = evidence
-        .artifacts()
-        .iter()
-        .filter(|a| config.gates.is_deployment_record(&a.path))
-        .collect();
-    if records.is_empty() {
-        return None;
-    }
-    Some(
-        records
-            .into_iter()
-            .flat_map(|a| evidence.deployments(a).deployments)
+    let index = evidence.deployment_index(config);
+    (index.sources > 0).then(|| {
+        index
+            .all()
+            .iter()
+            .map(|(_, d)| d)
             .filter(|d| (since..=now).contains(&d.at))
-            .collect(),
-    )
+            .cloned()
+            .collect()
+    })
 }
 
-const NO_RECORD: &str = "no deployment record (deployments.jsonl; see docs/deployments.md)";
+const NO_RECORD: &str =
+    "no deployment record (deployments.jsonl, or DEV_LOG entries saying deployed / rolled back; see docs/deployments.md)";
 
 pub fn rollback_rate(ws: &Workspace, config: &Config, since: i64, now: i64) -> Figure {
     let Some(deployments) = deployments_in(ws, config, since, now) else {

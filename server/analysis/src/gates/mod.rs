@@ -116,7 +116,7 @@ pub fn artifact_problems(config: &Config, evidence: &Evidence) -> Vec<(String, S
             problems.push((a.path.clone(), message));
         }
         if gates.is_deployment_record(&a.path) {
-            for (line, why) in evidence.deployments(a).problems {
+            for (line, why) in &evidence.deployments(a).problems {
                 problems.push((
                     a.path.clone(),
                     format!("line {line} of the deployment record cannot be read: {why}"),
@@ -143,6 +143,14 @@ pub struct Evidence {
     artifacts: Vec<Artifact>,
     /// Per path: where the artifact is in `artifacts`, and what was parsed of it.
     parsed: std::collections::HashMap<String, (usize, std::sync::Arc<Parsed>)>,
+    /// Every deployment of the records and DEV_LOGs, indexed by PRP, with the paths it was
+    /// built from (another configuration may name other files).
+    deployment_index: std::sync::Mutex<
+        Option<(
+            Vec<String>,
+            std::sync::Arc<crate::delivery::DeploymentIndex>,
+        )>,
+    >,
 }
 
 #[derive(Debug, Default)]
@@ -175,7 +183,11 @@ impl Evidence {
                 (a.path.clone(), (i, kept.unwrap_or_default()))
             })
             .collect();
-        Evidence { artifacts, parsed }
+        Evidence {
+            artifacts,
+            parsed,
+            deployment_index: std::sync::Mutex::new(None),
+        }
     }
 
     pub fn artifacts(&self) -> &[Artifact] {
@@ -225,12 +237,51 @@ impl Evidence {
     }
 
     /// A deployment record: every line it could read, and the lines it could not.
-    pub fn deployments(&self, a: &Artifact) -> crate::delivery::deployments::DeploymentRecord {
+    pub fn deployments(
+        &self,
+        a: &Artifact,
+    ) -> std::borrow::Cow<'_, crate::delivery::deployments::DeploymentRecord> {
         let parse = || crate::delivery::deployments::parse_deployments(&a.text);
         match self.parsed.get(&a.path) {
-            Some((_, p)) => p.deployments.get_or_init(parse).clone(),
-            None => parse(),
+            Some((_, p)) => std::borrow::Cow::Borrowed(p.deployments.get_or_init(parse)),
+            None => std::borrow::Cow::Owned(parse()),
         }
+    }
+
+    /// Every deployment the workspace's records and DEV_LOGs state, indexed by PRP; built
+    /// once for the evidence (per configuration), not once per PRP that asks.
+    pub fn deployment_index(
+        &self,
+        config: &Config,
+    ) -> std::sync::Arc<crate::delivery::DeploymentIndex> {
+        let gates = &config.gates;
+        let sources: Vec<&Artifact> = self
+            .artifacts
+            .iter()
+            .filter(|a| gates.is_deployment_record(&a.path) || gates.matches(Gate::DevLog, &a.path))
+            .collect();
+        let paths: Vec<String> = sources.iter().map(|a| a.path.clone()).collect();
+        let mut cached = self
+            .deployment_index
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some((built_from, index)) = cached.as_ref() {
+            if *built_from == paths {
+                return std::sync::Arc::clone(index);
+            }
+        }
+        let index = std::sync::Arc::new(crate::delivery::DeploymentIndex::build(
+            sources.into_iter().map(|a| {
+                let deployments = if gates.is_deployment_record(&a.path) {
+                    self.deployments(a).deployments.clone()
+                } else {
+                    crate::delivery::deployments::dev_log_deployments(&a.text)
+                };
+                (a.path.clone(), deployments)
+            }),
+        ));
+        *cached = Some((paths, std::sync::Arc::clone(&index)));
+        index
     }
 }
 

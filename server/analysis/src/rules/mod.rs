@@ -33,7 +33,7 @@ pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec
             if whole {
                 references::check(&mut cx);
                 crate::gates::check(&mut cx);
-                crate::delivery::check(&mut cx);
+                crate::delivery::failures::check(&mut cx);
             }
         }
         DocKind::TaskBoard => {
