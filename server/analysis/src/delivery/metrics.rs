@@ -112,7 +112,7 @@ pub fn metrics(ws: &Workspace, config: &Config, since: i64, now: i64) -> Metrics
         coverage_lowest: Figure::missing(
             "prp-lsp keeps no coverage history: only the reports on disk now are known",
         ),
-        utilization: Figure::missing(NO_BUSY_TIME),
+        utilization: team_utilization(&agents),
     };
     let mut misses = Vec::new();
     let miss = |figure: &Figure, below: bool, target: f64, what: &str| -> Option<String> {
@@ -269,6 +269,18 @@ impl Metrics {
     }
 }
 
+/// The agents' average utilization, of those whose status reports give one.
+fn team_utilization(agents: &[AgentMetrics]) -> Figure {
+    let known: Vec<f64> = agents.iter().filter_map(|a| a.utilization.value).collect();
+    if known.is_empty() {
+        return Figure::missing("no agent's status report gives its utilization");
+    }
+    Figure::of(
+        known.iter().sum::<f64>() / known.len() as f64,
+        format!("average of {} of {} agent(s)", known.len(), agents.len()),
+    )
+}
+
 /// "84.2%": one decimal, none when whole.
 pub fn percent(fraction: f64) -> String {
     let p = (fraction * 1000.0).round() / 10.0;
@@ -280,7 +292,7 @@ pub fn percent(fraction: f64) -> String {
 }
 
 const NO_BUSY_TIME: &str =
-    "status reports give the current state only, not busy time over the window";
+    "the status report gives no `utilization` (or `busy_seconds` and `uptime_seconds`)";
 
 fn agent_metrics(ws: &Workspace) -> Vec<AgentMetrics> {
     // (assigned, completed) per agent, in one pass over the documents' tasks.
@@ -318,13 +330,18 @@ fn agent_metrics(ws: &Workspace) -> Vec<AgentMetrics> {
                 format!("{completed} of {assigned} assigned tasks done"),
                 "no task is assigned to it",
             );
+            let utilization = match status.map(|s| s.utilization) {
+                Some(Some(u)) => Figure::of(u, "as its status report says"),
+                Some(None) => Figure::missing(NO_BUSY_TIME),
+                None => Figure::missing("no status report for this agent"),
+            };
             AgentMetrics {
                 agent,
                 assigned,
                 completed,
                 failed,
                 efficiency,
-                utilization: Figure::missing(NO_BUSY_TIME),
+                utilization,
             }
         })
         .collect()
@@ -521,8 +538,7 @@ mod tests {
                 ("coverage/lcov.info", lcov),
             ]),
         );
-        let status =
-            r#"{"id": "backend", "state": "busy", "tasks_completed": 9, "tasks_failed": 1}"#;
+        let status = r#"{"id": "backend", "state": "busy", "tasks_completed": 9, "tasks_failed": 1, "busy_seconds": 4500, "uptime_seconds": 6000}"#;
         ws.set_status(crate::status::StatusSnapshot {
             statuses: parse_status("agent_contexts/status/backend.json", status).unwrap(),
             now: NOW,
@@ -533,6 +549,7 @@ mod tests {
         assert_eq!((backend.assigned, backend.completed), (3, 2));
         assert_eq!(backend.efficiency.value, Some(2.0 / 3.0));
         assert_eq!(backend.failed.value, Some(1.0));
+        assert_eq!(backend.utilization.value, Some(0.75));
         let frontend = m.agents.iter().find(|a| a.agent == "frontend").unwrap();
         assert_eq!(frontend.failed.value, None, "no status report: — not 0");
         assert_eq!(frontend.efficiency.value, Some(0.0));
@@ -554,11 +571,14 @@ mod tests {
         assert_eq!(t.bugs_per_deployment.value, Some(1.5));
         assert_eq!(t.coverage_now.value, Some(0.75));
         assert_eq!(t.coverage_lowest.value, None);
+        // Only backend reports its utilization: the team's is backend's.
+        assert_eq!(m.team.utilization.value, Some(0.75));
         assert_eq!(
             m.misses,
             [
                 "on-time delivery 50% (target ≥ 95%)",
-                "rollback rate 33.3% (target < 5%)"
+                "rollback rate 33.3% (target < 5%)",
+                "utilization 75% (target ≥ 90%)"
             ]
         );
     }

@@ -122,15 +122,23 @@ pub fn agent(ws: &Workspace, config: &Config, name: &str, identity: Option<&str>
             done.len()
         )),
     }
-    // The orchestrator's efficiency (tasks completed vs assigned); utilization needs busy
-    // time over a window, which status reports do not give.
+    // The orchestrator's efficiency (tasks completed vs assigned) and utilization (busy
+    // over observed time, as the agent's status report gives it).
     let total = done.len() + open.len();
     let efficiency = match total {
         0 => "—".to_string(),
         _ => crate::delivery::metrics::percent(done.len() as f64 / total as f64),
     };
+    let utilization = ws
+        .status()
+        .and_then(|s| s.get(&id))
+        .and_then(|s| s.utilization)
+        .map_or_else(
+            || "— (its status report gives none)".to_string(),
+            crate::delivery::metrics::percent,
+        );
     out.push_str(&format!(
-        "\n\nEfficiency {efficiency} ({} of {total} assigned tasks done) · utilization — (status reports give no busy time)",
+        "\n\nEfficiency {efficiency} ({} of {total} assigned tasks done) · utilization {utilization}",
         done.len()
     ));
     out

@@ -57,6 +57,9 @@ pub struct AgentStatus {
     pub error_rate: Option<f64>,
     pub avg_response_ms: Option<f64>,
     pub health_score: Option<f64>,
+    /// Busy time over observed time, a fraction: `utilization` as reported, else
+    /// `busy_seconds` / `uptime_seconds`.
+    pub utilization: Option<f64>,
     /// The file or URL the report came from.
     pub source: String,
 }
@@ -168,6 +171,7 @@ fn read(source: &str, o: &Map<String, Value>) -> Result<AgentStatus, String> {
         error_rate,
         avg_response_ms: number(o, "avg_response_ms", 0.0, f64::MAX, "a non-negative number")?,
         health_score: number(o, "health_score", 0.0, 100.0, "a number from 0 to 100")?,
+        utilization: utilization(o)?,
         source: source.to_string(),
     })
 }
@@ -177,6 +181,28 @@ fn string(o: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(other) => Err(format!("`{key}`: expected a string, found {}", kind(other))),
+    }
+}
+
+/// `utilization` (a fraction), else `busy_seconds` / `uptime_seconds` (busy no more than up).
+fn utilization(o: &Map<String, Value>) -> Result<Option<f64>, String> {
+    if let Some(u) = number(
+        o,
+        "utilization",
+        0.0,
+        1.0,
+        "a fraction from 0 to 1 (0.9 for 90%)",
+    )? {
+        return Ok(Some(u));
+    }
+    let busy = unsigned(o, "busy_seconds")?;
+    let up = unsigned(o, "uptime_seconds")?;
+    match (busy, up) {
+        (Some(busy), Some(up)) if up > 0 && busy <= up => Ok(Some(busy as f64 / up as f64)),
+        (Some(busy), Some(up)) if up > 0 => Err(format!(
+            "`busy_seconds` ({busy}) is more than `uptime_seconds` ({up})"
+        )),
+        _ => Ok(None),
     }
 }
 

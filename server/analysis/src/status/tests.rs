@@ -79,6 +79,7 @@ fn busy(id: &str) -> AgentStatus {
         error_rate: Some(0.0),
         avg_response_ms: None,
         health_score: None,
+        utilization: None,
         source: "s.json".into(),
     }
 }
@@ -487,5 +488,27 @@ fn board_summary_counts_agents_and_finished_weeks() {
             "open tasks per agent: backend 2, database 1, frontend 1, unassigned 2",
             "PRPs finished per week (last 4, oldest first): 0, 1, 1, 1",
         ]
+    );
+}
+
+#[test]
+fn utilization_as_reported_or_from_busy_and_uptime() {
+    let read = |json: &str| parse_status("s.json", json).map(|s| s[0].utilization);
+    assert_eq!(
+        read(r#"{"id":"a","state":"busy","utilization":0.8}"#),
+        Ok(Some(0.8))
+    );
+    assert_eq!(
+        read(r#"{"id":"a","state":"busy","busy_seconds":4500,"uptime_seconds":6000}"#),
+        Ok(Some(0.75))
+    );
+    assert_eq!(read(r#"{"id":"a","state":"idle"}"#), Ok(None));
+    assert!(read(r#"{"id":"a","state":"idle","utilization":80}"#)
+        .unwrap_err()
+        .contains("fraction"));
+    assert!(
+        read(r#"{"id":"a","state":"idle","busy_seconds":7,"uptime_seconds":5}"#)
+            .unwrap_err()
+            .contains("more than")
     );
 }
