@@ -359,7 +359,7 @@ fn reports(ws: &Workspace, config: &Config, ids: &[String]) {
     {
         let _ = (describe(id, ws, config), alerts(id, ws, config));
     }
-    let _ = board_summary(&fixed.task, TASK, ws, NOW);
+    let _ = board_summary(&fixed.task, ws, NOW);
     for (doc, text) in [(&fixed.prp, PRP), (&fixed.task, TASK)] {
         let diagnostics = check(doc, text, ws, config);
         invariants::diagnostics(doc, text, &diagnostics);

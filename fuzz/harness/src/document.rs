@@ -20,7 +20,7 @@ pub fn document(data: &[u8]) {
         invariants::diagnostics(doc, text, &diagnostics);
         match doc.kind {
             DocKind::TaskBoard => {
-                let _ = board_summary(doc, text, &ws, NOW);
+                let _ = board_summary(doc, &ws, NOW);
             }
             DocKind::Agent => {
                 if let Some(agent) = &doc.agent {

@@ -31,6 +31,9 @@ pub struct DocFacts {
     pub finished_on: Option<Date>,
     /// When the PRP is due (see [`crate::document::Metadata::due_on`]).
     pub due_on: Option<Date>,
+    /// On a task board: PRPs (by file name) its ticked items date (see
+    /// [`crate::document::Document::finished_prps`]).
+    pub board_finished: Vec<(String, Date)>,
     /// A PRP with pre-deployment checklist items that name a gate: its findings follow the
     /// evidence.
     pub gate_checklist: bool,
@@ -139,6 +142,7 @@ impl DocFacts {
                 .chain(doc.metadata.status.as_ref())
                 .find_map(|v| scan::dates(&v.value).first().map(|d| d.1)),
             due_on: doc.metadata.due_on,
+            board_finished: doc.finished_prps.clone(),
         }
     }
 }
@@ -527,6 +531,30 @@ impl Workspace {
 
     pub fn documents(&self) -> impl Iterator<Item = (&String, &DocFacts)> {
         self.docs.iter()
+    }
+
+    /// PRP file name → the latest completion date any task board gives it.
+    pub fn board_completion_dates(&self) -> HashMap<&str, Date> {
+        let mut dates: HashMap<&str, Date> = HashMap::new();
+        for (_, f) in self
+            .docs
+            .iter()
+            .filter(|(_, f)| f.kind == DocKind::TaskBoard)
+        {
+            for (name, date) in &f.board_finished {
+                let best = dates.entry(name.as_str()).or_insert(*date);
+                *best = (*best).max(*date);
+            }
+        }
+        dates
+    }
+
+    /// When a finished PRP was finished: the date it states, else the latest a task board
+    /// gives it (`dates` from [`Workspace::board_completion_dates`]).
+    pub fn finished_on(&self, path: &str, dates: &HashMap<&str, Date>) -> Option<Date> {
+        let facts = self.docs.get(path)?;
+        let name = path.rsplit('/').next().unwrap_or(path);
+        facts.finished_on.or_else(|| dates.get(name).copied())
     }
 
     /// PRPs sharing a number in the same `PRPs` folder.

@@ -139,7 +139,7 @@ fn render(fixture: &str) -> String {
                     evaluate_evidence(doc, text, config, evidence, ws.saved_at(&doc.path))
                         .at(world.now)
                 });
-                for lens in lenses::lenses(doc, text, ws, config, report.as_ref(), world.now) {
+                for lens in lenses::lenses(doc, ws, config, report.as_ref(), world.now) {
                     out.push_str(&format!("{} [{:?}]\n", lens.title, lens.action));
                 }
             }

@@ -347,14 +347,17 @@ fn agent_metrics(ws: &Workspace) -> Vec<AgentMetrics> {
         .collect()
 }
 
-/// Finished PRPs with a completion date in the window: (path, finished day, due day).
+/// Finished PRPs with a completion date in the window: (path, finished day, due day). The
+/// date is the one the PRP states, else the latest a task board gives it, as the TASK.md
+/// lens counts them.
 fn finished_in(ws: &Workspace, since: i64, now: i64) -> Vec<(String, i64, Option<i64>)> {
     let (from, to) = (since.div_euclid(DAY), now.div_euclid(DAY));
+    let on_board = ws.board_completion_dates();
     let mut out: Vec<(String, i64, Option<i64>)> = ws
         .documents()
         .filter(|(_, f)| f.kind == DocKind::Prp && f.lifecycle == Lifecycle::Finished)
         .filter_map(|(path, f)| {
-            let day = f.finished_on?.day_number()?;
+            let day = ws.finished_on(path, &on_board)?.day_number()?;
             (from..=to).contains(&day).then(|| {
                 let due = f.due_on.and_then(|d| d.day_number());
                 (path.clone(), day, due)
@@ -368,16 +371,19 @@ fn finished_in(ws: &Workspace, since: i64, now: i64) -> Vec<(String, i64, Option
 fn velocity(ws: &Workspace, since: i64, now: i64) -> Figure {
     let finished = finished_in(ws, since, now).len();
     let weeks = ((now - since) as f64 / (7.0 * DAY as f64)).max(1.0 / 7.0);
+    let on_board = ws.board_completion_dates();
     let undated = ws
         .documents()
-        .filter(|(_, f)| {
-            f.kind == DocKind::Prp && f.lifecycle == Lifecycle::Finished && f.finished_on.is_none()
+        .filter(|(path, f)| {
+            f.kind == DocKind::Prp
+                && f.lifecycle == Lifecycle::Finished
+                && ws.finished_on(path, &on_board).is_none()
         })
         .count();
     let mut note = format!("{finished} PRP(s) finished in {:.1} week(s)", weeks);
     if undated > 0 {
         note.push_str(&format!(
-            "; {undated} finished PRP(s) state no completion date and are not counted"
+            "; {undated} finished PRP(s) have no completion date (on the PRP or a task board) and are not counted"
         ));
     }
     Figure::of(finished as f64 / weeks, note)
@@ -581,6 +587,31 @@ mod tests {
                 "utilization 75% (target ≥ 90%)"
             ]
         );
+    }
+
+    #[test]
+    fn a_prp_dated_only_on_the_board_counts_as_the_lens_counts_it() {
+        let board = "# Tasks\n\n## Done\n- [x] Checkout, see PRPs/archive/05_checkout.md (completed 2026-11-12)\n";
+        let ws = workspace(
+            &[
+                ("TASK.md", board),
+                (
+                    "PRPs/archive/05_checkout.md",
+                    "---\ndue: 2026-11-10\n---\n# PRP-05: Checkout\n",
+                ),
+                ("PRPs/archive/06_undated.md", "# PRP-06: Undated\n"),
+            ],
+            None,
+        );
+        let m = metrics(&ws, &Config::default(), NOW - 30 * DAY, NOW);
+        let note = &m.team.velocity.note;
+        assert!(note.starts_with("1 PRP(s) finished"), "{note}");
+        assert!(
+            note.contains("1 finished PRP(s) have no completion date"),
+            "{note}"
+        );
+        // Finished on 2026-11-12, due 2026-11-10: late.
+        assert_eq!(m.team.on_time_delivery.value, Some(0.0));
     }
 
     #[test]

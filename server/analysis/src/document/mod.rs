@@ -188,6 +188,9 @@ pub struct Document {
     pub suppressions: Vec<Suppression>,
     /// Agent context files: the agent's id (from the file name) and display name.
     pub agent: Option<AgentDefinition>,
+    /// On a task board: PRPs (by file name) that ticked items say were finished, each with
+    /// the latest completion date an item gives.
+    pub finished_prps: Vec<(String, scan::Date)>,
 }
 
 #[derive(Debug, Clone)]

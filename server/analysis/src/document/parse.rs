@@ -60,6 +60,7 @@ pub fn parse(path: &str, text: &str, config: &Config) -> Document {
         fences: Vec::new(),
         suppressions: Vec::new(),
         agent: None,
+        finished_prps: Vec::new(),
     };
     read_structure(text, body_start, &mut doc, config);
     read_lines(text, &mut doc);
@@ -92,7 +93,54 @@ pub fn parse(path: &str, text: &str, config: &Config) -> Document {
     if doc.kind == DocKind::Prp {
         doc.metadata.due_on = due_on(text, &doc);
     }
+    if doc.kind == DocKind::TaskBoard {
+        doc.finished_prps = finished_prps(text, &doc);
+    }
     doc
+}
+
+/// Labels that make a date on a ticked item its completion date.
+const COMPLETION_LABELS: [&str; 6] = [
+    "completed",
+    "done",
+    "finished",
+    "archived",
+    "shipped",
+    "merged",
+];
+
+/// PRP file name → the latest completion date of a ticked board item that names it (`(completed
+/// 2026-11-10)` on the item, the PRP's path on the item or in its notes).
+fn finished_prps(text: &str, doc: &Document) -> Vec<(String, scan::Date)> {
+    let mut found: std::collections::BTreeMap<String, scan::Date> = Default::default();
+    let items = doc.tasks.iter().filter(|t| {
+        t.source == TaskSource::BoardItem
+            && !doc.in_example(t.section)
+            && t.state == Some(MarkerState::Done)
+    });
+    for task in items {
+        let Some(item) = text.get(task.span.clone()) else {
+            continue;
+        };
+        let dates = scan::dates(item);
+        let labelled = dates
+            .iter()
+            .find(|d| COMPLETION_LABELS.contains(&d.2.as_str()));
+        let Some(date) = labelled.or(dates.first().filter(|d| d.2.is_empty())) else {
+            continue;
+        };
+        let extent = text
+            .get(task.span.start..task.end.max(task.span.end))
+            .unwrap_or_default();
+        for line in extent.lines() {
+            for r in scan::prp_paths(line) {
+                let name = line[r].rsplit('/').next().unwrap_or_default();
+                let best = found.entry(name.to_string()).or_insert(date.1);
+                *best = (*best).max(date.1);
+            }
+        }
+    }
+    found.into_iter().collect()
 }
 
 /// Header keys that say when a PRP is due.

@@ -27,7 +27,6 @@ pub struct Lens {
 /// (from the evidence on disk); `now` is the time in unix seconds.
 pub fn lenses(
     doc: &Document,
-    text: &str,
     ws: &Workspace,
     config: &Config,
     gate_report: Option<&GateReport>,
@@ -41,7 +40,7 @@ pub fn lenses(
             })
             .into_iter()
             .collect(),
-        DocKind::TaskBoard => crate::status::board_summary(doc, text, ws, now)
+        DocKind::TaskBoard => crate::status::board_summary(doc, ws, now)
             .into_iter()
             .chain(std::iter::once(delivery_line(ws, config, now)))
             .map(|title| Lens {

@@ -6,25 +6,16 @@
 //! 2026-11-10)` on the item, the PRP's path on the item or in its notes). Weeks are the
 //! rolling seven-day windows ending today (UTC); a PRP without any date is not counted.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use crate::document::scan::{self, Date};
+use crate::document::scan::Date;
 use crate::document::{DocKind, Document, Lifecycle, MarkerState, TaskSource};
 use crate::workspace::{normalize_agent_id, Workspace};
 
-/// Labels that make a date on a ticked item its completion date.
-const COMPLETION_LABELS: [&str; 6] = [
-    "completed",
-    "done",
-    "finished",
-    "archived",
-    "shipped",
-    "merged",
-];
 const WEEKS: usize = 4;
 
-pub fn board_summary(doc: &Document, text: &str, ws: &Workspace, now: i64) -> Vec<String> {
-    vec![open_per_agent(doc), finished_per_week(doc, text, ws, now)]
+pub fn board_summary(doc: &Document, ws: &Workspace, now: i64) -> Vec<String> {
+    vec![open_per_agent(doc), finished_per_week(doc, ws, now)]
 }
 
 fn open_per_agent(doc: &Document) -> String {
@@ -57,25 +48,12 @@ fn open_per_agent(doc: &Document) -> String {
     format!("open tasks per agent: {list}")
 }
 
-fn finished_per_week(doc: &Document, text: &str, ws: &Workspace, now: i64) -> String {
-    // PRP file name → the latest completion date of a ticked item naming it.
-    let mut on_board: HashMap<&str, Date> = HashMap::new();
-    for task in board_items(doc).filter(|t| t.state == Some(MarkerState::Done)) {
-        let dates = scan::dates(&text[task.span.clone()]);
-        let labelled = dates
-            .iter()
-            .find(|d| COMPLETION_LABELS.contains(&d.2.as_str()));
-        let Some(date) = labelled.or(dates.first().filter(|d| d.2.is_empty())) else {
-            continue;
-        };
-        let extent = &text[task.span.start..task.end.max(task.span.end)];
-        for line in extent.lines() {
-            for r in scan::prp_paths(line) {
-                let name = line[r].rsplit('/').next().unwrap_or_default();
-                let best = on_board.entry(name).or_insert(date.1);
-                *best = (*best).max(date.1);
-            }
-        }
+fn finished_per_week(doc: &Document, ws: &Workspace, now: i64) -> String {
+    // Every board's dates, this one's as it is now (the index may hold an older text).
+    let mut on_board = ws.board_completion_dates();
+    for (name, date) in &doc.finished_prps {
+        let best = on_board.entry(name.as_str()).or_insert(*date);
+        *best = (*best).max(*date);
     }
     let today = now.div_euclid(86_400);
     let mut weeks = [0usize; WEEKS];
@@ -83,8 +61,7 @@ fn finished_per_week(doc: &Document, text: &str, ws: &Workspace, now: i64) -> St
         if facts.kind != DocKind::Prp || facts.lifecycle != Lifecycle::Finished {
             continue;
         }
-        let name = path.rsplit('/').next().unwrap_or(path);
-        let date = facts.finished_on.or_else(|| on_board.get(name).copied());
+        let date = ws.finished_on(path, &on_board);
         let Some(ago) = date.and_then(day_number).map(|day| today - day) else {
             continue;
         };

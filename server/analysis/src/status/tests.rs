@@ -483,7 +483,7 @@ fn board_summary_counts_agents_and_finished_weeks() {
     let ws = workspace(&files, Vec::new(), &config);
     let doc = parse("TASK.md", board_text, &config);
     assert_eq!(
-        board_summary(&doc, board_text, &ws, now()),
+        board_summary(&doc, &ws, now()),
         [
             "open tasks per agent: backend 2, database 1, frontend 1, unassigned 2",
             "PRPs finished per week (last 4, oldest first): 0, 1, 1, 1",

@@ -44,14 +44,7 @@ pub fn code_lenses(state: &State, uri: &Uri) -> Option<Vec<CodeLens>> {
                     .or_else(|| project.gate_report(&a.doc.path, now))
             })
             .flatten();
-        let lenses = lenses(
-            &a.doc,
-            &a.text,
-            &project.ws,
-            &project.config,
-            report.as_ref(),
-            now,
-        );
+        let lenses = lenses(&a.doc, &project.ws, &project.config, report.as_ref(), now);
         (!lenses.is_empty()).then(|| {
             lenses
                 .into_iter()
