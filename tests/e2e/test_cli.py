@@ -397,3 +397,29 @@ def test_metrics_reports_each_figure_with_its_window_or_why_it_is_missing(tmp_pa
     assert "Success targets missed:\n- rollback rate 50% (target < 5%)" in human, human
     bad = run("--since", "someday")
     assert bad.returncode == 2 and "--since" in bad.stderr
+
+
+def test_metrics_of_the_example_workspace(example: Path):
+    """examples/workspace carries a deployment record, due dates (Timeline sections) and
+    status reports with utilization: every figure but the coverage history has data."""
+    out = subprocess.run(
+        [BIN, "metrics", "--workspace", str(example), "--since", "2026-10-01", "--format", "json"],
+        capture_output=True, text=True, timeout=30,
+    )
+    assert out.returncode == 0, out.stderr
+    m = json.loads(out.stdout)
+    team = m["team"]
+    # Audit log rolled back once of the record's four deployments; 2 bugs over 4.
+    assert (team["rollback_rate"]["value"], team["rollback_rate"]["note"]) == (0.25, "1 of 4 deployment(s)")
+    assert team["bugs_per_deployment"]["value"] == 0.5
+    # Health check and profile page on time, audit log two days late (due 2026-10-31).
+    assert team["on_time_delivery"]["note"] == "2 of 3 finished PRP(s) with a due date"
+    assert team["velocity"]["note"].startswith("3 PRP(s) finished")
+    agents = {a["agent"]: a for a in m["agents"]}
+    assert agents["backend"]["utilization"]["value"] == 0.82
+    assert agents["database"]["utilization"]["value"] == 0.625
+    assert team["coverage_now"]["value"] is not None
+    assert team["coverage_lowest"]["value"] is None and team["coverage_lowest"]["note"]
+    # Below the threshold of two: no deployment-failures alert in the example.
+    assert m["alerts"] == []
+    assert "rollback rate 25% (target < 5%)" in m["misses"]

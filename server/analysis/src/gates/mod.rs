@@ -255,10 +255,19 @@ impl Evidence {
         config: &Config,
     ) -> std::sync::Arc<crate::delivery::DeploymentIndex> {
         let gates = &config.gates;
+        // A deployment record is the pipeline's own account; DEV_LOG entries stand in for it
+        // only where there is none (both would count one deployment twice).
+        let has_record = self
+            .artifacts
+            .iter()
+            .any(|a| gates.is_deployment_record(&a.path));
         let sources: Vec<&Artifact> = self
             .artifacts
             .iter()
-            .filter(|a| gates.is_deployment_record(&a.path) || gates.matches(Gate::DevLog, &a.path))
+            .filter(|a| {
+                gates.is_deployment_record(&a.path)
+                    || (!has_record && gates.matches(Gate::DevLog, &a.path))
+            })
             .collect();
         let paths: Vec<String> = sources.iter().map(|a| a.path.clone()).collect();
         let mut cached = self
