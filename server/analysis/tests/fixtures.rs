@@ -44,34 +44,11 @@ fn render(fixture: &str) -> String {
 
 #[test]
 fn fixtures() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut failures = Vec::new();
-    let mut count = 0;
-    let mut entries: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    entries.sort();
-    for path in entries {
-        count += 1;
+    for path in support::fixture_files("fixtures") {
         let fixture = std::fs::read_to_string(&path).unwrap();
-        let actual = render(&fixture);
-        let expected_path = path.with_extension("expected");
-        if update {
-            std::fs::write(&expected_path, &actual).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected != actual {
-            failures.push(format!(
-                "--- {}\nexpected:\n{expected}actual:\n{actual}",
-                path.file_name().unwrap().to_string_lossy()
-            ));
-        }
+        failures.extend(support::expect(&path, &render(&fixture)));
     }
-    assert!(count > 0, "no fixtures found in {}", dir.display());
     assert!(
         failures.is_empty(),
         "{} fixture(s) differ (UPDATE_EXPECT=1 rewrites them):\n{}",

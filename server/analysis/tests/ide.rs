@@ -7,8 +7,6 @@
 
 mod support;
 
-use std::path::Path;
-
 use prp_analysis::document::Span;
 use prp_analysis::gates::{evaluate_evidence, Evidence};
 use prp_analysis::ide::{actions, at_cursor, completion, folding, hover, lenses, symbols};
@@ -186,37 +184,16 @@ fn render(fixture: &str) -> String {
 
 #[test]
 fn ide_fixtures() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ide");
-    let update = std::env::var_os("UPDATE_EXPECT").is_some();
-    let mut entries: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    entries.sort();
-    assert!(!entries.is_empty(), "no fixtures in {}", dir.display());
     let mut failures = Vec::new();
     let mut asked = std::collections::BTreeSet::new();
-    for path in entries {
+    for path in support::fixture_files("ide") {
         let fixture = std::fs::read_to_string(&path).unwrap();
         for line in fixture.lines().take_while(|l| !l.starts_with("//-")) {
             if let Some(d) = line.strip_prefix("// ") {
                 asked.insert(d.trim().to_string());
             }
         }
-        let actual = render(&fixture);
-        let expected_path = path.with_extension("expected");
-        if update {
-            std::fs::write(&expected_path, &actual).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected != actual {
-            failures.push(format!(
-                "--- {}\nexpected:\n{expected}actual:\n{actual}",
-                path.file_name().unwrap().to_string_lossy()
-            ));
-        }
+        failures.extend(support::expect(&path, &render(&fixture)));
     }
     assert!(
         failures.is_empty(),
@@ -232,6 +209,7 @@ fn ide_fixtures() {
         "symbols",
         "folding",
         "lenses",
+        "actions",
     ] {
         assert!(
             asked.contains(feature),

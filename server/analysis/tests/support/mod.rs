@@ -173,3 +173,35 @@ impl World {
         self.docs.iter().find(|(f, _)| f.path == path)
     }
 }
+
+/// The `*.md` fixtures of `tests/<folder>`, sorted; fails when there are none.
+pub fn fixture_files(folder: &str) -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(folder);
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    entries.sort();
+    assert!(!entries.is_empty(), "no fixtures in {}", dir.display());
+    entries
+}
+
+/// Compares `actual` with the fixture's `.expected` file, or rewrites that file when
+/// `UPDATE_EXPECT` is set; a difference is returned as a failure to report.
+pub fn expect(fixture: &std::path::Path, actual: &str) -> Option<String> {
+    let expected_path = fixture.with_extension("expected");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&expected_path, actual).unwrap();
+        return None;
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    (expected != actual).then(|| {
+        format!(
+            "--- {}\nexpected:\n{expected}actual:\n{actual}",
+            fixture.file_name().unwrap().to_string_lossy()
+        )
+    })
+}
