@@ -195,6 +195,60 @@ async def test_no_definition_for_missing_file(vscode: LanguageClient):
     assert location is None
 
 
+# --- references -------------------------------------------------------------------------
+
+
+async def references_at(client: LanguageClient, doc: str, pos: tuple[int, int], declaration: bool):
+    return await req(
+        client.text_document_references_async(
+            types.ReferenceParams(
+                **at(doc, *pos),
+                context=types.ReferenceContext(include_declaration=declaration),
+            )
+        )
+    )
+
+
+def places(root: Path, locations) -> list[tuple[str, int, str]]:
+    """(workspace path, 1-based line, the text the range covers)."""
+    out = []
+    for loc in locations or []:
+        path = Path(loc.uri.removeprefix("file://"))
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+        line = path.read_text(encoding="utf-8").split("\n")[loc.range.start.line]
+        out.append((rel, loc.range.start.line + 1, line[loc.range.start.character : loc.range.end.character]))
+    return sorted(out)
+
+
+async def test_references_of_an_agent_across_the_workspace(vscode: LanguageClient):
+    path = vscode.root / "TASK.md"
+    text = path.read_text(encoding="utf-8")
+    doc = open_doc(vscode, path, text)
+    pos = position_of(text, "@backend", 2)
+    found = places(vscode.root, await references_at(vscode, doc, pos, declaration=False))
+    assert found == [(PRP, 38, "backend"), ("TASK.md", 5, "@backend")], found
+    # With the declaration: the agent's context file too.
+    with_decl = places(vscode.root, await references_at(vscode, doc, pos, declaration=True))
+    assert ("agent_contexts/backend_agent.md", 1, "") in with_decl, with_decl
+
+
+async def test_references_of_a_prp_by_path(vscode: LanguageClient):
+    path = vscode.root / PRP
+    text = path.read_text(encoding="utf-8")
+    doc = open_doc(vscode, path, text)
+    # On the PRP's own title: who refers to it.
+    found = places(vscode.root, await references_at(vscode, doc, (0, 3), declaration=False))
+    assert found == [("TASK.md", 6, "PRPs/active/01_user_login.md")], found
+
+
+async def test_no_references_on_plain_prose(vscode: LanguageClient):
+    path = vscode.root / PRP
+    text = path.read_text(encoding="utf-8")
+    doc = open_doc(vscode, path, text)
+    found = await references_at(vscode, doc, position_of(text, "Every other feature", 3), declaration=True)
+    assert found is None or found == [], found
+
+
 # --- completion -------------------------------------------------------------------------
 
 

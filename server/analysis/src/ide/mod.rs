@@ -8,4 +8,5 @@ pub mod completion;
 pub mod folding;
 pub mod hover;
 pub mod lenses;
+pub mod references;
 pub mod symbols;

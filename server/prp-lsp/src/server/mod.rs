@@ -13,6 +13,7 @@ mod folding;
 mod hover;
 mod initialize;
 mod live;
+mod references;
 pub mod state;
 mod symbols;
 mod transport;
@@ -349,6 +350,14 @@ impl LanguageServer for Backend {
             .clone();
         self.on_document("definition", &uri, move |state| {
             definition::definition(state, &params.text_document_position_params)
+        })
+        .await
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.on_document("references", &uri, move |state| {
+            references::references(state, &params)
         })
         .await
     }

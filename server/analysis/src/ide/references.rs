@@ -1,0 +1,176 @@
+//! Find references: where an agent is assigned work or mentioned, where a PRP is referred to
+//! by its path. The index says which documents may hold them; each of those is then read
+//! for the exact places, so a lookup costs the documents that name the target, not the
+//! workspace.
+
+use crate::document::{scan, DocKind, Document, Span};
+use crate::workspace::{normalize_agent_id, Resolution, Workspace};
+
+use super::at_cursor::{at_cursor, AtCursor};
+
+/// What references are asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// An agent, by normalized id.
+    Agent(String),
+    /// A PRP, by workspace path.
+    Prp(String),
+}
+
+/// The target at byte `offset` of `doc`: an agent (assignment, `@mention`, an agent file's
+/// title), a reference that resolves to a PRP, or the PRP itself on its title.
+pub fn target_at(doc: &Document, text: &str, ws: &Workspace, offset: usize) -> Option<Target> {
+    match at_cursor(doc, text, offset) {
+        AtCursor::Agent { name, .. } => {
+            let id = ws
+                .agent(&name)
+                .map_or_else(|| normalize_agent_id(&name), |a| normalize_agent_id(&a.id));
+            Some(Target::Agent(id))
+        }
+        AtCursor::Reference(r) => match ws.resolve(&doc.path, &r.target) {
+            Resolution::Found(path) if ws.facts(&path).is_some_and(|f| f.kind == DocKind::Prp) => {
+                Some(Target::Prp(path))
+            }
+            _ => None,
+        },
+        AtCursor::Section(i) if doc.kind == DocKind::Prp && doc.sections[i].level == 1 => {
+            Some(Target::Prp(doc.path.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// The documents that may refer to `target`, as the index knows them (each is then read with
+/// [`in_document`]).
+pub fn candidates(ws: &Workspace, target: &Target) -> Vec<String> {
+    let mut out: Vec<String> = match target {
+        Target::Agent(id) => ws
+            .documents()
+            .filter(|(_, f)| f.assigned_agents.contains(id) || f.kind == DocKind::TaskBoard)
+            .map(|(p, _)| p.clone())
+            .collect(),
+        Target::Prp(path) => {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            ws.documents()
+                .filter(|(_, f)| f.referenced_names.contains(name))
+                .map(|(p, _)| p.clone())
+                .collect()
+        }
+    };
+    out.sort();
+    out
+}
+
+/// Where `doc` refers to `target`.
+pub fn in_document(doc: &Document, text: &str, ws: &Workspace, target: &Target) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::new();
+    match target {
+        Target::Agent(id) => {
+            let is_it = |name: &str| {
+                ws.agent(name)
+                    .map_or_else(|| normalize_agent_id(name), |a| normalize_agent_id(&a.id))
+                    == *id
+            };
+            for task in &doc.tasks {
+                if let Some(a) = task.assignee.as_ref().filter(|a| is_it(&a.value)) {
+                    out.push(a.span.clone());
+                }
+            }
+            // `@mentions` outside assignments (notes, prose).
+            let mut start = 0;
+            for line in text.split_inclusive('\n') {
+                if line.contains('@') {
+                    for (r, name) in scan::agent_mentions(line) {
+                        let span = start + r.start..start + r.end;
+                        let inside = out
+                            .iter()
+                            .any(|s| s.start <= span.start && span.end <= s.end);
+                        if !inside && is_it(&name) {
+                            out.push(span);
+                        }
+                    }
+                }
+                start += line.len();
+            }
+        }
+        Target::Prp(path) => {
+            for r in &doc.references {
+                if ws.resolve(&doc.path, &r.target) == Resolution::Found(path.clone()) {
+                    out.push(r.span.clone());
+                }
+            }
+        }
+    }
+    out.sort_by_key(|s| (s.start, s.end));
+    out.dedup();
+    out
+}
+
+/// The declaration of `target`: an agent's context file title, a PRP's title (path, span).
+pub fn declaration(ws: &Workspace, target: &Target) -> Option<String> {
+    match target {
+        Target::Agent(id) => ws.agent(id).map(|a| a.source.clone()),
+        Target::Prp(path) => Some(path.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{parse, Config, DocFacts};
+
+    #[test]
+    fn agent_and_prp_references_across_documents() {
+        let config = Config::default();
+        let files = [
+            ("TASK.md", "# Tasks\n\n## Active\n- [ ] Export @backend, see PRPs/active/01_export.md\n- [ ] Page @frontend\n  - ask @backend first\n"),
+            ("PRPs/active/01_export.md", "# PRP-01: Export\n\n### Task 1: API\n**Assigned to**: backend\n"),
+            ("PRPs/active/02_import.md", "# PRP-02: Import\n\nFollows PRPs/active/01_export.md.\n"),
+            ("agent_contexts/backend_agent.md", "# Backend Agent\n\n## Your Identity\nAPI.\n"),
+        ];
+        let mut ws = Workspace::new();
+        let docs: Vec<(String, String, Document)> = files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string(), parse(p, t, &config)))
+            .collect();
+        for (p, _, d) in &docs {
+            ws.add_file(p);
+            ws.update_document(p, DocFacts::of(d));
+        }
+        let (_, board, board_doc) = &docs[0];
+        let at = board.find("@backend").unwrap() + 2;
+        let target = target_at(board_doc, board, &ws, at).unwrap();
+        assert_eq!(target, Target::Agent("backend".into()));
+        let mut found = Vec::new();
+        for path in candidates(&ws, &target) {
+            let (_, text, doc) = docs.iter().find(|(p, _, _)| *p == path).unwrap();
+            for span in in_document(doc, text, &ws, &target) {
+                found.push((path.clone(), text[span].to_string()));
+            }
+        }
+        assert_eq!(
+            found,
+            [
+                (
+                    "PRPs/active/01_export.md".to_string(),
+                    "backend".to_string()
+                ),
+                ("TASK.md".to_string(), "@backend".to_string()),
+                ("TASK.md".to_string(), "@backend".to_string()),
+            ]
+        );
+        assert_eq!(
+            declaration(&ws, &target).as_deref(),
+            Some("agent_contexts/backend_agent.md")
+        );
+
+        let at = board.find("PRPs/active/01").unwrap() + 3;
+        let target = target_at(board_doc, board, &ws, at).unwrap();
+        assert_eq!(target, Target::Prp("PRPs/active/01_export.md".into()));
+        let referring = candidates(&ws, &target);
+        assert_eq!(referring, ["PRPs/active/02_import.md", "TASK.md"]);
+        // On the PRP's own title: the same target.
+        let (_, prp, prp_doc) = &docs[1];
+        assert_eq!(target_at(prp_doc, prp, &ws, 3), Some(target));
+    }
+}

@@ -1,0 +1,47 @@
+//! Find references: computed by `prp_analysis::ide::references` (agents by assignment and
+//! `@mention`, PRPs by path), converted here. Each document the index names is read (the
+//! editor's buffer when open) for the exact places.
+
+use tower_lsp_server::ls_types::*;
+
+use super::state::State;
+use crate::convert::TextPositions;
+use prp_analysis::ide::references::{candidates, declaration, in_document, target_at};
+
+pub fn references(state: &State, params: &ReferenceParams) -> Option<Vec<Location>> {
+    let position = &params.text_document_position;
+    let target = state.with_document(&position.text_document.uri, |project, a, positions| {
+        target_at(
+            &a.doc,
+            &a.text,
+            &project.ws,
+            positions.offset(position.position),
+        )
+    })?;
+    let project = state.snapshot()?;
+    let encoding = state.encoding();
+    let mut out = Vec::new();
+    if params.context.include_declaration {
+        if let Some(path) = declaration(&project.ws, &target) {
+            if let Some(uri) = state.uri_of(&path) {
+                out.push(Location {
+                    uri,
+                    range: Range::default(),
+                });
+            }
+        }
+    }
+    for path in candidates(&project.ws, &target) {
+        let (Some(a), Some(uri)) = (project.analyzed(&path), state.uri_of(&path)) else {
+            continue;
+        };
+        let positions = TextPositions::of(&a, encoding);
+        for span in in_document(&a.doc, &a.text, &project.ws, &target) {
+            out.push(Location {
+                uri: uri.clone(),
+                range: positions.range(&span),
+            });
+        }
+    }
+    Some(out)
+}
