@@ -249,6 +249,32 @@ async def test_no_references_on_plain_prose(vscode: LanguageClient):
     assert found is None or found == [], found
 
 
+# --- document links ---------------------------------------------------------------------
+
+
+async def test_resolvable_references_and_agents_are_links(vscode: LanguageClient):
+    path = vscode.root / "TASK.md"
+    text = path.read_text(encoding="utf-8")
+    doc = open_doc(vscode, path, text)
+    links = await req(
+        vscode.text_document_document_link_async(types.DocumentLinkParams(text_document=td(doc)))
+    )
+    lines = text.split("\n")
+    found = sorted(
+        (
+            lines[link.range.start.line][link.range.start.character : link.range.end.character],
+            Path(link.target.removeprefix("file://")).resolve().relative_to(vscode.root.resolve()).as_posix(),
+        )
+        for link in links
+    )
+    assert found == [
+        ("@backend", "agent_contexts/backend_agent.md"),
+        ("PRPs/active/01_user_login.md", "PRPs/active/01_user_login.md"),
+        ("PRPs/archive/02_health_check.md", "PRPs/archive/02_health_check.md"),
+    ], found
+    assert all(link.tooltip for link in links)
+
+
 # --- completion -------------------------------------------------------------------------
 
 

@@ -8,5 +8,6 @@ pub mod completion;
 pub mod folding;
 pub mod hover;
 pub mod lenses;
+pub mod links;
 pub mod references;
 pub mod symbols;

@@ -12,6 +12,7 @@ mod edits;
 mod folding;
 mod hover;
 mod initialize;
+mod links;
 mod live;
 mod references;
 pub mod state;
@@ -350,6 +351,14 @@ impl LanguageServer for Backend {
             .clone();
         self.on_document("definition", &uri, move |state| {
             definition::definition(state, &params.text_document_position_params)
+        })
+        .await
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        let uri = params.text_document.uri.clone();
+        self.on_document("documentLink", &uri, move |state| {
+            links::document_links(state, &params.text_document.uri)
         })
         .await
     }
