@@ -249,6 +249,22 @@ async def test_no_references_on_plain_prose(vscode: LanguageClient):
     assert found is None or found == [], found
 
 
+async def test_highlights_of_an_agent_in_the_document(vscode: LanguageClient):
+    path = vscode.root / PRP
+    text = path.read_text(encoding="utf-8") + "\nReview with @backend before merging.\n"
+    doc = open_doc(vscode, path, text)
+    pos = position_of(text, "**Assigned to**: backend", len("**Assigned to**: ") + 1)
+    found = await req(
+        vscode.text_document_document_highlight_async(types.DocumentHighlightParams(**at(doc, *pos)))
+    )
+    lines = text.split("\n")
+    spans = [
+        (h.range.start.line + 1, lines[h.range.start.line][h.range.start.character : h.range.end.character])
+        for h in found
+    ]
+    assert spans == [(38, "backend"), (len(lines) - 1, "@backend")], spans
+
+
 # --- document links ---------------------------------------------------------------------
 
 

@@ -188,9 +188,9 @@ async def test_metrics_command_gives_the_figures_and_a_report(vscode: LanguageCl
     # The example's integration agent reports 3 failed tasks in its status file.
     assert by_agent["integration"]["failed"]["value"] == 3, by_agent["integration"]
     assert all(0 <= a["efficiency"]["value"] <= 1 for a in m["agents"] if a["assigned"])
-    # The example's deployments are its DEV_LOG entries that say a PRP shipped (dated
-    # 2026-10-28 to 2026-11-10), none rolled back: 0%, or "—" with the reason once they
-    # are older than the 30-day window, never 0 without data.
+    # The example's deployment record (2026-10-28 to 2026-11-10): its one rollback is older
+    # than the 30-day window, so 0%, or "—" with the reason once every deployment is;
+    # never 0 without data.
     rollback = m["team"]["rollback_rate"]
     if rollback["value"] is None:
         assert rollback["note"] == "no deployment in the window", rollback
@@ -268,8 +268,8 @@ async def test_task_board_lenses(vscode: LanguageClient):
     assert weeks[3] >= 1, "the PRP finished today is not in the latest week"
     # Four finished PRPs exist (three archived in the sample, one added).
     assert sum(weeks) <= 4
-    # Delivery over 30 days: the DEV_LOG's shipped entries, none rolled back (0%), or none
-    # in the window (—) once they age out.
+    # Delivery over 30 days: the example's record has its rollback outside the window (0%),
+    # or no deployment in it at all (—) once they age out.
     assert re.fullmatch(
         r"on-time delivery (—|\d+(\.\d)?%) · rollback rate (—|0%) \(last 30 days\)", titles[2]
     ), titles[2]

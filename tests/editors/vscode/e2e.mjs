@@ -561,7 +561,7 @@ async function main() {
     return text.split("\n").find((l) => l.startsWith("frontend"));
   });
 
-  await check("\"PRP: Show Metrics\" opens the metrics report (integration's 3 failed tasks, the rollback rate of the DEV_LOG's deployments)", async () => {
+  await check("\"PRP: Show Metrics\" opens the metrics report (integration's 3 failed tasks, the rollback rate of the last 30 days' deployments)", async () => {
     await runCommand("PRP: Show Metrics");
     await waitFor("a metrics tab", async () => {
       const t = await activeTab();
@@ -570,8 +570,8 @@ async function main() {
     const text = await waitFor("the rendered metrics", async () =>
       previewText((t) => /^Metrics/m.test(t) && /^integration\s+\d+\s+\d+\s+3\b/m.test(t)),
     );
-    // The example's deployments are DEV_LOG entries (shipped, none rolled back): 0%, or "—"
-    // with its reason once they are older than the 30-day window.
+    // The example's deployment record: its rollback (2026-11-02) is older than the 30-day
+    // window, so 0%, or "—" with its reason once every deployment is.
     if (!/rollback rate\s+(0%\s+0 of \d+ deployment|—\s+no deployment in the window)/.test(text)) throw new Error(`no rollback rate or reason: ${text.slice(0, 600)}`);
     return text.split("\n").find((l) => l.startsWith("integration"));
   });

@@ -363,6 +363,21 @@ impl LanguageServer for Backend {
         .await
     }
 
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.on_document_now("documentHighlight", &uri, move |state| {
+            references::highlights(state, &params.text_document_position_params)
+        })
+        .await
+    }
+
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let uri = params.text_document_position.text_document.uri.clone();
         self.on_document("references", &uri, move |state| {

@@ -45,3 +45,28 @@ pub fn references(state: &State, params: &ReferenceParams) -> Option<Vec<Locatio
     }
     Some(out)
 }
+
+/// Document highlights: the places of this document that refer to what is at the cursor
+/// (an agent, a PRP), the same places find-references gives here.
+pub fn highlights(
+    state: &State,
+    params: &TextDocumentPositionParams,
+) -> Option<Vec<DocumentHighlight>> {
+    state.with_document(&params.text_document.uri, |project, a, positions| {
+        let target = target_at(
+            &a.doc,
+            &a.text,
+            &project.ws,
+            positions.offset(params.position),
+        )?;
+        Some(
+            in_document(&a.doc, &a.text, &project.ws, &target)
+                .into_iter()
+                .map(|span| DocumentHighlight {
+                    range: positions.range(&span),
+                    kind: Some(DocumentHighlightKind::TEXT),
+                })
+                .collect(),
+        )
+    })
+}
