@@ -203,6 +203,31 @@ async def test_metrics_command_gives_the_figures_and_a_report(vscode: LanguageCl
 
 
 @pytest.mark.workspace("example")
+async def test_inlay_hints_show_agent_states_and_prp_titles(vscode: LanguageClient):
+    doc = open_doc(vscode, vscode.root / TASK)
+    text = (vscode.root / TASK).read_text(encoding="utf-8")
+    lines = text.split("\n")
+    hints = await req(
+        vscode.text_document_inlay_hint_async(
+            types.InlayHintParams(
+                text_document=types.TextDocumentIdentifier(uri=doc),
+                range=types.Range(
+                    start=types.Position(line=0, character=0),
+                    end=types.Position(line=len(lines), character=0),
+                ),
+            )
+        )
+    )
+    shown = {
+        (lines[h.position.line][: h.position.character].rsplit(" ", 1)[-1], h.label) for h in hints
+    }
+    # frontend's status file says stuck (EXPECTED.md row 19); the dashboard PRP is active.
+    assert ("@frontend", " stuck") in shown, shown
+    prp = [label for before, label in shown if before == "PRPs/active/PRP-002-dashboard-widgets.md"]
+    assert prp and prp[0].startswith(" ") and "(active" in prp[0], shown
+
+
+@pytest.mark.workspace("example")
 async def test_show_gate_report_in_neovim(nvim: LanguageClient):
     """Neovim runs a lens's command too; a ready PRP is good news (an info message)."""
     ready = open_doc(nvim, nvim.root / PRP_READY)

@@ -7,6 +7,7 @@ pub mod at_cursor;
 pub mod completion;
 pub mod folding;
 pub mod hover;
+pub mod inlay;
 pub mod lenses;
 pub mod links;
 pub mod references;

@@ -12,6 +12,7 @@ mod edits;
 mod folding;
 mod hover;
 mod initialize;
+mod inlay;
 mod links;
 mod live;
 mod references;
@@ -374,6 +375,14 @@ impl LanguageServer for Backend {
             .clone();
         self.on_document_now("documentHighlight", &uri, move |state| {
             references::highlights(state, &params.text_document_position_params)
+        })
+        .await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let uri = params.text_document.uri.clone();
+        self.on_document_now("inlayHint", &uri, move |state| {
+            inlay::inlay_hints(state, &params)
         })
         .await
     }

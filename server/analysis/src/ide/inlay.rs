@@ -1,0 +1,147 @@
+//! Inlay hints: the state of an agent after each assignment or `@mention` of it (when a
+//! status report says), and the title, lifecycle and progress of a PRP after each path
+//! that refers to it, so that a board reads at a glance.
+
+use crate::document::{scan, DocKind, Document, ReferenceKind, Span};
+use crate::workspace::{normalize_agent_id, Resolution, Workspace};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    /// Byte offset the hint follows.
+    pub offset: usize,
+    pub label: String,
+    pub tooltip: String,
+}
+
+/// The hints of `doc` within `range` (byte offsets), in text order.
+pub fn hints(doc: &Document, text: &str, ws: &Workspace, range: Span) -> Vec<Hint> {
+    let within = |span: &Span| span.end >= range.start && span.start <= range.end;
+    let mut out = Vec::new();
+    for r in doc.references.iter().filter(|r| within(&r.span)) {
+        if !matches!(
+            r.kind,
+            ReferenceKind::PrpPath | ReferenceKind::Link | ReferenceKind::File
+        ) {
+            continue;
+        }
+        let Resolution::Found(path) = ws.resolve(&doc.path, &r.target) else {
+            continue;
+        };
+        let Some(f) = ws.facts(&path).filter(|f| f.kind == DocKind::Prp) else {
+            continue;
+        };
+        let title = f.title.clone().unwrap_or_else(|| path.clone());
+        let progress = match f.total {
+            0 => String::new(),
+            n => format!(", {}/{n}", f.checked),
+        };
+        out.push(Hint {
+            offset: r.span.end,
+            label: format!(" {title} ({}{progress})", f.lifecycle.label()),
+            tooltip: format!(
+                "{path}: {}",
+                f.status
+                    .clone()
+                    .unwrap_or_else(|| f.lifecycle.label().into())
+            ),
+        });
+    }
+    let Some(status) = ws.status() else {
+        out.sort_by_key(|h| h.offset);
+        return out;
+    };
+    let agent_hint = |name: &str, span: &Span, out: &mut Vec<Hint>| {
+        let id = ws
+            .agent(name)
+            .map_or_else(|| normalize_agent_id(name), |a| normalize_agent_id(&a.id));
+        if let Some(s) = status.get(&id) {
+            let task = s
+                .current_task
+                .as_deref()
+                .map(|t| format!(": {t}"))
+                .unwrap_or_default();
+            out.push(Hint {
+                offset: span.end,
+                label: format!(" {}", s.state.label()),
+                tooltip: format!("{id} is {}{task}", s.state.label()),
+            });
+        }
+    };
+    let mut assigned: Vec<Span> = Vec::new();
+    for task in &doc.tasks {
+        if let Some(a) = task.assignee.as_ref().filter(|a| within(&a.span)) {
+            agent_hint(&a.value, &a.span, &mut out);
+            assigned.push(a.span.clone());
+        }
+    }
+    let start = crate::text::line_start(text, range.start.min(text.len()));
+    let end = crate::text::line_end(text, range.end.min(text.len()));
+    let mut at = start;
+    for line in text[start..end].split_inclusive('\n') {
+        if line.contains('@') {
+            for (r, name) in scan::agent_mentions(line) {
+                let span = at + r.start..at + r.end;
+                if !assigned
+                    .iter()
+                    .any(|s| s.start <= span.start && span.end <= s.end)
+                {
+                    agent_hint(&name, &span, &mut out);
+                }
+            }
+        }
+        at += line.len();
+    }
+    out.sort_by_key(|h| h.offset);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::status::{parse_status, StatusSnapshot};
+    use crate::{parse, Config, DocFacts};
+
+    #[test]
+    fn agents_get_their_state_and_prps_their_title() {
+        let config = Config::default();
+        let board = "# Tasks\n\n## Active\n- [ ] Export @backend, see PRPs/active/01_export.md\n- [ ] Page @frontend\n";
+        let mut ws = Workspace::with_files(["TASK.md"]);
+        let prp = "# PRP-01: Export\n\n### Success Criteria\n- [x] one\n- [ ] two\n";
+        ws.add_file("PRPs/active/01_export.md");
+        ws.update_document(
+            "PRPs/active/01_export.md",
+            DocFacts::of(&parse("PRPs/active/01_export.md", prp, &config)),
+        );
+        let doc = parse("TASK.md", board, &config);
+        let labels = |ws: &Workspace| -> Vec<(String, String)> {
+            hints(&doc, board, ws, 0..board.len())
+                .into_iter()
+                .map(|h| {
+                    (
+                        board[..h.offset].rsplit(' ').next().unwrap().to_string(),
+                        h.label,
+                    )
+                })
+                .collect()
+        };
+        // Without a status report, only the PRP.
+        assert_eq!(
+            labels(&ws),
+            [(
+                "PRPs/active/01_export.md".to_string(),
+                " PRP-01: Export (active, 1/2)".to_string()
+            )]
+        );
+        ws.set_status(StatusSnapshot {
+            statuses: parse_status("s.json", r#"[{"id":"backend","state":"busy","current_task":"Export"},{"id":"frontend","state":"stuck"}]"#).unwrap(),
+            now: 0,
+            ..Default::default()
+        });
+        let found = labels(&ws);
+        assert_eq!(found[0], ("@backend".to_string(), " busy".to_string()));
+        assert_eq!(found[2], ("@frontend".to_string(), " stuck".to_string()));
+        // Only what the range covers.
+        let first_line = board.find("- [ ] Page").unwrap();
+        assert_eq!(hints(&doc, board, &ws, first_line..board.len()).len(), 1);
+    }
+}
