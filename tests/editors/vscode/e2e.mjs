@@ -458,11 +458,17 @@ async function main() {
   // 2. Hover on the agent of PRP-002; the deploy state in the status bar; the gate report.
   const opened002 = await check(`Quick Open opens ${PRP002}`, async () => openFile(PRP002));
 
-  await check("hover (Ctrl+K Ctrl+I) on `frontend` of `**Assigned to**: frontend` (line 51) describes the agent", async () => {
+  await check("line 51 `**Assigned to**: frontend` shows the inlay hint `stuck`, and hover (Ctrl+K Ctrl+I) on `frontend` describes the agent", async () => {
     if (!opened002) throw new Error("the file did not open");
     await gotoLine(51, 1);
-    const line51 = await currentLine();
-    if (line51.trim() !== "**Assigned to**: frontend") throw new Error(`line 51 is ${JSON.stringify(line51)}`);
+    // The rendered line: the text, then the inlay hint with the agent's state.
+    const line51 = await waitFor("line 51 with the agent's state as an inlay hint", async () => {
+      const l = await currentLine();
+      return l !== null && l.trim() === "**Assigned to**: frontend stuck" && l;
+    }).catch(async (e) => {
+      throw new Error(`${e.message}; line 51 is ${JSON.stringify(await currentLine())}`);
+    });
+    if (!line51) throw new Error("line 51 not shown");
     const col = "**Assigned to**: ".length + 3; // inside `frontend`
     const hover = page.locator(".monaco-hover:visible");
     const text = await waitFor("a hover naming the agent `frontend` and its state", async () => {
