@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use prp_analysis::document::scan::Date;
 use prp_analysis::edit::TextSource;
 use prp_analysis::gates;
-use prp_analysis::{assign, check, fixes, generate, parse, Config, DocFacts, Workspace};
+use prp_analysis::{assign, check, fixes, generate, ide, parse, Config, DocFacts, Workspace};
 
 const GROWTH: usize = 8;
 /// The smaller size. A quadratic path whose constant is small next to the linear work (a
@@ -134,6 +134,20 @@ fn analyse(ws: &mut Workspace, config: &Config, path: &str, text: &str) {
     }
     let _ = fixes::fix_all(&doc, text, ws, config, &findings, &NoTexts);
     let _ = gates::evaluate(&doc, text, config, &[], 0);
+    // The IDE features an editor asks for on every screen of the document.
+    let _ = ide::links::links(&doc, text, ws);
+    let _ = ide::inlay::hints(&doc, text, ws, 0..text.len());
+    let _ = ide::symbols::document(&doc);
+    let _ = ide::folding::ranges(&doc, text);
+    let _ = ide::lenses::lenses(&doc, ws, config, None, 0);
+    for at in [0, text.len().saturating_sub(2)] {
+        let _ = ide::completion::complete(&doc, text, ws, config, at);
+        if let Some(target) = ide::references::target_at(&doc, text, ws, at) {
+            let _ = ide::references::in_document(&doc, text, ws, &target);
+        }
+    }
+    let backend = ide::references::Target::Agent("backend".into());
+    let _ = ide::references::in_document(&doc, text, ws, &backend);
     let _ = generate::requirement_blocks(&doc, text);
     if let Some(last) = doc.checklist.len().checked_sub(1) {
         let _ = generate::requirement_from_task_item(&doc, text, last);

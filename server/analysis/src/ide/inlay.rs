@@ -74,6 +74,7 @@ pub fn hints(doc: &Document, text: &str, ws: &Workspace, range: Span) -> Vec<Hin
             assigned.push(a.span.clone());
         }
     }
+    assigned.sort_by_key(|s| s.start);
     let start = crate::text::line_start(text, range.start.min(text.len()));
     let end = crate::text::line_end(text, range.end.min(text.len()));
     let mut at = start;
@@ -81,10 +82,7 @@ pub fn hints(doc: &Document, text: &str, ws: &Workspace, range: Span) -> Vec<Hin
         if line.contains('@') {
             for (r, name) in scan::agent_mentions(line) {
                 let span = at + r.start..at + r.end;
-                if !assigned
-                    .iter()
-                    .any(|s| s.start <= span.start && span.end <= s.end)
-                {
+                if !super::covered(&assigned, &span) {
                     agent_hint(&name, &span, &mut out);
                 }
             }

@@ -54,15 +54,15 @@ pub fn links(doc: &Document, text: &str, ws: &Workspace) -> Vec<Link> {
             out.extend(agent_link(&a.value, a.span.clone()));
         }
     }
+    // What is a link already, sorted for binary search (a board has thousands of items).
+    let mut taken: Vec<Span> = out.iter().map(|l| l.span.clone()).collect();
+    taken.sort_by_key(|s| s.start);
     let mut start = 0;
     for line in text.split_inclusive('\n') {
         if line.contains('@') {
             for (r, name) in scan::agent_mentions(line) {
                 let span = start + r.start..start + r.end;
-                if !out
-                    .iter()
-                    .any(|l| l.span.start <= span.start && span.end <= l.span.end)
-                {
+                if !super::covered(&taken, &span) {
                     out.extend(agent_link(&name, span));
                 }
             }

@@ -12,3 +12,11 @@ pub mod lenses;
 pub mod links;
 pub mod references;
 pub mod symbols;
+
+/// Whether `span` lies inside one of `sorted` (spans sorted by start, not overlapping): a
+/// binary search, so that checking every `@mention` of a large board against its
+/// assignments stays linear.
+pub(crate) fn covered(sorted: &[crate::document::Span], span: &crate::document::Span) -> bool {
+    let at = sorted.partition_point(|s| s.start <= span.start);
+    at > 0 && span.end <= sorted[at - 1].end
+}

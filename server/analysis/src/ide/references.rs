@@ -77,15 +77,18 @@ pub fn in_document(doc: &Document, text: &str, ws: &Workspace, target: &Target) 
                 }
             }
             // `@mentions` outside assignments (notes, prose).
+            let mut assigned: Vec<Span> = doc
+                .tasks
+                .iter()
+                .filter_map(|t| t.assignee.as_ref().map(|a| a.span.clone()))
+                .collect();
+            assigned.sort_by_key(|s| s.start);
             let mut start = 0;
             for line in text.split_inclusive('\n') {
                 if line.contains('@') {
                     for (r, name) in scan::agent_mentions(line) {
                         let span = start + r.start..start + r.end;
-                        let inside = out
-                            .iter()
-                            .any(|s| s.start <= span.start && span.end <= s.end);
-                        if !inside && is_it(&name) {
+                        if !super::covered(&assigned, &span) && is_it(&name) {
                             out.push(span);
                         }
                     }
