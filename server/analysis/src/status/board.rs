@@ -21,11 +21,15 @@ pub fn board_summary(doc: &Document, ws: &Workspace, now: i64) -> Vec<String> {
 fn open_per_agent(doc: &Document) -> String {
     let mut per_agent: BTreeMap<String, usize> = BTreeMap::new();
     let mut unassigned = 0;
+    // Struck-through items' lines, read once (not the whole checklist once per item).
+    let struck_lines: std::collections::HashSet<(usize, usize)> = doc
+        .checklist
+        .iter()
+        .filter(|c| c.is_struck())
+        .map(|c| (c.line.start, c.line.end))
+        .collect();
     for task in board_items(doc).filter(|t| t.state != Some(MarkerState::Done)) {
-        let struck = doc
-            .checklist
-            .iter()
-            .any(|c| c.line == task.span && c.is_struck());
+        let struck = struck_lines.contains(&(task.span.start, task.span.end));
         match (&task.assignee, struck) {
             (_, true) => {}
             (Some(a), _) => *per_agent.entry(normalize_agent_id(&a.value)).or_default() += 1,
