@@ -310,7 +310,9 @@ def test_deployment_failures_and_coverage_drop_alerts(tmp_path: Path):
                     {"prp": "01_user_login.md", "at": stamp(now - day), "result": "rolled_back",
                      "environment": "production"}
                 ),
+                # Older than the window, and settled by the success after it.
                 json.dumps({"prp": "PRP-01", "at": stamp(now - 90 * day), "result": "failed"}),
+                json.dumps({"prp": "PRP-01", "at": stamp(now - 60 * day), "result": "succeeded"}),
             ]
         )
         + "\n"
@@ -354,7 +356,7 @@ def test_deployment_failures_and_coverage_drop_alerts(tmp_path: Path):
         capture_output=True, text=True, timeout=30,
     )
     assert json.loads(metrics.stdout)["alerts"] == [
-        f"{rel}: deployment-failures: 2 failed or rolled-back deployments in 30 days (alert at 2)"
+        f"{rel}: deployment-failures: 2 failed or rolled-back deployments (1 rolled back) in the last 30 days (alert at 2)"
     ], metrics.stdout
     # Thresholds from prp-lsp.toml: three failures needed, coverage may drop to 50%.
     toml = root / "prp-lsp.toml"
@@ -400,8 +402,9 @@ def test_metrics_reports_each_figure_with_its_window_or_why_it_is_missing(tmp_pa
 
 
 def test_metrics_of_the_example_workspace(example: Path):
-    """examples/workspace carries a deployment record, due dates (Timeline sections) and
-    status reports with utilization: every figure but the coverage history has data."""
+    """examples/workspace carries a deployment record (with the coverage each deployment
+    shipped with), due dates (Timeline sections) and status reports with utilization:
+    every figure has data, and the deployment-failures alert fires."""
     out = subprocess.run(
         [BIN, "metrics", "--workspace", str(example), "--since", "2026-10-01", "--format", "json"],
         capture_output=True, text=True, timeout=30,
@@ -409,17 +412,27 @@ def test_metrics_of_the_example_workspace(example: Path):
     assert out.returncode == 0, out.stderr
     m = json.loads(out.stdout)
     team = m["team"]
-    # Audit log rolled back once of the record's four deployments; 2 bugs over 4.
-    assert (team["rollback_rate"]["value"], team["rollback_rate"]["note"]) == (0.25, "1 of 4 deployment(s)")
-    assert team["bugs_per_deployment"]["value"] == 0.5
+    # The audit log rolled back once, the dashboard widgets twice, of six deployments;
+    # 5 bugs over 6.
+    assert (team["rollback_rate"]["value"], team["rollback_rate"]["note"]) == (0.5, "3 of 6 deployment(s)")
+    assert round(team["bugs_per_deployment"]["value"], 3) == round(5 / 6, 3)
     # Health check and profile page on time, audit log two days late (due 2026-10-31).
     assert team["on_time_delivery"]["note"] == "2 of 3 finished PRP(s) with a due date"
     assert team["velocity"]["note"].startswith("3 PRP(s) finished")
     agents = {a["agent"]: a for a in m["agents"]}
     assert agents["backend"]["utilization"]["value"] == 0.82
     assert agents["database"]["utilization"]["value"] == 0.625
-    assert team["coverage_now"]["value"] is not None
-    assert team["coverage_lowest"]["value"] is None and team["coverage_lowest"]["note"]
-    # Below the threshold of two: no deployment-failures alert in the example.
-    assert m["alerts"] == []
-    assert "rollback rate 25% (target < 5%)" in m["misses"]
+    # Now: reports/coverage.xml; at its lowest: the first dashboard rollback shipped 79.8%.
+    assert team["coverage_now"]["value"] == 0.931
+    assert team["coverage_now"]["note"] == "lowest report: reports/coverage.xml"
+    assert team["coverage_lowest"]["value"] == 0.798
+    assert team["coverage_lowest"]["note"] == "the deployment of PRP-002 on 2026-11-24 (rolled back)"
+    for figure in [*team.values(), *(f for a in agents.values() for f in (a["efficiency"],))]:
+        assert figure["note"], figure
+    # Two rollbacks of the dashboard widgets and nothing deployed since: the alert stays
+    # until a deployment succeeds, whatever the date.
+    assert len(m["alerts"]) == 1, m["alerts"]
+    assert m["alerts"][0].startswith(
+        "PRPs/active/PRP-002-dashboard-widgets.md: deployment-failures: 2 rolled-back deployment(s)"
+    ), m["alerts"]
+    assert "rollback rate 50% (target < 5%)" in m["misses"]

@@ -207,7 +207,8 @@ def test_gates_stale_evidence_blocks(example: Path):
 def test_agents_table_with_alerts(example: Path):
     out = run(example, "agents")
     assert out.returncode == 0, out.stderr
-    lines = out.stdout.splitlines()
+    table, _, after = out.stdout.partition("\n\n")
+    lines = table.splitlines()
     assert re.match(r"agent\s+state\s+open\s+errors\s+health\s+last report\s+current task$", lines[0])
     rows = {line.split()[0]: line for line in lines[1:] if not line.startswith(" ")}
     assert sorted(rows) == ["backend", "database", "frontend", "integration"]
@@ -225,6 +226,13 @@ def test_agents_table_with_alerts(example: Path):
         "  ! agent-error-rate: agent `integration` has an error rate of 12% (3 of 25 tasks failed)"
     )
     assert "10% error threshold" in error_rate
+    # Below the table, the PRPs that keep failing to deploy: PRP-002, rolled back twice.
+    below = after.splitlines()
+    assert below[0] == "PRPs failing to deploy:", after
+    assert below[1].startswith(
+        "  ! PRPs/active/PRP-002-dashboard-widgets.md: deployment-failures: 2 rolled-back deployment(s)"
+    ), after
+    assert len(below) == 2, after
 
 
 def test_agents_json(example: Path):
@@ -272,7 +280,8 @@ def test_agents_names_a_status_file_it_cannot_read(example: Path):
     (example / STATUS / "frontend.json").write_text('{"id": "frontend", "state": ', "utf-8")
     out = run(example, "agents")
     assert out.returncode == 1, out
-    rows = {line.split()[0]: line for line in out.stdout.splitlines()[1:] if not line.startswith(" ")}
+    table = out.stdout.partition("\n\n")[0]
+    rows = {line.split()[0]: line for line in table.splitlines()[1:] if not line.startswith(" ")}
     assert re.match(r"frontend\s+-\s+3\s+-\s+-\s+never", rows["frontend"]), rows["frontend"]
     assert (
         f"{STATUS}/frontend.json: error[invalid-artifact]: agent status file: not valid JSON"

@@ -35,6 +35,7 @@ from evidence import (
     lenses,
     line_of,
     prp006_with_e2e_item,
+    rfc3339,
     relative,
     rewrite,
     status_json,
@@ -188,18 +189,24 @@ async def test_metrics_command_gives_the_figures_and_a_report(vscode: LanguageCl
     # The example's integration agent reports 3 failed tasks in its status file.
     assert by_agent["integration"]["failed"]["value"] == 3, by_agent["integration"]
     assert all(0 <= a["efficiency"]["value"] <= 1 for a in m["agents"] if a["assigned"])
-    # The example's deployment record (2026-10-28 to 2026-11-10): its one rollback is older
-    # than the 30-day window, so 0%, or "—" with the reason once every deployment is;
-    # never 0 without data.
+    # The example's deployment record runs from 2026-10-28 to 2026-11-26: which of it is in
+    # the 30-day window depends on today. The rate agrees with its own count, or is "—"
+    # with the reason once every deployment is older; never 0 without data.
     rollback = m["team"]["rollback_rate"]
     if rollback["value"] is None:
         assert rollback["note"] == "no deployment in the window", rollback
     else:
-        assert rollback["value"] == 0 and re.fullmatch(r"0 of \d+ deployment\(s\)", rollback["note"])
+        counted = re.fullmatch(r"(\d+) of (\d+) deployment\(s\)", rollback["note"])
+        assert counted, rollback
+        assert rollback["value"] == int(counted[1]) / int(counted[2]), rollback
+    # PRP-002's two rollbacks with no success since: alerted whatever the date.
+    [alert] = m["alerts"]
+    assert alert.startswith(f"{PRP_BLOCKED}: deployment-failures: 2 rolled-back"), alert
     markdown = result["markdown"]
     assert markdown.startswith("# Metrics\n"), markdown
     assert re.search(r"^\| integration \| \d+ \| \d+ \| 3 \| ", markdown, re.M), markdown
-    assert re.search(r"^\| rollback rate \| (0%|—) \| ", markdown, re.M), markdown
+    assert re.search(r"^\| rollback rate \| ([\d.]+%|—) \| ", markdown, re.M), markdown
+    assert f"**Alerts**\n\n- {alert}\n" in markdown, markdown
 
 
 @pytest.mark.workspace("example")
@@ -293,10 +300,10 @@ async def test_task_board_lenses(vscode: LanguageClient):
     assert weeks[3] >= 1, "the PRP finished today is not in the latest week"
     # Four finished PRPs exist (three archived in the sample, one added).
     assert sum(weeks) <= 4
-    # Delivery over 30 days: the example's record has its rollback outside the window (0%),
-    # or no deployment in it at all (—) once they age out.
+    # Delivery over 30 days: which of the example's deployments are in the window depends
+    # on today; none at all (—) once they age out.
     assert re.fullmatch(
-        r"on-time delivery (—|\d+(\.\d)?%) · rollback rate (—|0%) \(last 30 days\)", titles[2]
+        r"on-time delivery (—|\d+(\.\d)?%) · rollback rate (—|\d+(\.\d)?%) \(last 30 days\)", titles[2]
     ), titles[2]
 
 
@@ -397,6 +404,66 @@ async def test_passing_gate_left_unticked_is_a_hint_with_a_quick_fix(vscode: Lan
 
 def failing_e2e(items) -> list[types.Diagnostic]:
     return [d for d in items if code_of(d) == "gate-failing"]
+
+
+COVERAGE_ITEM = "- [ ] Line coverage of 90% or more"
+
+
+@pytest.mark.workspace("example")
+@pytest.mark.files(
+    {PRP_BLOCKED: example_text(PRP_BLOCKED) + f"\n## Pre-Deployment Checklist\n\n{COVERAGE_ITEM}\n"}
+)
+async def test_delivery_alerts_come_and_go_with_the_record_and_the_reports(vscode: LanguageClient):
+    """The orchestrator's two last alerts in the editor: two rollbacks of PRP-002 in the
+    sample's deployment record are `deployment-failures` on its first line, counted again
+    when the record grows; a coverage report below 85% is `coverage-drop` on its coverage
+    item, naming the report."""
+    path = vscode.root / PRP_BLOCKED
+    text = path.read_text(encoding="utf-8")
+    doc = open_doc(vscode, path, text)
+    items = await pull(vscode, doc)
+    [failures] = [d for d in items if code_of(d) == "deployment-failures"]
+    assert failures.range.start.line == 0
+    assert failures.severity == types.DiagnosticSeverity.Warning
+    assert "2 rolled-back deployment(s)" in failures.message, failures.message
+    assert "deployments.jsonl" in failures.message, failures.message
+    assert at_line(items, "coverage-drop") == [], "coverage is 93.1%, above the alert"
+
+    lcov = vscode.root / "frontend/coverage/lcov.info"
+    rewrite(
+        lcov,
+        "TN:\nSF:src/components/Dashboard.tsx\n"
+        + "".join(f"DA:{i},{int(i <= 6)}\n" for i in range(1, 11))
+        + "LF:10\nLH:6\nend_of_record\n",
+    )
+    watched(vscode, (lcov, types.FileChangeType.Created))
+    items = await pull_until(
+        vscode, doc, lambda ds: at_line(ds, "coverage-drop"), "coverage-drop", timeout=LIVE
+    )
+    [drop] = [d for d in items if code_of(d) == "coverage-drop"]
+    assert drop.range.start.line == line_of(text, COVERAGE_ITEM)
+    assert drop.severity == types.DiagnosticSeverity.Error
+    assert "60% in `frontend/coverage/lcov.info` (the lowest of 2 reports)" in drop.message, drop.message
+
+    # A third rollback, just now: the record is read again and the count follows.
+    record = vscode.root / "deployments.jsonl"
+    rewrite(
+        record,
+        record.read_text(encoding="utf-8")
+        + '{"prp": "PRP-002", "at": "%s", "result": "rolled_back"}\n' % rfc3339(60),
+    )
+    watched(vscode, (record, types.FileChangeType.Changed))
+    await pull_until(
+        vscode,
+        doc,
+        lambda ds: any(
+            "3 rolled-back deployment(s)" in d.message
+            for d in ds
+            if code_of(d) == "deployment-failures"
+        ),
+        "deployment-failures counting the third rollback",
+        timeout=LIVE,
+    )
 
 
 @pytest.mark.workspace("example")

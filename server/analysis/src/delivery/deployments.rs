@@ -1,7 +1,8 @@
 //! The deployment record: a JSON Lines file the pipeline appends one object to per
 //! deployment (`deployments.jsonl` by default; `[gates] deployments` says where). Each line:
 //! `prp`, `at` (RFC 3339), `result` (`succeeded` | `failed` | `rolled_back`), and optionally
-//! `environment`, `version`, `bugs` (a count, or the ids of the bugs found after it).
+//! `environment`, `version`, `bugs` (a count, or the ids of the bugs found after it),
+//! `coverage` (the line coverage it shipped with: a fraction, a percentage or `"84.2%"`).
 //! A line that cannot be read is a problem with its line number; the other lines still
 //! count. See docs/deployments.md and schemas/deployment.schema.json.
 
@@ -49,6 +50,8 @@ pub struct Deployment {
     pub version: Option<String>,
     /// Bugs found after it.
     pub bugs: Option<u64>,
+    /// Line coverage it shipped with, a fraction.
+    pub coverage: Option<f64>,
     /// 1-based line in the record.
     pub line: usize,
 }
@@ -119,6 +122,12 @@ fn deployment(line: &str, number: usize) -> Result<Deployment, String> {
         Some(Value::Array(ids)) => Some(ids.len() as u64),
         Some(_) => return Err("`bugs` must be a count or a list of bug ids".into()),
     };
+    let coverage = match fields.get("coverage") {
+        None | Some(Value::Null) => None,
+        Some(value) => Some(coverage(value).ok_or(
+            "`coverage` must be a fraction (0.842), a percentage (84.2) or a string like \"84.2%\"",
+        )?),
+    };
     Ok(Deployment {
         prp,
         at,
@@ -126,8 +135,31 @@ fn deployment(line: &str, number: usize) -> Result<Deployment, String> {
         environment: text("environment")?,
         version: text("version")?,
         bugs,
+        coverage,
         line: number,
     })
+}
+
+/// A coverage figure as a fraction: up to 1 is a fraction already, above it a percentage
+/// (coverage of 1% written as `1` would be read as 100%: write `"1%"`).
+fn coverage(value: &Value) -> Option<f64> {
+    let (number, percent) = match value {
+        Value::Number(n) => (n.as_f64()?, false),
+        Value::String(s) => {
+            let s = s.trim();
+            match s.strip_suffix('%') {
+                Some(p) => (p.trim().parse::<f64>().ok()?, true),
+                None => (s.parse::<f64>().ok()?, false),
+            }
+        }
+        _ => return None,
+    };
+    let fraction = if percent || number > 1.0 {
+        number / 100.0
+    } else {
+        number
+    };
+    (number.is_finite() && (0.0..=1.0).contains(&fraction)).then_some(fraction)
 }
 
 #[cfg(test)]
@@ -179,6 +211,33 @@ not json
             record.problems
         );
     }
+
+    #[test]
+    fn coverage_is_a_fraction_a_percentage_or_a_percent_string() {
+        let line = |coverage: &str| {
+            format!(
+                r#"{{"prp": "PRP-1", "at": "2026-11-20T14:05:00Z", "result": "succeeded", "coverage": {coverage}}}"#
+            )
+        };
+        let read = |coverage: &str| {
+            let record = parse_deployments(&line(coverage));
+            match (record.deployments.first(), record.problems.first()) {
+                (Some(d), None) => Ok(d.coverage.map(|c| (c * 1000.0).round() / 1000.0)),
+                (_, Some((_, why))) => Err(why.clone()),
+                (None, None) => unreachable!("a line is read or reported"),
+            }
+        };
+        assert_eq!(read("0.842"), Ok(Some(0.842)));
+        assert_eq!(read("84.2"), Ok(Some(0.842)));
+        assert_eq!(read(r#""84.2%""#), Ok(Some(0.842)));
+        assert_eq!(read(r#""1%""#), Ok(Some(0.01)));
+        assert_eq!(read("1"), Ok(Some(1.0)));
+        assert_eq!(read("null"), Ok(None));
+        for bad in ["120", "-0.5", r#""high""#, "[0.9]", r#""150%""#] {
+            let why = read(bad).expect_err(bad);
+            assert!(why.contains("`coverage` must be"), "{bad}: {why}");
+        }
+    }
 }
 
 /// Deployments a DEV_LOG states in the seed's style: a `## 2026-11-10 — Title` entry whose
@@ -198,6 +257,7 @@ pub fn dev_log_deployments(text: &str) -> Vec<Deployment> {
                 prp,
                 at,
                 outcome,
+                coverage: None,
                 environment: body.contains("production").then(|| "production".into()),
                 version: None,
                 bugs: None,

@@ -78,7 +78,8 @@ pub struct TeamMetrics {
     pub bugs_per_deployment: Figure,
     /// The lowest line coverage of the coverage reports now.
     pub coverage_now: Figure,
-    /// The lowest coverage of the window.
+    /// The lowest coverage of the window: the reports now and the coverage the deployments
+    /// of the window shipped with.
     pub coverage_lowest: Figure,
     /// Average utilization of the agents.
     pub utilization: Figure,
@@ -109,9 +110,7 @@ pub fn metrics(ws: &Workspace, config: &Config, since: i64, now: i64) -> Metrics
         rollback_rate: rollback_rate(ws, config, since, now),
         bugs_per_deployment: bugs_per_deployment(ws, config, since, now),
         coverage_now: coverage_now(ws, config),
-        coverage_lowest: Figure::missing(
-            "prp-lsp keeps no coverage history: only the reports on disk now are known",
-        ),
+        coverage_lowest: coverage_lowest(ws, config, since, now),
         utilization: team_utilization(&agents),
     };
     let mut misses = Vec::new();
@@ -159,30 +158,20 @@ pub fn metrics(ws: &Workspace, config: &Config, since: i64, now: i64) -> Metrics
     }
 }
 
-/// PRPs that failed or were rolled back at least `[status] deployment-failures` times in
-/// the alert's own window (the last [`super::WINDOW_DAYS`] days), as `check` reports them.
-fn deployment_alerts(ws: &Workspace, config: &Config, now: i64) -> Vec<String> {
+/// PRPs with the `deployment-failures` alert, as `check` reports them.
+pub fn deployment_alerts(ws: &Workspace, config: &Config, now: i64) -> Vec<String> {
     let Some((evidence, _)) = ws.evidence() else {
         return Vec::new();
     };
     let index = evidence.deployment_index(config);
-    let since = now - super::WINDOW_DAYS * DAY;
-    let threshold = config.status_settings().thresholds.deployment_failures as usize;
     let mut out: Vec<String> = ws
         .documents()
         .filter(|(_, f)| f.kind == DocKind::Prp)
         .filter_map(|(path, f)| {
-            let n = index
-                .of(path, f.number.as_ref())
-                .iter()
-                .filter(|(_, d)| d.outcome != Outcome::Succeeded && (since..=now).contains(&d.at))
-                .count();
-            (n >= threshold).then(|| {
-                format!(
-                    "{path}: deployment-failures: {n} failed or rolled-back deployments in {} days (alert at {threshold})",
-                    super::WINDOW_DAYS
-                )
-            })
+            let found = super::failures::failures(&index, config, path, f.number.as_ref(), now);
+            found
+                .alerts()
+                .then(|| format!("{path}: deployment-failures: {}", found.summary()))
         })
         .collect();
     out.sort();
@@ -472,19 +461,52 @@ fn bugs_per_deployment(ws: &Workspace, config: &Config, since: i64, now: i64) ->
     )
 }
 
-fn coverage_now(ws: &Workspace, config: &Config) -> Figure {
-    let Some((evidence, _)) = ws.evidence() else {
-        return Figure::missing("no coverage report was read");
-    };
-    let lowest = evidence
+/// The lowest coverage report now: (its path, its coverage).
+fn lowest_report(ws: &Workspace, config: &Config) -> Option<(String, f64)> {
+    let (evidence, _) = ws.evidence()?;
+    evidence
         .artifacts()
         .iter()
         .filter(|a| config.gates.matches(Gate::Coverage, &a.path))
         .filter_map(|a| Some((a.path.clone(), evidence.coverage(a).ok()?.ratio)))
-        .min_by(|a, b| a.1.total_cmp(&b.1));
-    match lowest {
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+fn coverage_now(ws: &Workspace, config: &Config) -> Figure {
+    match lowest_report(ws, config) {
         Some((path, ratio)) => Figure::of(ratio, format!("lowest report: {path}")),
+        None if ws.evidence().is_none() => Figure::missing("no coverage report was read"),
         None => Figure::missing("no coverage report was found (the [gates] coverage globs)"),
+    }
+}
+
+/// The lowest of the coverage reports now and the `coverage` of the window's deployments
+/// (prp-lsp keeps no history of its own: the deployment record is the history).
+fn coverage_lowest(ws: &Workspace, config: &Config, since: i64, now: i64) -> Figure {
+    let shipped = deployments_in(ws, config, since, now)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|d| Some((d.coverage?, d)))
+        .min_by(|a, b| a.0.total_cmp(&b.0));
+    let report = lowest_report(ws, config);
+    let day = |t: i64| {
+        crate::document::scan::Date::from_day_number(t.div_euclid(DAY))
+            .map_or_else(|| t.to_string(), |d| d.to_string())
+    };
+    match (shipped, report) {
+        (Some((c, d)), report) if report.as_ref().is_none_or(|(_, r)| c < *r) => Figure::of(
+            c,
+            format!(
+                "the deployment of {} on {} ({})",
+                d.prp,
+                day(d.at),
+                d.outcome.label()
+            ),
+        ),
+        (_, Some((path, ratio))) => Figure::of(ratio, format!("the report now: {path}")),
+        _ => Figure::missing(
+            "no coverage report now and no deployment in the window records its `coverage`",
+        ),
     }
 }
 
@@ -527,9 +549,9 @@ mod tests {
     #[test]
     fn figures_from_boards_prps_deployments_coverage_and_status() {
         let record = "{\"prp\":\"PRP-01\",\"at\":\"2026-11-14T10:00:00Z\",\"result\":\"succeeded\",\"bugs\":2}\n\
-             {\"prp\":\"PRP-02\",\"at\":\"2026-11-18T10:00:00Z\",\"result\":\"rolled_back\"}\n\
+             {\"prp\":\"PRP-02\",\"at\":\"2026-11-18T10:00:00Z\",\"result\":\"rolled_back\",\"coverage\":\"70%\"}\n\
              {\"prp\":\"PRP-02\",\"at\":\"2026-11-19T10:00:00Z\",\"result\":\"succeeded\",\"bugs\":[\"BUG-1\"]}\n\
-             {\"prp\":\"PRP-04\",\"at\":\"2026-09-01T10:00:00Z\",\"result\":\"rolled_back\"}\n";
+             {\"prp\":\"PRP-04\",\"at\":\"2026-09-01T10:00:00Z\",\"result\":\"rolled_back\",\"coverage\":0.5}\n";
         let lcov = "TN:\nSF:a.py\nDA:1,1\nDA:2,1\nDA:3,1\nDA:4,0\nLF:4\nLH:3\nend_of_record\n";
         let mut ws = workspace(
             &[
@@ -576,7 +598,13 @@ mod tests {
         assert_eq!(t.rollback_rate.value, Some(1.0 / 3.0));
         assert_eq!(t.bugs_per_deployment.value, Some(1.5));
         assert_eq!(t.coverage_now.value, Some(0.75));
-        assert_eq!(t.coverage_lowest.value, None);
+        // The rolled-back deployment of PRP-02 shipped with 70%, below the report now; the
+        // one of September with 50% is outside the window.
+        assert_eq!(t.coverage_lowest.value, Some(0.7));
+        assert_eq!(
+            t.coverage_lowest.note,
+            "the deployment of PRP-02 on 2026-11-18 (rolled back)"
+        );
         // Only backend reports its utilization: the team's is backend's.
         assert_eq!(m.team.utilization.value, Some(0.75));
         assert_eq!(

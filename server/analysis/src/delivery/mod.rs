@@ -3,7 +3,7 @@
 //! the orchestrator's alert on it (`failures.rs`) and its metrics (`metrics.rs`).
 
 pub mod deployments;
-pub(crate) mod failures;
+pub mod failures;
 pub mod metrics;
 
 use std::collections::HashMap;

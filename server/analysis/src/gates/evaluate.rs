@@ -247,6 +247,10 @@ impl Eval<'_> {
         else {
             return self.unreadable(Gate::Coverage, files);
         };
+        // The lowest report first: the one that decides, and the one an alert names.
+        if let Some(i) = evidence.iter().position(|p| p == lowest_path) {
+            evidence[..=i].rotate_right(1);
+        }
         let threshold = coverage_threshold(self.config);
         let (shown, limit) = percents_compared(lowest.ratio, threshold);
         let measured = format!("coverage {shown}%");

@@ -82,9 +82,14 @@ pub fn coverage_drop(coverage: &GateResult, config: &Config) -> Option<String> {
         return None;
     }
     let (shown, limit) = crate::figures::percents_compared(measured, alert);
+    // The evaluation puts the lowest report first.
     let from = match coverage.evidence.as_slice() {
+        [] => String::new(),
         [one] => format!(" in `{one}`"),
-        _ => String::new(),
+        [lowest, ..] => format!(
+            " in `{lowest}` (the lowest of {} reports)",
+            coverage.evidence.len()
+        ),
     };
     Some(format!(
         "coverage dropped to {shown}%{from}, below the {limit}% alert threshold; find what lowered it and add the missing tests"

@@ -982,9 +982,11 @@ rules! {
     CoverageDrop = "coverage-drop", Error, "a coverage report is below the coverage-drop alert threshold (85%), on each active PRP's coverage item";
     /// ## What it finds
     /// A PRP that failed or was rolled back at least as many times as the orchestrator's
-    /// `deployment_failure` threshold (2 unless configured) in the last 30 days, as the
-    /// workspace's deployment record says (JSON Lines the pipeline appends to; see
-    /// docs/deployments.md). A warning, an error at twice the threshold. On the PRP's title.
+    /// `deployment_failure` threshold (2 unless configured), as the workspace's deployment
+    /// record says (JSON Lines the pipeline appends to; see docs/deployments.md). Counted:
+    /// the failures of the last 30 days, and those since the PRP's last successful
+    /// deployment however old (two rollbacks with nothing deployed since still mean it keeps
+    /// failing). A warning, an error at twice the threshold. On the PRP's title.
     ///
     /// ## Why it matters
     /// Repeated failed deployments mean the change does not survive production as written;
@@ -999,14 +1001,14 @@ rules! {
     ///
     /// ## How to fix
     /// Find why the deployments failed (the message names the last one), fix it in the PRP's
-    /// tasks, and deploy again: a success does not erase the failures, which age out of the
-    /// 30-day window.
+    /// tasks, and deploy again. A success settles the failures before it once they are older
+    /// than 30 days; those of the last 30 days count until they age out.
     ///
     /// ## Options
     /// `[status] deployment-failures` (else the orchestrator's
     /// `monitoring.alert_thresholds.deployment_failure`, else 2); `[gates] deployments` (the
     /// records, default `**/deployments.jsonl`).
-    DeploymentFailures = "deployment-failures", Warning, "a PRP failed or was rolled back at least twice (the threshold) in 30 days, per the deployment record";
+    DeploymentFailures = "deployment-failures", Warning, "a PRP failed or was rolled back at least twice (the threshold) in 30 days or since its last successful deployment, per the deployment record";
     /// ## What it finds
     /// A ticked item of a PRP's pre-deployment checklist whose gate has no current evidence: no
     /// file matches the gate's globs, the files cannot be read (each is also `invalid-artifact`),

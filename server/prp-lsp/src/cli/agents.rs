@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use prp_analysis::delivery::metrics::deployment_alerts;
 use prp_analysis::status::agent_rows;
 
 use crate::project::{now_seconds, Project};
@@ -53,6 +54,14 @@ pub fn run(workspace: &Path, json: bool, allow_url: bool) -> i32 {
             ));
             for alert in &r.alerts {
                 text.push_str(&format!("  ! {}: {}\n", alert.rule.code(), alert.message));
+            }
+        }
+        // The orchestrator's alert on PRPs that keep failing to deploy, as `metrics` lists it.
+        let failing = deployment_alerts(&project.ws, &project.config, now);
+        if !failing.is_empty() {
+            text.push_str("\nPRPs failing to deploy:\n");
+            for line in failing {
+                text.push_str(&format!("  ! {line}\n"));
             }
         }
         text
