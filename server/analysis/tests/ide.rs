@@ -2,14 +2,16 @@
 //! (`//- path` files, as in `fixtures/`) with a `$0` cursor in one file, and directives
 //! naming what to ask at the cursor: `// hover`, `// definition`, `// completion`,
 //! `// symbols`, `// folding`, `// lenses`, `// actions` (a `$1` after the `$0` makes the
-//! request a selection). The answers are compared with `<name>.expected`;
+//! request a selection), `// rename <new id>`. The answers are compared with `<name>.expected`;
 //! `UPDATE_EXPECT=1` rewrites them (review the diff).
 
 mod support;
 
 use prp_analysis::document::Span;
 use prp_analysis::gates::{evaluate_evidence, Evidence};
-use prp_analysis::ide::{actions, at_cursor, completion, folding, hover, lenses, symbols};
+use prp_analysis::ide::{
+    actions, at_cursor, completion, folding, hover, lenses, references, rename, symbols,
+};
 use prp_analysis::text::{Encoding, LineIndex};
 
 const CURSOR: &str = "$0";
@@ -50,6 +52,80 @@ fn render_symbols(out: &mut String, text: &str, list: &[symbols::Symbol], depth:
             span(text, &s.selection)
         ));
         render_symbols(out, text, &s.children, depth + 1);
+    }
+}
+
+/// `// rename <new id>`: where the rename starts, then each step of the change (an edit
+/// as `path line:col-line:col → text`, a file moved) or why it is refused.
+fn render_rename(
+    world: &support::World,
+    doc: &prp_analysis::Document,
+    text: &str,
+    offset: usize,
+    new_name: &str,
+) -> String {
+    use prp_analysis::edit::FileChange;
+    let ws = &world.ws;
+    let (shown, id) = match rename::prepare(doc, text, ws, offset) {
+        None => return "(nothing to rename here)\n".into(),
+        Some(Err(why)) => return format!("refused: {why}\n"),
+        Some(Ok(found)) => found,
+    };
+    {
+        {
+            let mut out = format!("prepare {} `{id}`\n", span(text, &shown));
+            let target = references::Target::Agent(id.clone());
+            let paths = references::candidates(ws, &target);
+            let documents: Vec<(&str, &prp_analysis::Document, &str)> = paths
+                .iter()
+                .filter_map(|p| world.doc(p))
+                .map(|(f, d)| (f.path.as_str(), d, f.text.as_str()))
+                .collect();
+            let status_glob = globset::Glob::new(&world.config.status_settings().files)
+                .unwrap()
+                .compile_matcher();
+            let other = rename::OtherFiles {
+                status: world
+                    .files
+                    .iter()
+                    .filter(|f| status_glob.is_match(&f.path))
+                    .map(|f| (f.path.clone(), f.text.clone()))
+                    .collect(),
+                config: world
+                    .files
+                    .iter()
+                    .find(|f| f.path == "prp-lsp.toml")
+                    .map(|f| (f.path.clone(), f.text.clone())),
+            };
+            match rename::rename_agent(ws, &id, new_name, &documents, &other) {
+                Err(why) => out.push_str(&format!("refused: {why}\n")),
+                Ok(change) => {
+                    out.push_str(&format!("{}\n", change.title));
+                    for step in &change.changes {
+                        match step {
+                            FileChange::Edit { path, edits } => {
+                                let file = world.files.iter().find(|f| &f.path == path).unwrap();
+                                for e in edits {
+                                    out.push_str(&format!(
+                                        "  edit {path} {} {:?} → {:?}\n",
+                                        span(&file.text, &e.span),
+                                        &file.text[e.span.clone()],
+                                        e.new_text
+                                    ));
+                                }
+                            }
+                            FileChange::Rename { from, to } => {
+                                out.push_str(&format!("  move {from} → {to}\n"))
+                            }
+                            FileChange::Create { path, .. } => {
+                                out.push_str(&format!("  create {path}\n"))
+                            }
+                        }
+                    }
+                }
+            }
+            out
+        }
     }
 }
 
@@ -176,6 +252,10 @@ fn render(fixture: &str) -> String {
                     out.push('\n');
                 }
             }
+            rename if rename.starts_with("rename ") => {
+                let new_name = &rename["rename ".len()..];
+                out.push_str(&render_rename(&world, doc, text, offset, new_name));
+            }
             other => panic!("unknown directive `// {other}`"),
         }
     }
@@ -210,9 +290,10 @@ fn ide_fixtures() {
         "folding",
         "lenses",
         "actions",
+        "rename",
     ] {
         assert!(
-            asked.contains(feature),
+            asked.iter().any(|d| d.split(' ').next() == Some(feature)),
             "no IDE fixture asks for `{feature}`"
         );
     }

@@ -11,6 +11,7 @@ pub mod inlay;
 pub mod lenses;
 pub mod links;
 pub mod references;
+pub mod rename;
 pub mod symbols;
 
 /// Whether `span` lies inside one of `sorted` (spans sorted by start, not overlapping): a

@@ -7,6 +7,7 @@
 
 #![allow(dead_code)] // each test crate uses a part
 
+#[derive(Clone)]
 pub struct FixtureFile {
     pub path: String,
     /// The words after the path (`crlf`) or after `//=`.
@@ -73,6 +74,8 @@ pub struct World {
     pub ws: prp_analysis::Workspace,
     /// The documents (not `Other` files), in path order.
     pub docs: Vec<(FixtureFile, prp_analysis::Document)>,
+    /// Every file of the fixture as written (configuration, status reports, evidence too).
+    pub files: Vec<FixtureFile>,
     pub now: i64,
 }
 
@@ -96,6 +99,7 @@ impl World {
         use prp_analysis::{parse, Config, DocFacts, DocKind, RawConfig, Workspace};
 
         let files = fixture.files;
+        let all_files = files.clone();
         let mut config = match files.iter().find(|f| f.path == "prp-lsp.toml") {
             Some(f) => {
                 Config::from_raw(&RawConfig::from_toml(&f.text).expect("fixture config parses"))
@@ -164,6 +168,7 @@ impl World {
             config,
             ws,
             docs,
+            files: all_files,
             now,
         }
     }

@@ -308,6 +308,14 @@ impl Project {
         self.rebuild_config()
     }
 
+    /// The configuration file of the workspace, when there is one.
+    pub fn config_file_in_use(&self) -> Option<String> {
+        CONFIG_FILES
+            .iter()
+            .find(|n| self.root.join(n).is_file())
+            .map(|n| n.to_string())
+    }
+
     fn config_file_name(&self) -> String {
         CONFIG_FILES
             .iter()

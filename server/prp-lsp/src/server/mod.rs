@@ -16,6 +16,7 @@ mod inlay;
 mod links;
 mod live;
 mod references;
+mod rename;
 pub mod state;
 mod symbols;
 mod transport;
@@ -179,6 +180,14 @@ impl Backend {
 /// How long a hover or completion waits for the document's pending change before it answers
 /// empty: it is typed against, not read like a diagnostic report.
 const INTERACTIVE_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// A request refused with a reason for the user (a rename that would collide): the editor
+/// shows the message.
+fn refused(message: String) -> tower_lsp_server::jsonrpc::Error {
+    let mut e = tower_lsp_server::jsonrpc::Error::invalid_params(message);
+    e.data = None;
+    e
+}
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
@@ -393,6 +402,25 @@ impl LanguageServer for Backend {
             references::references(state, &params)
         })
         .await
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let uri = params.text_document.uri.clone();
+        self.on_document("prepareRename", &uri, move |state| {
+            rename::prepare_rename(state, &params)
+        })
+        .await?
+        .map_err(refused)
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.on_document("rename", &uri, move |state| rename::rename(state, &params))
+            .await?
+            .map_err(refused)
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {

@@ -1,0 +1,96 @@
+"""Rename an agent through the real server, on a copy of examples/workspace: the edit the
+server returns is applied as VS Code applies it (versioned text edits, then file moves),
+and `prp-lsp check` afterwards finds exactly what it found before, under the new name."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from helpers import BIN, Editor, at, find, req
+
+
+def findings(root: Path) -> list[tuple[str, int, str]]:
+    out = subprocess.run(
+        [BIN, "check", "--format", "json", str(root)], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode in (0, 1), out.stderr
+    return sorted(
+        (f["path"], d["range"]["start"]["line"] + 1, d["code"])
+        for f in json.loads(out.stdout)["files"]
+        for d in f["diagnostics"]
+    )
+
+
+async def prepare(client: LanguageClient, doc: str, pos: tuple[int, int]):
+    return await req(client.text_document_prepare_rename_async(types.PrepareRenameParams(**at(doc, *pos))))
+
+
+async def rename(client: LanguageClient, doc: str, pos: tuple[int, int], new_name: str):
+    return await req(
+        client.text_document_rename_async(types.RenameParams(**at(doc, *pos), new_name=new_name))
+    )
+
+
+@pytest.mark.workspace("example")
+async def test_rename_an_agent_everywhere_and_check_finds_nothing_new(vscode: LanguageClient):
+    root = vscode.root
+    caps = vscode.init_result.capabilities.rename_provider
+    assert caps and caps.prepare_provider, caps
+    before = findings(root)
+    editor = Editor(vscode)
+    board = editor.open(root / "TASK.md")
+    line, col = find(editor.text(board), "@frontend")
+    # The range is the id, without the `@`.
+    ready = await prepare(vscode, board, (line, col + 3))
+    assert ready.placeholder == "frontend", ready
+    assert (ready.range.start.character, ready.range.end.character) == (col + 1, col + 9), ready
+
+    edit = await rename(vscode, board, (line, col + 3), "web")
+    editor.apply(edit)
+
+    assert not (root / "agent_contexts/frontend_agent.md").exists()
+    assert (root / "agent_contexts/web_agent.md").is_file()
+    status = root / "agent_contexts/status/web.json"
+    assert json.loads(status.read_text(encoding="utf-8"))["id"] == "web"
+    assert not (root / "agent_contexts/status/frontend.json").exists()
+    text = editor.text(board)
+    # Mentions renamed; the board's own documentation (`@frontend` in code) is not a mention.
+    assert text.count("@web") == 3, text
+    assert text.count("@frontend") == text.count("`@frontend`") == 1, text
+    prp = (root / "PRPs/active/PRP-002-dashboard-widgets.md").read_text(encoding="utf-8")
+    assert "**Assigned to**: web" in prp and "**Assigned to**: frontend" not in prp
+
+    renamed = {
+        "agent_contexts/frontend_agent.md": "agent_contexts/web_agent.md",
+        "agent_contexts/status/frontend.json": "agent_contexts/status/web.json",
+    }
+    assert findings(root) == sorted((renamed.get(p, p), line, code) for p, line, code in before)
+
+
+@pytest.mark.workspace("example")
+async def test_rename_refused_when_the_id_is_taken_or_not_an_id(vscode: LanguageClient):
+    root = vscode.root
+    editor = Editor(vscode)
+    board = editor.open(root / "TASK.md")
+    line, col = find(editor.text(board), "@frontend")
+    for new_name, why in [
+        ("backend", "an agent `backend` already exists"),
+        ("two words", "is not an agent id"),
+    ]:
+        with pytest.raises(Exception) as refused:
+            await rename(vscode, board, (line, col + 3), new_name)
+        assert why in str(refused.value), refused.value
+    # An agent no context file defines cannot be renamed: prepareRename says why.
+    prp = editor.open(root / "PRPs/active/PRP-002-dashboard-widgets.md")
+    line, col = find(editor.text(prp), "**Assigned to**: ml_agent")
+    with pytest.raises(Exception) as refused:
+        await prepare(vscode, prp, (line, col + len("**Assigned to**: ") + 1))
+    assert "no agent `ml` is defined" in str(refused.value), refused.value
+    # Off an agent: nothing to rename.
+    assert await prepare(vscode, board, (0, 1)) is None
