@@ -1,6 +1,7 @@
-"""Rename an agent through the real server, on a copy of examples/workspace: the edit the
-server returns is applied as VS Code applies it (versioned text edits, then file moves),
-and `prp-lsp check` afterwards finds exactly what it found before, under the new name."""
+"""Rename an agent, and move a PRP in the editor's explorer, through the real server on a
+copy of examples/workspace: the edit the server returns is applied as VS Code applies it
+(versioned text edits, then file moves), and `prp-lsp check` afterwards finds exactly what
+it found before, under the new names."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from helpers import BIN, Editor, at, find, req
+from helpers import BIN, Editor, at, find, req, uri, watched
 
 
 def findings(root: Path) -> list[tuple[str, int, str]]:
@@ -94,3 +95,74 @@ async def test_rename_refused_when_the_id_is_taken_or_not_an_id(vscode: Language
     assert "no agent `ml` is defined" in str(refused.value), refused.value
     # Off an agent: nothing to rename.
     assert await prepare(vscode, board, (0, 1)) is None
+
+
+async def will_rename(client: LanguageClient, moves: list[tuple[Path, Path]]):
+    return await req(
+        client.workspace_will_rename_files_async(
+            types.RenameFilesParams(
+                files=[types.FileRename(old_uri=uri(a), new_uri=uri(b)) for a, b in moves]
+            )
+        )
+    )
+
+
+def move(client: LanguageClient, old: Path, new: Path) -> None:
+    """The editor's own move, after the edits: the file, then the events it sends."""
+    old.rename(new)
+    client.workspace_did_rename_files(
+        types.RenameFilesParams(files=[types.FileRename(old_uri=uri(old), new_uri=uri(new))])
+    )
+    watched(client, (old, types.FileChangeType.Deleted), (new, types.FileChangeType.Created))
+
+
+@pytest.mark.workspace("example")
+async def test_moving_a_prp_in_the_explorer_keeps_its_references_true(vscode: LanguageClient):
+    root = vscode.root
+    ops = vscode.init_result.capabilities.workspace.file_operations
+    assert ops and ops.will_rename and ops.will_rename.filters, ops
+    before = findings(root)
+    old = root / "PRPs/active/01_user_auth.md"
+    new = root / "PRPs/active/01_user_authentication.md"
+    editor = Editor(vscode)
+    board = editor.open(root / "TASK.md")
+    edit = await will_rename(vscode, [(old, new)])
+    editor.apply(edit)
+    move(vscode, old, new)
+    assert "  - Source: PRPs/active/01_user_authentication.md\n" in editor.text(board)
+    # Nothing new for check: the same findings, the moved PRP's under its new name.
+    moved = {"PRPs/active/01_user_auth.md": "PRPs/active/01_user_authentication.md"}
+    assert findings(root) == sorted((moved.get(p, p), line, code) for p, line, code in before)
+
+
+@pytest.mark.workspace("example")
+async def test_moving_a_prp_into_the_archive_offers_its_status_apart(vscode: LanguageClient):
+    root = vscode.root
+    old = root / "PRPs/active/01_user_auth.md"
+    new = root / "PRPs/archive/01_user_auth.md"
+    edit = await will_rename(vscode, [(old, new)])
+    # VS Code shows change annotations: the Status line is its own labelled change.
+    assert edit.change_annotations and set(edit.change_annotations) == {"prp-lsp.status"}, edit
+    annotation = edit.change_annotations["prp-lsp.status"]
+    assert annotation.label == "Set Status to Complete", annotation
+    edits = {
+        op.text_document.uri: op.edits for op in edit.document_changes if isinstance(op, types.TextDocumentEdit)
+    }
+    [status] = edits[uri(old)]
+    assert isinstance(status, types.AnnotatedTextEdit) and status.new_text == "Complete", status
+    [source] = edits[uri(root / "TASK.md")]
+    assert source.new_text == "PRPs/archive/01_user_auth.md", source
+    assert not isinstance(source, types.AnnotatedTextEdit)
+
+
+@pytest.mark.workspace("example")
+async def test_moving_a_prp_into_the_archive_without_annotations_only_keeps_references(nvim: LanguageClient):
+    root = nvim.root
+    edit = await will_rename(
+        nvim, [(root / "PRPs/active/01_user_auth.md", root / "PRPs/archive/01_user_auth.md")]
+    )
+    assert not edit.change_annotations, edit
+    texts = [e.new_text for op in (edit.document_changes or []) for e in op.edits] + [
+        e.new_text for edits in (edit.changes or {}).values() for e in edits
+    ]
+    assert texts == ["PRPs/archive/01_user_auth.md"], texts

@@ -90,6 +90,44 @@ impl Change {
     }
 }
 
+/// Several changes as one: the edits of each document gathered (in order, one step per
+/// document: an editor applies one edit per document version), an edit that overlaps one
+/// already taken dropped, then the other steps in order.
+pub fn merge(title: impl Into<String>, kind: ChangeKind, parts: Vec<Change>) -> Change {
+    let mut edits: Vec<(String, Vec<TextEdit>)> = Vec::new();
+    let mut others: Vec<FileChange> = Vec::new();
+    for step in parts.into_iter().flat_map(|c| c.changes) {
+        match step {
+            FileChange::Edit { path, edits: new } => {
+                let at = match edits.iter().position(|(p, _)| *p == path) {
+                    Some(i) => i,
+                    None => {
+                        edits.push((path, Vec::new()));
+                        edits.len() - 1
+                    }
+                };
+                let taken = &mut edits[at].1;
+                for e in new {
+                    let overlaps = taken.iter().any(|t| {
+                        t.span == e.span || (t.span.start < e.span.end && e.span.start < t.span.end)
+                    });
+                    if !overlaps {
+                        taken.push(e);
+                    }
+                }
+                taken.sort_by_key(|e| e.span.start);
+            }
+            other => others.push(other),
+        }
+    }
+    let mut changes: Vec<FileChange> = edits
+        .into_iter()
+        .map(|(path, edits)| FileChange::Edit { path, edits })
+        .collect();
+    changes.extend(others);
+    Change::new(title, kind, changes)
+}
+
 /// Applies non-overlapping edits to a text (used by the CLI and by tests).
 pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
     let mut sorted: Vec<&TextEdit> = edits.iter().collect();
@@ -127,5 +165,48 @@ mod tests {
             TextEdit::insert(16, "!"),
         ];
         assert_eq!(apply_edits(text, &edits), "> alpha BETA gamma!");
+    }
+
+    #[test]
+    fn merged_changes_edit_each_document_once_and_keep_moves_last() {
+        let edit = |path: &str, spans: &[(usize, usize)]| FileChange::Edit {
+            path: path.into(),
+            edits: spans
+                .iter()
+                .map(|(a, b)| TextEdit::replace(*a..*b, "x"))
+                .collect(),
+        };
+        let first = Change::new(
+            "a",
+            ChangeKind::Refactor,
+            vec![
+                edit("TASK.md", &[(10, 20)]),
+                FileChange::Rename {
+                    from: "a.md".into(),
+                    to: "b.md".into(),
+                },
+            ],
+        );
+        let second = Change::new(
+            "b",
+            ChangeKind::Refactor,
+            vec![
+                edit("TASK.md", &[(0, 5), (15, 25)]),
+                edit("PRPs/x.md", &[(1, 2)]),
+            ],
+        );
+        let merged = merge("both", ChangeKind::Refactor, vec![first, second]);
+        assert_eq!(
+            merged.changes,
+            [
+                // 15..25 overlaps 10..20, taken first: dropped.
+                edit("TASK.md", &[(0, 5), (10, 20)]),
+                edit("PRPs/x.md", &[(1, 2)]),
+                FileChange::Rename {
+                    from: "a.md".into(),
+                    to: "b.md".into(),
+                },
+            ]
+        );
     }
 }

@@ -55,6 +55,30 @@ fn render_symbols(out: &mut String, text: &str, list: &[symbols::Symbol], depth:
     }
 }
 
+/// Each step of a change: an edit as `path line:col-line:col "old" → "new"`, a move.
+fn render_change(world: &support::World, change: &prp_analysis::edit::Change) -> String {
+    use prp_analysis::edit::FileChange;
+    let mut out = format!("{}\n", change.title);
+    for step in &change.changes {
+        match step {
+            FileChange::Edit { path, edits } => {
+                let file = world.files.iter().find(|f| &f.path == path).unwrap();
+                for e in edits {
+                    out.push_str(&format!(
+                        "  edit {path} {} {:?} → {:?}\n",
+                        span(&file.text, &e.span),
+                        &file.text[e.span.clone()],
+                        e.new_text
+                    ));
+                }
+            }
+            FileChange::Rename { from, to } => out.push_str(&format!("  move {from} → {to}\n")),
+            FileChange::Create { path, .. } => out.push_str(&format!("  create {path}\n")),
+        }
+    }
+    out
+}
+
 /// `// rename <new id>`: where the rename starts, then each step of the change (an edit
 /// as `path line:col-line:col → text`, a file moved) or why it is refused.
 fn render_rename(
@@ -64,69 +88,41 @@ fn render_rename(
     offset: usize,
     new_name: &str,
 ) -> String {
-    use prp_analysis::edit::FileChange;
     let ws = &world.ws;
     let (shown, id) = match rename::prepare(doc, text, ws, offset) {
         None => return "(nothing to rename here)\n".into(),
         Some(Err(why)) => return format!("refused: {why}\n"),
         Some(Ok(found)) => found,
     };
-    {
-        {
-            let mut out = format!("prepare {} `{id}`\n", span(text, &shown));
-            let target = references::Target::Agent(id.clone());
-            let paths = references::candidates(ws, &target);
-            let documents: Vec<(&str, &prp_analysis::Document, &str)> = paths
-                .iter()
-                .filter_map(|p| world.doc(p))
-                .map(|(f, d)| (f.path.as_str(), d, f.text.as_str()))
-                .collect();
-            let status_glob = globset::Glob::new(&world.config.status_settings().files)
-                .unwrap()
-                .compile_matcher();
-            let other = rename::OtherFiles {
-                status: world
-                    .files
-                    .iter()
-                    .filter(|f| status_glob.is_match(&f.path))
-                    .map(|f| (f.path.clone(), f.text.clone()))
-                    .collect(),
-                config: world
-                    .files
-                    .iter()
-                    .find(|f| f.path == "prp-lsp.toml")
-                    .map(|f| (f.path.clone(), f.text.clone())),
-            };
-            match rename::rename_agent(ws, &id, new_name, &documents, &other) {
-                Err(why) => out.push_str(&format!("refused: {why}\n")),
-                Ok(change) => {
-                    out.push_str(&format!("{}\n", change.title));
-                    for step in &change.changes {
-                        match step {
-                            FileChange::Edit { path, edits } => {
-                                let file = world.files.iter().find(|f| &f.path == path).unwrap();
-                                for e in edits {
-                                    out.push_str(&format!(
-                                        "  edit {path} {} {:?} → {:?}\n",
-                                        span(&file.text, &e.span),
-                                        &file.text[e.span.clone()],
-                                        e.new_text
-                                    ));
-                                }
-                            }
-                            FileChange::Rename { from, to } => {
-                                out.push_str(&format!("  move {from} → {to}\n"))
-                            }
-                            FileChange::Create { path, .. } => {
-                                out.push_str(&format!("  create {path}\n"))
-                            }
-                        }
-                    }
-                }
-            }
-            out
-        }
+    let mut out = format!("prepare {} `{id}`\n", span(text, &shown));
+    let target = references::Target::Agent(id.clone());
+    let paths = references::candidates(ws, &target);
+    let documents: Vec<(&str, &prp_analysis::Document, &str)> = paths
+        .iter()
+        .filter_map(|p| world.doc(p))
+        .map(|(f, d)| (f.path.as_str(), d, f.text.as_str()))
+        .collect();
+    let status_glob = globset::Glob::new(&world.config.status_settings().files)
+        .unwrap()
+        .compile_matcher();
+    let other = rename::OtherFiles {
+        status: world
+            .files
+            .iter()
+            .filter(|f| status_glob.is_match(&f.path))
+            .map(|f| (f.path.clone(), f.text.clone()))
+            .collect(),
+        config: world
+            .files
+            .iter()
+            .find(|f| f.path == "prp-lsp.toml")
+            .map(|f| (f.path.clone(), f.text.clone())),
+    };
+    match rename::rename_agent(ws, &id, new_name, &documents, &other) {
+        Err(why) => out.push_str(&format!("refused: {why}\n")),
+        Ok(change) => out.push_str(&render_change(world, &change)),
     }
+    out
 }
 
 fn render(fixture: &str) -> String {
@@ -255,6 +251,18 @@ fn render(fixture: &str) -> String {
             rename if rename.starts_with("rename ") => {
                 let new_name = &rename["rename ".len()..];
                 out.push_str(&render_rename(&world, doc, text, offset, new_name));
+            }
+            moved if moved.starts_with("moved ") => {
+                let to = &moved["moved ".len()..];
+                match prp_analysis::fixes::file_moved(doc, text, ws, config, &Files(&world), to) {
+                    None => out.push_str("(nothing to change)\n"),
+                    Some(m) => {
+                        out.push_str(&render_change(&world, &m.references));
+                        if let Some(status) = &m.status {
+                            out.push_str(&render_change(&world, status));
+                        }
+                    }
+                }
             }
             other => panic!("unknown directive `// {other}`"),
         }

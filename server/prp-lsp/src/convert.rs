@@ -134,6 +134,78 @@ pub struct EditSupport {
     pub document_changes: bool,
     pub create: bool,
     pub rename: bool,
+    /// Edits grouped under a labelled annotation the editor can show apart.
+    pub change_annotations: bool,
+}
+
+/// Adds `extra`'s text edits to `edit` under the annotation `id` (labelled `label`), in the
+/// same document's edit where `edit` already changes that document (one edit per document
+/// and version). Both must use `documentChanges`.
+pub fn add_annotated(
+    edit: &mut lsp::WorkspaceEdit,
+    extra: lsp::WorkspaceEdit,
+    id: &str,
+    label: String,
+) {
+    use lsp::{AnnotatedTextEdit, ChangeAnnotation, DocumentChangeOperation, DocumentChanges};
+    let Some(DocumentChanges::Operations(extra_ops)) = extra.document_changes else {
+        return;
+    };
+    let ops = match edit
+        .document_changes
+        .get_or_insert_with(|| DocumentChanges::Operations(Vec::new()))
+    {
+        DocumentChanges::Operations(ops) => ops,
+        DocumentChanges::Edits(edits) => {
+            let edits = std::mem::take(edits);
+            edit.document_changes = Some(DocumentChanges::Operations(
+                edits
+                    .into_iter()
+                    .map(DocumentChangeOperation::Edit)
+                    .collect(),
+            ));
+            match edit.document_changes.as_mut() {
+                Some(DocumentChanges::Operations(ops)) => ops,
+                _ => unreachable!("just set"),
+            }
+        }
+    };
+    for op in extra_ops {
+        let DocumentChangeOperation::Edit(mut added) = op else {
+            continue;
+        };
+        for e in &mut added.edits {
+            let plain = match e {
+                lsp::OneOf::Left(t) => t.clone(),
+                lsp::OneOf::Right(a) => a.text_edit.clone(),
+            };
+            *e = lsp::OneOf::Right(AnnotatedTextEdit {
+                text_edit: plain,
+                annotation_id: id.to_string(),
+            });
+        }
+        let same = ops.iter_mut().find_map(|o| match o {
+            DocumentChangeOperation::Edit(e) if e.text_document.uri == added.text_document.uri => {
+                Some(e)
+            }
+            _ => None,
+        });
+        match same {
+            Some(existing) => existing.edits.extend(added.edits),
+            // Before any file operation, so the edit applies to the file where it is now.
+            None => ops.insert(0, DocumentChangeOperation::Edit(added)),
+        }
+    }
+    edit.change_annotations
+        .get_or_insert_with(Default::default)
+        .insert(
+            id.to_string(),
+            ChangeAnnotation {
+                label,
+                needs_confirmation: Some(false),
+                description: None,
+            },
+        );
 }
 
 /// Where a change's documents are and what their text is now: the open buffer (with its

@@ -160,6 +160,16 @@ pub(super) fn status_mismatch(
     out
 }
 
+/// The Status line a move to `new` implies: `Complete` in an archive folder, `In Progress`
+/// in an active one, `Planning` in a planning one, when the Status says another stage.
+pub(crate) fn status_after_move(input: &Input, new: &str) -> Option<(TextEdit, &'static str)> {
+    let stage = lifecycle_from_folder(new);
+    let word = status_word(stage)?;
+    let status = input.doc.metadata.status.as_ref()?;
+    (lifecycle_from_status(&status.value) != stage)
+        .then(|| (set_status(input, &status.span, word), word))
+}
+
 /// "Move to archive" for a PRP in `active/` whose every criterion and task is ticked; a
 /// Status that says otherwise becomes Complete in the same change.
 pub(super) fn move_to_archive(input: &Input) -> Option<Change> {

@@ -206,6 +206,54 @@ fn own_edits<'c>(change: &'c Change, path: &str) -> Option<&'c [TextEdit]> {
 
 /// Whether two edit spans touch the same text. Insertions at one point do not overlap each
 /// other (they apply in order); an insertion strictly inside a replaced span does.
+/// What an editor's move of a PRP (`workspace/willRenameFiles`) needs besides the move the
+/// editor makes itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileMove {
+    /// Every reference to the PRP rewritten for its new path, in the form each document
+    /// writes it, and the moved PRP's own relative references: keeps `check` quiet.
+    pub references: Change,
+    /// The Status line the new folder implies (`Complete` in an archive folder), apart: a
+    /// separate choice the editor may show.
+    pub status: Option<Change>,
+}
+
+/// The edits that keep the workspace true when `doc` (a PRP) moves to `new`. `None` when
+/// nothing needs to change or the move is not a PRP's.
+pub fn file_moved(
+    doc: &Document,
+    text: &str,
+    ws: &Workspace,
+    config: &Config,
+    texts: &dyn TextSource,
+    new: &str,
+) -> Option<FileMove> {
+    if doc.kind != DocKind::Prp || new == doc.path {
+        return None;
+    }
+    let input = Input {
+        doc,
+        text,
+        ws,
+        config,
+        texts,
+    };
+    let mut references = paths::move_document(
+        &input,
+        format!("Update references to `{new}`"),
+        ChangeKind::Refactor,
+        new,
+        Vec::new(),
+    )?;
+    // The editor moves the file itself, after applying the edits.
+    references
+        .changes
+        .retain(|c| !matches!(c, FileChange::Rename { .. }));
+    let status = lifecycle::status_after_move(&input, new)
+        .map(|(edit, word)| input.edit(format!("Set Status to {word}"), vec![edit]));
+    (!references.changes.is_empty() || status.is_some()).then_some(FileMove { references, status })
+}
+
 pub(crate) fn overlaps(a: &Span, b: &Span) -> bool {
     match (a.is_empty(), b.is_empty()) {
         (true, true) => false,

@@ -99,6 +99,26 @@ pub fn initialize(state: &State, params: InitializeParams) -> InitializeResult {
                 trigger_characters: Some(vec!["#".into(), "@".into(), "/".into(), " ".into()]),
                 ..CompletionOptions::default()
             }),
+            // Moves and renames of Markdown files in the editor's explorer: the edits that
+            // keep references to a PRP true (PRP kinds are decided by path, so every `.md`).
+            workspace: Some(WorkspaceServerCapabilities {
+                workspace_folders: None,
+                file_operations: Some(WorkspaceFileOperationsServerCapabilities {
+                    will_rename: Some(FileOperationRegistrationOptions {
+                        filters: vec![FileOperationFilter {
+                            scheme: Some("file".into()),
+                            pattern: FileOperationPattern {
+                                glob: "**/*.md".into(),
+                                matches: Some(FileOperationPatternKind::File),
+                                options: Some(FileOperationPatternOptions {
+                                    ignore_case: Some(true),
+                                }),
+                            },
+                        }],
+                    }),
+                    ..WorkspaceFileOperationsServerCapabilities::default()
+                }),
+            }),
             ..ServerCapabilities::default()
         },
         offset_encoding: None,

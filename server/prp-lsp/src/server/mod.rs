@@ -15,6 +15,7 @@ mod initialize;
 mod inlay;
 mod links;
 mod live;
+mod moves;
 mod references;
 mod rename;
 pub mod state;
@@ -400,6 +401,14 @@ impl LanguageServer for Backend {
         let uri = params.text_document_position.text_document.uri.clone();
         self.on_document("references", &uri, move |state| {
             references::references(state, &params)
+        })
+        .await
+    }
+
+    async fn will_rename_files(&self, params: RenameFilesParams) -> Result<Option<WorkspaceEdit>> {
+        self.state.wait_ready().await;
+        self.off_loop("willRenameFiles", move |state| {
+            moves::will_rename(state, &params)
         })
         .await
     }

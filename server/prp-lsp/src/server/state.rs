@@ -166,6 +166,7 @@ impl ClientSupport {
                     document_changes: edit.and_then(|e| e.document_changes).unwrap_or(false),
                     create: has(ResourceOperationKind::Create),
                     rename: has(ResourceOperationKind::Rename),
+                    change_annotations: edit.is_some_and(|e| e.change_annotation_support.is_some()),
                 }
             },
             code_lens_refresh: workspace
