@@ -57,13 +57,14 @@ def _on_apply_edit(ls, params: types.ApplyWorkspaceEditParams):
 
 
 def _on_code_lens_refresh(ls, params):
-    ls.code_lens_refresh_count += 1
+    """`workspace/codeLens/refresh`: the server saw the evidence change."""
+    ls.code_lens_refresh_count = getattr(ls, "code_lens_refresh_count", 0) + 1
     return None
 
 
-def _on_code_lens_refresh(ls, params):
-    """`workspace/codeLens/refresh`: the server saw the evidence change."""
-    ls.code_lens_refresh_count = getattr(ls, "code_lens_refresh_count", 0) + 1
+def _on_inlay_hint_refresh(ls, params):
+    """`workspace/inlayHint/refresh`: agent states or gate verdicts may have changed."""
+    ls.inlay_hint_refresh_count = getattr(ls, "inlay_hint_refresh_count", 0) + 1
     return None
 
 
@@ -90,12 +91,13 @@ def make_client() -> LanguageClient:
     client.registrations = []
     client.apply_edit_requests = []
     client.code_lens_refresh_count = 0
+    client.inlay_hint_refresh_count = 0
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _on_publish
     features[types.CLIENT_REGISTER_CAPABILITY] = _on_register
     features[types.WORKSPACE_APPLY_EDIT] = _on_apply_edit
     features[types.WORKSPACE_CODE_LENS_REFRESH] = _on_code_lens_refresh
-    features[types.WORKSPACE_CODE_LENS_REFRESH] = _on_code_lens_refresh
+    features[types.WORKSPACE_INLAY_HINT_REFRESH] = _on_inlay_hint_refresh
     register_lsp_features(client, features)
     return client
 

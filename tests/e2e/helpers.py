@@ -50,8 +50,8 @@ EXPECTED = expected_findings()
 
 def vscode_capabilities() -> types.ClientCapabilities:
     """VS Code's captured capabilities, with what a current VS Code adds on top: pull
-    diagnostics with refresh, work-done progress, dynamically registered file watchers
-    and UTF-16 positions only."""
+    diagnostics with refresh, inlay hint refresh, work-done progress, dynamically
+    registered file watchers and UTF-16 positions only."""
     caps = client_capabilities("visual-studio-code")
     text = attrs.evolve(
         caps.text_document,
@@ -62,6 +62,7 @@ def vscode_capabilities() -> types.ClientCapabilities:
     workspace = attrs.evolve(
         caps.workspace,
         diagnostics=types.DiagnosticWorkspaceClientCapabilities(refresh_support=True),
+        inlay_hint=types.InlayHintWorkspaceClientCapabilities(refresh_support=True),
         did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
             dynamic_registration=True, relative_pattern_support=True
         ),

@@ -229,7 +229,7 @@ async def test_inlay_hints_show_agent_states_and_prp_titles(vscode: LanguageClie
         (lines[h.position.line][: h.position.character].rsplit(" ", 1)[-1], h.label) for h in hints
     }
     # frontend's status file says stuck (EXPECTED.md row 19); the dashboard PRP is active.
-    assert ("@frontend", " stuck") in shown, shown
+    assert ("@frontend", " stuck · 3.1% errors") in shown, shown
     prp = [label for before, label in shown if before == "PRPs/active/PRP-002-dashboard-widgets.md"]
     assert prp and prp[0].startswith(" ") and "(active" in prp[0], shown
 
@@ -404,6 +404,58 @@ async def test_passing_gate_left_unticked_is_a_hint_with_a_quick_fix(vscode: Lan
 
 def failing_e2e(items) -> list[types.Diagnostic]:
     return [d for d in items if code_of(d) == "gate-failing"]
+
+
+async def inlay_hints(client: LanguageClient, doc: str, text: str) -> dict[int, str]:
+    """The hints of the whole document: line (0-based) → label."""
+    lines = text.split("\n")
+    hints = await req(
+        client.text_document_inlay_hint_async(
+            types.InlayHintParams(
+                text_document=types.TextDocumentIdentifier(uri=doc),
+                range=types.Range(
+                    start=types.Position(line=0, character=0),
+                    end=types.Position(line=len(lines), character=0),
+                ),
+            )
+        )
+    )
+    return {h.position.line: h.label for h in hints or []}
+
+
+@pytest.mark.workspace("example")
+@pytest.mark.files({PRP_READY: prp006_with_e2e_item()})
+async def test_inlay_hints_give_each_checklist_item_its_gate_verdict(vscode: LanguageClient):
+    """The verdict after each pre-deployment checklist item; refreshed when the evidence
+    changes; `[inlay-hints] gates = false` turns them off."""
+    path = vscode.root / PRP_READY
+    text = path.read_text(encoding="utf-8")
+    doc = open_doc(vscode, path, text)
+    e2e_line = line_of(text, E2E_ITEM)
+    shown = await inlay_hints(vscode, doc, text)
+    assert shown.get(e2e_line) == " ✓", shown
+    assert shown.get(line_of(text, "- [x] All tests pass")) == " ✓", shown
+
+    refreshes = vscode.inlay_hint_refresh_count
+    report = vscode.root / E2E
+    rewrite(report, JEST_E2E_TWO_FAILURES)
+    watched(vscode, (report, types.FileChangeType.Changed))
+    await wait_until(
+        lambda: vscode.inlay_hint_refresh_count > refreshes, "workspace/inlayHint/refresh", timeout=LIVE
+    )
+    shown = await inlay_hints(vscode, doc, text)
+    assert shown.get(e2e_line) == " ✗ 2 e2e failures", shown
+
+    toml = vscode.root / "prp-lsp.toml"
+    rewrite(toml, toml.read_text(encoding="utf-8") + "\n[inlay-hints]\ngates = false\n")
+    watched(vscode, (toml, types.FileChangeType.Changed))
+    await wait_until(
+        lambda: vscode.inlay_hint_refresh_count > refreshes + 1,
+        "workspace/inlayHint/refresh after the configuration changed",
+        timeout=LIVE,
+    )
+    shown = await inlay_hints(vscode, doc, text)
+    assert e2e_line not in shown, shown
 
 
 COVERAGE_ITEM = "- [ ] Line coverage of 90% or more"

@@ -3,6 +3,7 @@
 
 use prp_analysis::edit::Change;
 use prp_analysis::generate::{self, LinkBack, Requirement};
+use prp_analysis::ide::{references, rename};
 use prp_analysis::{assign, check, fixes, parse, Diagnostic, DocKind, Document, Workspace};
 
 use crate::invariants;
@@ -49,6 +50,35 @@ pub fn fixes(data: &[u8]) {
     }
     for change in changes(doc, text, &ws, &diagnostics, &texts) {
         invariants::change(&change, &text_of);
+    }
+    // The editor's explorer moves the document into the archive; a rename of the agent at
+    // the start of the text and in its middle, over every document that names it.
+    let moved = format!("PRPs/archive/moved_{}", doc.file_name());
+    if let Some(m) = fixes::file_moved(doc, text, &ws, &CONFIG, &texts, &moved) {
+        invariants::change(&m.references, &text_of);
+        if let Some(status) = &m.status {
+            invariants::change(status, &text_of);
+        }
+    }
+    let middle = (0..=text.len() / 2)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    for at in [0, middle] {
+        let Some(Ok(id)) = rename::agent_at(doc, text, &ws, at) else {
+            continue;
+        };
+        let target = references::Target::Agent(id.clone());
+        let naming = references::candidates(&ws, &target);
+        let documents: Vec<(&str, &Document, &str)> = docs
+            .iter()
+            .filter(|d| naming.contains(&d.path))
+            .map(|d| (d.path.as_str(), d, text))
+            .collect();
+        let other = rename::OtherFiles::default();
+        if let Ok(change) = rename::rename_agent(&ws, &id, "renamed", &documents, &other) {
+            invariants::change(&change, &text_of);
+        }
     }
     if (selector / 5) % 2 == 1 {
         // Generation from the text (a selection, `prp-lsp new "…"`); the input is the

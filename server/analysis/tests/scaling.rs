@@ -133,15 +133,23 @@ fn analyse(ws: &mut Workspace, config: &Config, path: &str, text: &str) {
         }
     }
     let _ = fixes::fix_all(&doc, text, ws, config, &findings, &NoTexts);
-    let _ = gates::evaluate(&doc, text, config, &[], 0);
+    let report = gates::evaluate(&doc, text, config, &[], 0);
     // The IDE features an editor asks for on every screen of the document.
     let _ = ide::links::links(&doc, text, ws);
-    let _ = ide::inlay::hints(&doc, text, ws, 0..text.len());
+    let _ = ide::inlay::hints(
+        &doc,
+        text,
+        ws,
+        config.inlay_hints,
+        Some(&report),
+        0..text.len(),
+    );
     let _ = ide::symbols::document(&doc);
     let _ = ide::folding::ranges(&doc, text);
     let _ = ide::lenses::lenses(&doc, ws, config, None, 0);
     for at in [0, text.len().saturating_sub(2)] {
         let _ = ide::completion::complete(&doc, text, ws, config, at);
+        let _ = ide::rename::prepare(&doc, text, ws, at);
         if let Some(target) = ide::references::target_at(&doc, text, ws, at) {
             let _ = ide::references::in_document(&doc, text, ws, &target);
         }

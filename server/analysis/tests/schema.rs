@@ -104,6 +104,10 @@ deployment-failures = 2
 document-size = "5 MB"
 [docs]
 rules-url = "https://example.com/prp-lsp/docs/rules"
+[inlay-hints]
+agents = true
+prps = true
+gates = false
 "#;
     RawConfig::from_toml(toml).expect("every documented key parses");
     let schema = schema();
@@ -122,12 +126,15 @@ rules-url = "https://example.com/prp-lsp/docs/rules"
         "status",
         "limits",
         "docs",
+        "inlay-hints",
     ]
     .into();
     assert_eq!(
         top, used,
         "the test's TOML must exercise every top-level key of the schema"
     );
+    let hints: BTreeSet<&str> = keys(&schema["properties"]["inlay-hints"]["properties"]);
+    assert_eq!(hints, ["agents", "gates", "prps"].into());
     let docs: BTreeSet<&str> = keys(&schema["properties"]["documents"]["properties"]);
     assert_eq!(docs, ["agents", "exclude", "prp", "task-board"].into());
     let routing: BTreeSet<&str> = keys(&schema["properties"]["routing"]["properties"]);

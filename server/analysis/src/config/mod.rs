@@ -63,6 +63,38 @@ pub struct RawConfig {
     pub gates: gates::RawGates,
     pub limits: RawLimits,
     pub docs: RawDocs,
+    #[serde(rename = "inlay-hints", alias = "inlay_hints", alias = "inlayHints")]
+    pub inlay_hints: RawInlayHints,
+}
+
+/// `[inlay-hints]`: which facts the editor shows inline (each on unless set to false).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawInlayHints {
+    /// An agent's state and error rate after its assignments and mentions.
+    pub agents: Option<bool>,
+    /// A PRP's title, stage and progress after a path to it.
+    pub prps: Option<bool>,
+    /// The gate verdict after each item of a pre-deployment checklist.
+    pub gates: Option<bool>,
+}
+
+/// Which inlay hints are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InlayHintKinds {
+    pub agents: bool,
+    pub prps: bool,
+    pub gates: bool,
+}
+
+impl Default for InlayHintKinds {
+    fn default() -> Self {
+        InlayHintKinds {
+            agents: true,
+            prps: true,
+            gates: true,
+        }
+    }
 }
 
 /// `[docs]`: where the rule pages are published, so that editors link each finding's code
@@ -220,6 +252,10 @@ impl RawConfig {
         self.gates = self.gates.merge(overlay.gates);
         self.limits.document_size = overlay.limits.document_size.or(self.limits.document_size);
         self.docs.rules_url = overlay.docs.rules_url.or(self.docs.rules_url);
+        let (h, o) = (&mut self.inlay_hints, overlay.inlay_hints);
+        h.agents = o.agents.or(h.agents);
+        h.prps = o.prps.or(h.prps);
+        h.gates = o.gates.or(h.gates);
         self
     }
 }
@@ -246,6 +282,7 @@ pub struct Config {
     pub limits: Limits,
     /// Base URL of the rule pages (`[docs] rules-url`), without a trailing `/`.
     pub rules_url: Option<String>,
+    pub inlay_hints: InlayHintKinds,
     /// Problems with single keys that disable only what they configure (a `[generate]
     /// folder` outside the workspace stops generation, not the rules); reported as
     /// `invalid-config` by the owner.
@@ -434,6 +471,11 @@ impl Config {
                     .map_or(Limits::DEFAULT_DOCUMENT_SIZE, |s| s.0),
             },
             rules_url: rules_url(&raw.docs)?,
+            inlay_hints: InlayHintKinds {
+                agents: raw.inlay_hints.agents.unwrap_or(true),
+                prps: raw.inlay_hints.prps.unwrap_or(true),
+                gates: raw.inlay_hints.gates.unwrap_or(true),
+            },
             problems: raw
                 .generate
                 .folder_problem()

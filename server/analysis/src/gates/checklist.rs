@@ -19,7 +19,7 @@ pub fn is_gate_checklist(section: &Section) -> bool {
 }
 
 /// Whether a section (or one of its ancestors) is a pre-deployment checklist.
-pub(super) fn in_gate_checklist(doc: &Document, section: Option<usize>) -> bool {
+pub(crate) fn in_gate_checklist(doc: &Document, section: Option<usize>) -> bool {
     let mut cur = section;
     while let Some(i) = cur {
         if is_gate_checklist(&doc.sections[i]) {

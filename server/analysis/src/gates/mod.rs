@@ -16,7 +16,7 @@
 //! - Every coverage report found must meet the threshold (a frontend LCOV and a backend
 //!   Cobertura file are two projects, not one average).
 
-mod checklist;
+pub mod checklist;
 mod evaluate;
 mod formats;
 mod report;

@@ -1,8 +1,13 @@
-//! Inlay hints: the state of an agent after each assignment or `@mention` of it (when a
-//! status report says), and the title, lifecycle and progress of a PRP after each path
-//! that refers to it, so that a board reads at a glance.
+//! Inlay hints: the state and error rate of an agent after each assignment or `@mention`
+//! of it (when a status report says), the title, lifecycle and progress of a PRP after each
+//! path that refers to it, and the gate verdict after each item of a PRP's pre-deployment
+//! checklist, so that a board and a checklist read at a glance. `[inlay-hints]` turns each
+//! kind off.
 
+use crate::config::InlayHintKinds;
 use crate::document::{scan, DocKind, Document, ReferenceKind, Span};
+use crate::gates::checklist::{checklist_gates, in_gate_checklist};
+use crate::gates::{GateReport, Verdict};
 use crate::workspace::{normalize_agent_id, Resolution, Workspace};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,11 +18,23 @@ pub struct Hint {
     pub tooltip: String,
 }
 
-/// The hints of `doc` within `range` (byte offsets), in text order.
-pub fn hints(doc: &Document, text: &str, ws: &Workspace, range: Span) -> Vec<Hint> {
+/// The hints of `doc` within `range` (byte offsets), in text order: those of `kinds`, the
+/// gate verdicts from `report` (the PRP's gate report, when it has one).
+pub fn hints(
+    doc: &Document,
+    text: &str,
+    ws: &Workspace,
+    kinds: InlayHintKinds,
+    report: Option<&GateReport>,
+    range: Span,
+) -> Vec<Hint> {
     let within = |span: &Span| span.end >= range.start && span.start <= range.end;
     let mut out = Vec::new();
-    for r in doc.references.iter().filter(|r| within(&r.span)) {
+    if let Some(report) = report.filter(|_| kinds.gates) {
+        gate_hints(doc, report, &within, &mut out);
+    }
+    let references = doc.references.iter().filter(|_| kinds.prps);
+    for r in references.filter(|r| within(&r.span)) {
         if !matches!(
             r.kind,
             ReferenceKind::PrpPath | ReferenceKind::Link | ReferenceKind::File
@@ -46,7 +63,7 @@ pub fn hints(doc: &Document, text: &str, ws: &Workspace, range: Span) -> Vec<Hin
             ),
         });
     }
-    let Some(status) = ws.status() else {
+    let Some(status) = ws.status().filter(|_| kinds.agents) else {
         out.sort_by_key(|h| h.offset);
         return out;
     };
@@ -60,9 +77,13 @@ pub fn hints(doc: &Document, text: &str, ws: &Workspace, range: Span) -> Vec<Hin
                 .as_deref()
                 .map(|t| format!(": {t}"))
                 .unwrap_or_default();
+            let errors = s
+                .error_rate
+                .map(|r| format!(" · {} errors", crate::delivery::metrics::percent(r)))
+                .unwrap_or_default();
             out.push(Hint {
                 offset: span.end,
-                label: format!(" {}", s.state.label()),
+                label: format!(" {}{errors}", s.state.label()),
                 tooltip: format!("{id} is {}{task}", s.state.label()),
             });
         }
@@ -93,6 +114,60 @@ pub fn hints(doc: &Document, text: &str, ws: &Workspace, range: Span) -> Vec<Hin
     out
 }
 
+/// After each pre-deployment checklist item, the verdict of the gates it speaks of: `✓`
+/// when they pass, else what blocks (`✗ coverage 84% < 90%`, `no evidence`, `stale`).
+fn gate_hints(
+    doc: &Document,
+    report: &GateReport,
+    within: &dyn Fn(&Span) -> bool,
+    out: &mut Vec<Hint>,
+) {
+    for item in &doc.checklist {
+        if !within(&item.line)
+            || item.is_struck()
+            || doc.in_example(item.section)
+            || !in_gate_checklist(doc, item.section)
+        {
+            continue;
+        }
+        let results: Vec<_> = checklist_gates(&item.text)
+            .into_iter()
+            .filter_map(|g| report.result(g))
+            .collect();
+        if results.is_empty() {
+            continue;
+        }
+        let blocking: Vec<_> = results.iter().filter(|r| !r.passes()).collect();
+        let label = match blocking.as_slice() {
+            [] => " ✓".to_string(),
+            [one] => match one.verdict {
+                Verdict::Fail => format!(" ✗ {}", one.reason),
+                Verdict::NoEvidence => " no evidence".to_string(),
+                Verdict::Pass => " stale".to_string(),
+            },
+            more => format!(" ✗ {} gates block", more.len()),
+        };
+        let tooltip = results
+            .iter()
+            .map(|r| {
+                let stale = if r.stale { " (stale)" } else { "" };
+                format!(
+                    "{}: {}{stale} — {}",
+                    r.gate.label(),
+                    r.verdict.label(),
+                    r.detail
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        out.push(Hint {
+            offset: item.line.end,
+            label,
+            tooltip,
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,15 +187,22 @@ mod tests {
         );
         let doc = parse("TASK.md", board, &config);
         let labels = |ws: &Workspace| -> Vec<(String, String)> {
-            hints(&doc, board, ws, 0..board.len())
-                .into_iter()
-                .map(|h| {
-                    (
-                        board[..h.offset].rsplit(' ').next().unwrap().to_string(),
-                        h.label,
-                    )
-                })
-                .collect()
+            hints(
+                &doc,
+                board,
+                ws,
+                InlayHintKinds::default(),
+                None,
+                0..board.len(),
+            )
+            .into_iter()
+            .map(|h| {
+                (
+                    board[..h.offset].rsplit(' ').next().unwrap().to_string(),
+                    h.label,
+                )
+            })
+            .collect()
         };
         // Without a status report, only the PRP.
         assert_eq!(
@@ -140,6 +222,28 @@ mod tests {
         assert_eq!(found[2], ("@frontend".to_string(), " stuck".to_string()));
         // Only what the range covers.
         let first_line = board.find("- [ ] Page").unwrap();
-        assert_eq!(hints(&doc, board, &ws, first_line..board.len()).len(), 1);
+        let kinds = InlayHintKinds::default();
+        assert_eq!(
+            hints(&doc, board, &ws, kinds, None, first_line..board.len()).len(),
+            1
+        );
+        // Each kind can be turned off.
+        let no_agents = InlayHintKinds {
+            agents: false,
+            ..kinds
+        };
+        let labels: Vec<String> = hints(&doc, board, &ws, no_agents, None, 0..board.len())
+            .into_iter()
+            .map(|h| h.label)
+            .collect();
+        assert_eq!(labels, [" PRP-01: Export (active, 1/2)"]);
+        let no_prps = InlayHintKinds {
+            prps: false,
+            ..kinds
+        };
+        assert_eq!(
+            hints(&doc, board, &ws, no_prps, None, 0..board.len()).len(),
+            2
+        );
     }
 }

@@ -57,9 +57,7 @@ pub async fn evidence_changed(client: &Client, state: &Arc<State>) {
         },
     )
     .await;
-    if state.support().code_lens_refresh {
-        let _ = client.code_lens_refresh().await;
-    }
+    super::refresh_views(client, state).await;
 }
 
 /// Starts the checks; they run until the server exits.

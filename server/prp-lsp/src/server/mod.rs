@@ -182,6 +182,17 @@ impl Backend {
 /// empty: it is typed against, not read like a diagnostic report.
 const INTERACTIVE_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
 
+/// Asks the client to fetch lenses and inlay hints again: deploy lenses, gate verdicts and
+/// agent states follow evidence, status reports and documents alike.
+async fn refresh_views(client: &Client, state: &State) {
+    if state.support().code_lens_refresh {
+        let _ = client.code_lens_refresh().await;
+    }
+    if state.support().inlay_hint_refresh {
+        let _ = client.inlay_hint_refresh().await;
+    }
+}
+
 /// A request refused with a reason for the user (a rename that would collide): the editor
 /// shows the message.
 fn refused(message: String) -> tower_lsp_server::jsonrpc::Error {
@@ -243,10 +254,7 @@ impl LanguageServer for Backend {
             .await
             .unwrap_or(Changed::Nothing);
         diagnostics::after_change(&self.client, &self.state, changed).await;
-        // Deploy lenses follow evidence and documents alike.
-        if self.state.support().code_lens_refresh {
-            let _ = self.client.code_lens_refresh().await;
-        }
+        refresh_views(&self.client, &self.state).await;
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
@@ -258,6 +266,8 @@ impl LanguageServer for Backend {
             .await
             .unwrap_or(Changed::Nothing);
         diagnostics::after_change(&self.client, &self.state, changed).await;
+        // `[inlay-hints]` may have turned a kind on or off.
+        refresh_views(&self.client, &self.state).await;
     }
 
     async fn diagnostic(

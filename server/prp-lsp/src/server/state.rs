@@ -127,6 +127,8 @@ pub struct ClientSupport {
     pub disabled_code_actions: bool,
     /// `workspace/codeLens/refresh` (lenses change with the evidence).
     pub code_lens_refresh: bool,
+    /// `workspace/inlayHint/refresh` (hints change with status reports and evidence).
+    pub inlay_hint_refresh: bool,
 }
 
 impl ClientSupport {
@@ -171,6 +173,10 @@ impl ClientSupport {
             },
             code_lens_refresh: workspace
                 .and_then(|w| w.code_lens.as_ref())
+                .and_then(|c| c.refresh_support)
+                .unwrap_or(false),
+            inlay_hint_refresh: workspace
+                .and_then(|w| w.inlay_hint.as_ref())
                 .and_then(|c| c.refresh_support)
                 .unwrap_or(false),
             disabled_code_actions: text
