@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
@@ -397,3 +399,43 @@ async def test_folding_ranges_cover_sections(vscode: LanguageClient):
     assert (0, len(lines) - 2) in spans  # the title section: the whole document
     # The fenced block of the context section folds on its own.
     assert (lines.index("```yaml"), lines.index("```yaml") + 6) in spans
+
+
+# --- selection ranges -------------------------------------------------------------------
+
+
+@pytest.mark.workspace("example")
+async def test_selection_expands_from_a_note_to_its_item_list_section_and_document(vscode: LanguageClient):
+    path = vscode.root / "TASK.md"
+    text = path.read_text(encoding="utf-8")
+    doc = open_doc(vscode, path, text)
+    line, col = find(text, "  - Source: PRPs/active/01_user_auth.md")
+    [chain] = await req(
+        vscode.text_document_selection_range_async(
+            types.SelectionRangeParams(
+                text_document=td(doc), positions=[types.Position(line=line, character=col + 8)]
+            )
+        )
+    )
+    lines = text.split("\n")
+
+    def covered(r: types.Range) -> str:
+        if r.start.line == r.end.line:
+            return lines[r.start.line][r.start.character : r.end.character]
+        return "\n".join(
+            [lines[r.start.line][r.start.character :]]
+            + lines[r.start.line + 1 : r.end.line]
+            + [lines[r.end.line][: r.end.character]]
+        )
+
+    shown = []
+    while chain is not None:
+        shown.append(covered(chain.range))
+        chain = chain.parent
+    assert shown[0] == "- Source: PRPs/active/01_user_auth.md", shown
+    assert shown[1].startswith("- [ ] ") and shown[1].endswith("- Source: PRPs/active/01_user_auth.md"), shown
+    sections = [s for s in shown[:-1] if s.startswith("#")]
+    assert [s.split("\n")[0] for s in sections] == ["## In Progress", "# TASK.md — Acme Planner"], shown
+    assert shown[-1] == text, shown[-1]
+    # Each range holds the one before it.
+    assert all(inner in outer for inner, outer in zip(shown, shown[1:])), shown

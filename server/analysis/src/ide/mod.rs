@@ -12,6 +12,7 @@ pub mod lenses;
 pub mod links;
 pub mod references;
 pub mod rename;
+pub mod selection;
 pub mod symbols;
 
 /// Whether `span` lies inside one of `sorted` (spans sorted by start, not overlapping): a

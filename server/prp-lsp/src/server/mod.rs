@@ -18,6 +18,7 @@ mod live;
 mod moves;
 mod references;
 mod rename;
+mod selection;
 pub mod state;
 mod symbols;
 mod transport;
@@ -419,6 +420,17 @@ impl LanguageServer for Backend {
         self.state.wait_ready().await;
         self.off_loop("willRenameFiles", move |state| {
             moves::will_rename(state, &params)
+        })
+        .await
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        let uri = params.text_document.uri.clone();
+        self.on_document_now("selectionRange", &uri, move |state| {
+            selection::selection_ranges(state, &params)
         })
         .await
     }
