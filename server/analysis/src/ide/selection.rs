@@ -143,7 +143,7 @@ mod tests {
     #[test]
     fn prose_and_empty_text() {
         let doc = parse("notes.md", "", &Config::default());
-        assert_eq!(ranges(&doc, "", 0), [0..0]);
+        assert_eq!(ranges(&doc, "", 0), vec![Span { start: 0, end: 0 }]);
         let text = "plain words\n";
         let doc = parse("notes.md", text, &Config::default());
         let shown: Vec<&str> = ranges(&doc, text, 3)
