@@ -166,3 +166,28 @@ async def test_moving_a_prp_into_the_archive_without_annotations_only_keeps_refe
         e.new_text for edits in (edit.changes or {}).values() for e in edits
     ]
     assert texts == ["PRPs/archive/01_user_auth.md"], texts
+
+
+@pytest.mark.workspace("example")
+async def test_references_of_a_prp_include_its_number(vscode: LanguageClient):
+    """PRP-01 is named by a path on the board and by its number in two other PRPs."""
+    root = vscode.root
+    editor = Editor(vscode)
+    prp = editor.open(root / "PRPs/active/01_user_auth.md")
+    found = await req(
+        vscode.text_document_references_async(
+            types.ReferenceParams(
+                **at(prp, 0, 4), context=types.ReferenceContext(include_declaration=False)
+            )
+        )
+    )
+    places = set()
+    for loc in found:
+        path = Path(loc.uri.removeprefix("file://")).resolve().relative_to(root.resolve()).as_posix()
+        line = (root / path).read_text(encoding="utf-8").split("\n")[loc.range.start.line]
+        places.add((path, line[loc.range.start.character : loc.range.end.character]))
+    assert places == {
+        ("TASK.md", "PRPs/active/01_user_auth.md"),
+        ("PRPs/active/PRP_07_password_reset.md", "PRP-01"),
+        ("PRPs/active/PRP-002-dashboard-widgets.md", "PRP-01"),
+    }, places

@@ -23,6 +23,8 @@ pub struct DocFacts {
     /// File (and folder) names this document refers to, for re-validation when such a file
     /// appears, moves or disappears.
     pub referenced_names: BTreeSet<String>,
+    /// PRP numbers it mentions (`PRP-07`), for find-references by number.
+    pub mentioned_numbers: BTreeSet<u32>,
     /// Agents this document assigns work to.
     pub assigned_agents: BTreeSet<String>,
     /// The document's tasks, for workspace symbols and per-agent workload.
@@ -128,6 +130,7 @@ impl DocFacts {
                 max_concurrent: None,
             }),
             referenced_names,
+            mentioned_numbers: doc.number_mentions().map(|m| m.value).collect(),
             assigned_agents: doc
                 .tasks
                 .iter()
@@ -563,6 +566,18 @@ impl Workspace {
             .get(&(prp_namespace(path), number.clone()))
             .map(|s| s.iter().map(String::as_str).collect())
             .unwrap_or_default()
+    }
+
+    /// The one PRP numbered `number` (in any `PRPs` folder), `None` when there is none or
+    /// more than one: a `PRP-07` mention then names no PRP for certain.
+    pub fn prp_numbered(&self, number: u32) -> Option<&str> {
+        let mut found = self
+            .numbers
+            .iter()
+            .filter(|((_, n), _)| n.number == number)
+            .flat_map(|(_, paths)| paths.iter());
+        let first = found.next()?;
+        found.next().is_none().then_some(first.as_str())
     }
 
     /// PRP documents with this file name.

@@ -183,6 +183,9 @@ pub struct Document {
     pub sections: Vec<Section>,
     pub checklist: Vec<CheckItem>,
     pub references: Vec<Reference>,
+    /// `PRP-12` mentions of a PRP by number in prose and YAML context blocks (not in code),
+    /// in text order.
+    pub prp_mentions: Vec<Spanned<u32>>,
     pub tasks: Vec<Task>,
     pub fences: Vec<Fence>,
     pub suppressions: Vec<Suppression>,
@@ -202,6 +205,24 @@ pub struct AgentDefinition {
 }
 
 impl Document {
+    /// `PRP-12` mentions but those in the document's own title (its `#` heading, a `name:`
+    /// line): that is its declaration, not a reference.
+    pub fn number_mentions(&self) -> impl Iterator<Item = &Spanned<u32>> {
+        let titles: Vec<Span> = self
+            .sections
+            .iter()
+            .find(|s| s.level == 1)
+            .map(|s| s.heading.clone())
+            .into_iter()
+            .chain(self.metadata.title.as_ref().map(|t| t.span.clone()))
+            .collect();
+        self.prp_mentions.iter().filter(move |m| {
+            !titles
+                .iter()
+                .any(|t| t.start <= m.span.start && m.span.end <= t.end)
+        })
+    }
+
     /// Innermost section containing `offset`.
     /// Sections nest, so it is the last section starting at or before `offset`, or the
     /// nearest of its ancestors that has not ended yet.

@@ -56,6 +56,7 @@ pub fn parse(path: &str, text: &str, config: &Config) -> Document {
         sections: Vec::new(),
         checklist: Vec::new(),
         references: Vec::new(),
+        prp_mentions: Vec::new(),
         tasks: Vec::new(),
         fences: Vec::new(),
         suppressions: Vec::new(),
@@ -414,6 +415,19 @@ fn read_lines(text: &str, doc: &mut Document) {
             f.opening.start == span.start
                 || (f.closed && span.end >= trim_line_end(text, f.span.end))
         });
+        // Prose, and the YAML context blocks of PRPs (`why: … after PRP-01`); not code.
+        let prose = fence.is_none_or(|f| {
+            let info = f.info.trim().to_ascii_lowercase();
+            !is_fence_line && (info == "yaml" || info == "yml")
+        });
+        if prose && line.contains("PRP") {
+            for (r, number) in scan::prp_number_mentions(line) {
+                doc.prp_mentions.push(Spanned {
+                    value: number,
+                    span: span.start + r.start..span.start + r.end,
+                });
+            }
+        }
         if let Some(rules) = next_line_suppression.take() {
             doc.suppressions.push(Suppression {
                 rules,

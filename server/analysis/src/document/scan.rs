@@ -424,6 +424,37 @@ pub fn normalize_agent_id(name: &str) -> String {
     joined.strip_suffix("_agent").unwrap_or(&joined).to_string()
 }
 
+/// `PRP-12`, `PRP 12`, `PRP #12`, `PRP12` in a line: (where, the number). A file name
+/// (`PRP-003-slug.md`) or a path component is not a mention.
+pub fn prp_number_mentions(line: &str) -> Vec<(Range<usize>, u32)> {
+    let mut out = Vec::new();
+    for (i, _) in line.match_indices("PRP") {
+        if i > 0 && line.as_bytes()[i - 1].is_ascii_alphanumeric() || line[..i].ends_with('/') {
+            continue;
+        }
+        let rest = &line[i + 3..];
+        let skip = rest.len() - rest.trim_start_matches([' ', '-', '_', '#']).len();
+        if skip > 2 {
+            continue;
+        }
+        let digits = &rest[skip..];
+        let len = digits
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(digits.len());
+        if len == 0 || len > 5 {
+            continue;
+        }
+        // `PRP-003-slug.md` is a file name, handled as a path.
+        if digits[len..].starts_with(['-', '_', '.']) && digits[len..].contains(".md") {
+            continue;
+        }
+        if let Ok(n) = digits[..len].parse() {
+            out.push((i..i + 3 + skip + len, n));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,24 +44,16 @@ pub fn hints(
         let Resolution::Found(path) = ws.resolve(&doc.path, &r.target) else {
             continue;
         };
-        let Some(f) = ws.facts(&path).filter(|f| f.kind == DocKind::Prp) else {
-            continue;
-        };
-        let title = f.title.clone().unwrap_or_else(|| path.clone());
-        let progress = match f.total {
-            0 => String::new(),
-            n => format!(", {}/{n}", f.checked),
-        };
-        out.push(Hint {
-            offset: r.span.end,
-            label: format!(" {title} ({}{progress})", f.lifecycle.label()),
-            tooltip: format!(
-                "{path}: {}",
-                f.status
-                    .clone()
-                    .unwrap_or_else(|| f.lifecycle.label().into())
-            ),
-        });
+        out.extend(prp_hint(ws, &path, r.span.end, false));
+    }
+    // After `PRP-07`: the PRP's title without the number just read, and its state.
+    for m in doc
+        .number_mentions()
+        .filter(|m| kinds.prps && within(&m.span))
+    {
+        if let Some(path) = ws.prp_numbered(m.value) {
+            out.extend(prp_hint(ws, path, m.span.end, true));
+        }
     }
     let Some(status) = ws.status().filter(|_| kinds.agents) else {
         out.sort_by_key(|h| h.offset);
@@ -112,6 +104,33 @@ pub fn hints(
     }
     out.sort_by_key(|h| h.offset);
     out
+}
+
+/// ` PRP-01: Export (active, 1/2)` after a reference to the PRP at `path`; after a
+/// `PRP-01` mention (`after_number`), ` Export (active, 1/2)`.
+fn prp_hint(ws: &Workspace, path: &str, offset: usize, after_number: bool) -> Option<Hint> {
+    let f = ws.facts(path).filter(|f| f.kind == DocKind::Prp)?;
+    let title = f.title.clone().unwrap_or_else(|| path.to_string());
+    let title = match title.split_once(": ") {
+        Some((number, rest)) if after_number && number.contains(|c: char| c.is_ascii_digit()) => {
+            rest.to_string()
+        }
+        _ => title,
+    };
+    let progress = match f.total {
+        0 => String::new(),
+        n => format!(", {}/{n}", f.checked),
+    };
+    Some(Hint {
+        offset,
+        label: format!(" {title} ({}{progress})", f.lifecycle.label()),
+        tooltip: format!(
+            "{path}: {}",
+            f.status
+                .clone()
+                .unwrap_or_else(|| f.lifecycle.label().into())
+        ),
+    })
 }
 
 /// After each pre-deployment checklist item, the verdict of the gates it speaks of: `✓`
@@ -177,7 +196,7 @@ mod tests {
     #[test]
     fn agents_get_their_state_and_prps_their_title() {
         let config = Config::default();
-        let board = "# Tasks\n\n## Active\n- [ ] Export @backend, see PRPs/active/01_export.md\n- [ ] Page @frontend\n";
+        let board = "# Tasks\n\n## Active\n- [ ] Export @backend, see PRPs/active/01_export.md\n- [ ] Page @frontend\n- [ ] After PRP-01\n";
         let mut ws = Workspace::with_files(["TASK.md"]);
         let prp = "# PRP-01: Export\n\n### Success Criteria\n- [x] one\n- [ ] two\n";
         ws.add_file("PRPs/active/01_export.md");
@@ -207,10 +226,14 @@ mod tests {
         // Without a status report, only the PRP.
         assert_eq!(
             labels(&ws),
-            [(
-                "PRPs/active/01_export.md".to_string(),
-                " PRP-01: Export (active, 1/2)".to_string()
-            )]
+            [
+                (
+                    "PRPs/active/01_export.md".to_string(),
+                    " PRP-01: Export (active, 1/2)".to_string()
+                ),
+                // After its number, the title without it.
+                ("PRP-01".to_string(), " Export (active, 1/2)".to_string())
+            ]
         );
         ws.set_status(StatusSnapshot {
             statuses: parse_status("s.json", r#"[{"id":"backend","state":"busy","current_task":"Export"},{"id":"frontend","state":"stuck"}]"#).unwrap(),
@@ -225,7 +248,7 @@ mod tests {
         let kinds = InlayHintKinds::default();
         assert_eq!(
             hints(&doc, board, &ws, kinds, None, first_line..board.len()).len(),
-            1
+            2
         );
         // Each kind can be turned off.
         let no_agents = InlayHintKinds {
@@ -236,7 +259,10 @@ mod tests {
             .into_iter()
             .map(|h| h.label)
             .collect();
-        assert_eq!(labels, [" PRP-01: Export (active, 1/2)"]);
+        assert_eq!(
+            labels,
+            [" PRP-01: Export (active, 1/2)", " Export (active, 1/2)"]
+        );
         let no_prps = InlayHintKinds {
             prps: false,
             ..kinds

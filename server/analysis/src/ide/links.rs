@@ -1,6 +1,7 @@
 //! Document links: every reference that resolves to a file of the workspace (context files,
-//! CREATE/MODIFY targets, Markdown links, PRP paths) and every agent named by an assignment
-//! or an `@mention`, with a tooltip. References that do not resolve stay diagnostics.
+//! CREATE/MODIFY targets, Markdown links, PRP paths, DEV_LOG entries' `PRP:` lines), every
+//! `PRP-07` that one PRP is numbered, and every agent named by an assignment or an
+//! `@mention`, with a tooltip. References that do not resolve stay diagnostics.
 
 use crate::document::{scan, DocKind, Document, ReferenceKind, Span};
 use crate::workspace::{Resolution, Workspace};
@@ -54,6 +55,21 @@ pub fn links(doc: &Document, text: &str, ws: &Workspace) -> Vec<Link> {
             out.extend(agent_link(&a.value, a.span.clone()));
         }
     }
+    // `PRP-07` mentions, when one PRP has that number (the PRP's own title is not a link).
+    let mut numbered: std::collections::HashMap<u32, Option<String>> = Default::default();
+    for m in doc.number_mentions() {
+        let target = numbered
+            .entry(m.value)
+            .or_insert_with(|| ws.prp_numbered(m.value).map(str::to_string));
+        if let Some(path) = target {
+            let title = ws.facts(path).and_then(|f| f.title.clone());
+            out.push(Link {
+                span: m.span.clone(),
+                target: path.clone(),
+                tooltip: format!("Open {}", title.unwrap_or_else(|| path.clone())),
+            });
+        }
+    }
     // What is a link already, sorted for binary search (a board has thousands of items).
     let mut taken: Vec<Span> = out.iter().map(|l| l.span.clone()).collect();
     taken.sort_by_key(|s| s.start);
@@ -84,7 +100,7 @@ mod tests {
     #[test]
     fn resolvable_references_and_known_agents_are_links() {
         let config = Config::default();
-        let board = "# Tasks\n\n## Active\n- [ ] Export @backend, see PRPs/active/01_export.md\n- [ ] Ask @nobody about docs/missing.md\n";
+        let board = "# Tasks\n\n## Active\n- [ ] Export @backend, see PRPs/active/01_export.md\n- [ ] Ask @nobody about docs/missing.md\n- [ ] Ship PRP-01, then PRP-9\n";
         let files = [
             ("PRPs/active/01_export.md", "# PRP-01: Export\n"),
             (
@@ -115,7 +131,28 @@ mod tests {
                     "PRPs/active/01_export.md".to_string(),
                     "Open PRP-01: Export".to_string()
                 ),
+                // A number one PRP has; PRP-9 is none.
+                (
+                    "PRP-01".to_string(),
+                    "PRPs/active/01_export.md".to_string(),
+                    "Open PRP-01: Export".to_string()
+                ),
             ]
+        );
+        // A DEV_LOG entry's `PRP:` line opens the PRP.
+        let log =
+            "# DEV_LOG\n\n## 2026-11-12 — Export\n\nPRP: PRPs/active/01_export.md\nShipped.\n";
+        let doc = parse("DEV_LOG.md", log, &config);
+        let targets: Vec<(&str, String)> = links(&doc, log, &ws)
+            .into_iter()
+            .map(|l| (&log[l.span], l.target))
+            .collect();
+        assert_eq!(
+            targets,
+            [(
+                "PRPs/active/01_export.md",
+                "PRPs/active/01_export.md".to_string()
+            )]
         );
     }
 }

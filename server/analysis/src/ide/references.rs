@@ -1,5 +1,5 @@
 //! Find references: where an agent is assigned work or mentioned, where a PRP is referred to
-//! by its path. The index says which documents may hold them; each of those is then read
+//! by its path or by its number (`PRP-07`, when one PRP has it). The index says which documents may hold them; each of those is then read
 //! for the exact places, so a lookup costs the documents that name the target, not the
 //! workspace.
 
@@ -20,6 +20,13 @@ pub enum Target {
 /// The target at byte `offset` of `doc`: an agent (assignment, `@mention`, an agent file's
 /// title), a reference that resolves to a PRP, or the PRP itself on its title.
 pub fn target_at(doc: &Document, text: &str, ws: &Workspace, offset: usize) -> Option<Target> {
+    if let Some(m) = doc
+        .prp_mentions
+        .iter()
+        .find(|m| m.span.start <= offset && offset <= m.span.end)
+    {
+        return ws.prp_numbered(m.value).map(|p| Target::Prp(p.to_string()));
+    }
     match at_cursor(doc, text, offset) {
         AtCursor::Agent { name, .. } => {
             let id = ws
@@ -51,8 +58,12 @@ pub fn candidates(ws: &Workspace, target: &Target) -> Vec<String> {
             .collect(),
         Target::Prp(path) => {
             let name = path.rsplit('/').next().unwrap_or(path);
+            let number = unique_number(ws, path);
             ws.documents()
-                .filter(|(_, f)| f.referenced_names.contains(name))
+                .filter(|(_, f)| {
+                    f.referenced_names.contains(name)
+                        || number.is_some_and(|n| f.mentioned_numbers.contains(&n))
+                })
                 .map(|(p, _)| p.clone())
                 .collect()
         }
@@ -102,11 +113,24 @@ pub fn in_document(doc: &Document, text: &str, ws: &Workspace, target: &Target) 
                     out.push(r.span.clone());
                 }
             }
+            if let Some(n) = unique_number(ws, path) {
+                out.extend(
+                    doc.number_mentions()
+                        .filter(|m| m.value == n)
+                        .map(|m| m.span.clone()),
+                );
+            }
         }
     }
     out.sort_by_key(|s| (s.start, s.end));
     out.dedup();
     out
+}
+
+/// The number of the PRP at `path` when no other PRP has it, so that `PRP-07` names it.
+fn unique_number(ws: &Workspace, path: &str) -> Option<u32> {
+    let n = ws.facts(path)?.number.as_ref()?.number;
+    (ws.prp_numbered(n) == Some(path)).then_some(n)
 }
 
 /// The declaration of `target`: an agent's context file title, a PRP's title (path, span).
@@ -128,7 +152,7 @@ mod tests {
         let files = [
             ("TASK.md", "# Tasks\n\n## Active\n- [ ] Export @backend, see PRPs/active/01_export.md\n- [ ] Page @frontend\n  - ask @backend first\n"),
             ("PRPs/active/01_export.md", "# PRP-01: Export\n\n### Task 1: API\n**Assigned to**: backend\n"),
-            ("PRPs/active/02_import.md", "# PRP-02: Import\n\nFollows PRPs/active/01_export.md.\n"),
+            ("PRPs/active/02_import.md", "# PRP-02: Import\n\nFollows PRPs/active/01_export.md, then PRP-01 ships.\n"),
             ("agent_contexts/backend_agent.md", "# Backend Agent\n\n## Your Identity\nAPI.\n"),
         ];
         let mut ws = Workspace::new();
@@ -174,6 +198,15 @@ mod tests {
         assert_eq!(referring, ["PRPs/active/02_import.md", "TASK.md"]);
         // On the PRP's own title: the same target.
         let (_, prp, prp_doc) = &docs[1];
-        assert_eq!(target_at(prp_doc, prp, &ws, 3), Some(target));
+        assert_eq!(target_at(prp_doc, prp, &ws, 3), Some(target.clone()));
+        // `PRP-01` in another PRP names it too (no other PRP is numbered 01).
+        let (_, import, import_doc) = &docs[2];
+        let at = import.find("PRP-01").unwrap() + 4;
+        assert_eq!(target_at(import_doc, import, &ws, at), Some(target.clone()));
+        let spans: Vec<&str> = in_document(import_doc, import, &ws, &target)
+            .into_iter()
+            .map(|s| &import[s])
+            .collect();
+        assert_eq!(spans, ["PRPs/active/01_export.md", "PRP-01"]);
     }
 }

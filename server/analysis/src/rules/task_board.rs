@@ -603,36 +603,6 @@ fn duplicate_sections(cx: &mut Context) {
     }
 }
 
-/// `PRP-12`, `PRP 12`, `PRP #12`, `PRP12` in item text.
-fn prp_number_mentions(line: &str) -> Vec<(Span, u32)> {
-    let mut out = Vec::new();
-    for (i, _) in line.match_indices("PRP") {
-        if i > 0 && line.as_bytes()[i - 1].is_ascii_alphanumeric() || line[..i].ends_with('/') {
-            continue;
-        }
-        let rest = &line[i + 3..];
-        let skip = rest.len() - rest.trim_start_matches([' ', '-', '_', '#']).len();
-        if skip > 2 {
-            continue;
-        }
-        let digits = &rest[skip..];
-        let len = digits
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(digits.len());
-        if len == 0 || len > 5 {
-            continue;
-        }
-        // `PRP-003-slug.md` is a file name, handled as a path.
-        if digits[len..].starts_with(['-', '_', '.']) && digits[len..].contains(".md") {
-            continue;
-        }
-        if let Ok(n) = digits[..len].parse() {
-            out.push((i..i + 3 + skip + len, n));
-        }
-    }
-    out
-}
-
 fn prp_numbers(cx: &mut Context) {
     let known: Vec<u32> = cx
         .ws
@@ -653,7 +623,7 @@ fn prp_numbers(cx: &mut Context) {
         {
             continue;
         }
-        for (r, n) in prp_number_mentions(line) {
+        for (r, n) in scan::prp_number_mentions(line) {
             if !known.contains(&n) {
                 found.push((item.line.start + r.start..item.line.start + r.end, n));
             }
@@ -742,10 +712,11 @@ mod tests {
 
     #[test]
     fn prp_numbers_in_text() {
-        let found: Vec<u32> = prp_number_mentions("see PRP-12 and PRP #3, not PRPs/ or SUPRP9")
-            .into_iter()
-            .map(|m| m.1)
-            .collect();
+        let found: Vec<u32> =
+            scan::prp_number_mentions("see PRP-12 and PRP #3, not PRPs/ or SUPRP9")
+                .into_iter()
+                .map(|m| m.1)
+                .collect();
         assert_eq!(found, [12, 3]);
     }
 }
