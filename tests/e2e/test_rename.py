@@ -191,3 +191,30 @@ async def test_references_of_a_prp_include_its_number(vscode: LanguageClient):
         ("PRPs/active/PRP_07_password_reset.md", "PRP-01"),
         ("PRPs/active/PRP-002-dashboard-widgets.md", "PRP-01"),
     }, places
+
+
+@pytest.mark.workspace("example")
+async def test_rename_a_prp_number_everywhere_and_check_finds_nothing_new(vscode: LanguageClient):
+    """Renumber PRP-01 to 11 from a `PRP-01` mention: its file, title, the board's path and
+    the mentions in two other PRPs follow; check finds what it found before."""
+    root = vscode.root
+    before = findings(root)
+    editor = Editor(vscode)
+    dashboard = editor.open(root / "PRPs/active/PRP-002-dashboard-widgets.md")
+    line, col = find(editor.text(dashboard), "PRP-01 (user authentication)")
+    ready = await prepare(vscode, dashboard, (line, col + 4))
+    assert ready.placeholder == "01", ready
+    # A number another PRP has is refused.
+    with pytest.raises(Exception) as refused:
+        await rename(vscode, dashboard, (line, col + 4), "7")
+    assert "already has number 7" in str(refused.value), refused.value
+
+    editor.apply(await rename(vscode, dashboard, (line, col + 4), "PRP-11"))
+    moved = root / "PRPs/active/11_user_auth.md"
+    assert moved.is_file() and not (root / "PRPs/active/01_user_auth.md").exists()
+    assert moved.read_text(encoding="utf-8").startswith("# PRP-11: User Authentication (JWT)")
+    assert "- [ ] PRP-11 (user authentication) merged" in editor.text(dashboard)
+    assert "lives after PRP-11" in (root / "PRPs/active/PRP_07_password_reset.md").read_text(encoding="utf-8")
+    assert "  - Source: PRPs/active/11_user_auth.md\n" in (root / "TASK.md").read_text(encoding="utf-8")
+    renamed = {"PRPs/active/01_user_auth.md": "PRPs/active/11_user_auth.md"}
+    assert findings(root) == sorted((renamed.get(p, p), line, code) for p, line, code in before)

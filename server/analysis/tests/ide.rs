@@ -89,12 +89,31 @@ fn render_rename(
     new_name: &str,
 ) -> String {
     let ws = &world.ws;
-    let (shown, id) = match rename::prepare(doc, text, ws, offset) {
+    let (shown, offered, renamed) = match rename::prepare_at(doc, text, ws, offset) {
         None => return "(nothing to rename here)\n".into(),
         Some(Err(why)) => return format!("refused: {why}\n"),
         Some(Ok(found)) => found,
     };
-    let mut out = format!("prepare {} `{id}`\n", span(text, &shown));
+    let mut out = format!("prepare {} `{offered}`\n", span(text, &shown));
+    let id = match renamed {
+        rename::Renamed::Agent(id) => id,
+        rename::Renamed::PrpNumber(path) => {
+            let (f, prp) = world.doc(&path).expect("the PRP is in the fixture");
+            let config = &world.config;
+            match prp_analysis::fixes::renumber_prp(
+                prp,
+                &f.text,
+                ws,
+                config,
+                &Files(world),
+                new_name,
+            ) {
+                Err(why) => out.push_str(&format!("refused: {why}\n")),
+                Ok(change) => out.push_str(&render_change(world, &change)),
+            }
+            return out;
+        }
+    };
     let target = references::Target::Agent(id.clone());
     let paths = references::candidates(ws, &target);
     let documents: Vec<(&str, &prp_analysis::Document, &str)> = paths

@@ -18,7 +18,7 @@ mod sections;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FixHint};
 use crate::document::scan::Date;
-use crate::document::{DocKind, Document, Span};
+use crate::document::{parse, DocKind, Document, Span};
 use crate::edit::{Change, ChangeKind, FileChange, TextEdit, TextSource};
 use crate::rules::registry::Rule;
 use crate::workspace::Workspace;
@@ -252,6 +252,104 @@ pub fn file_moved(
     let status = lifecycle::status_after_move(&input, new)
         .map(|(edit, word)| input.edit(format!("Set Status to {word}"), vec![edit]));
     (!references.changes.is_empty() || status.is_some()).then_some(FileMove { references, status })
+}
+
+/// The digits of `number` as `name` writes them (`07` in `07_export.md`).
+pub fn mentions_digits(name: &str, number: u32) -> Option<String> {
+    mentions::digit_runs(name)
+        .into_iter()
+        .map(|r| &name[r])
+        .find(|d| d.parse() == Ok(number))
+        .map(str::to_string)
+}
+
+/// Rename a PRP's number (the editor's rename on its title, a path to it or a `PRP-07`):
+/// the renumbering of the duplicate-number fix to `new_number`, plus every `PRP-07` that
+/// names it anywhere when no other PRP has its number. Refused, with the reason, when the
+/// number is taken in its `PRPs` folder or the file name holds no number.
+pub fn renumber_prp(
+    doc: &Document,
+    text: &str,
+    ws: &Workspace,
+    config: &Config,
+    texts: &dyn TextSource,
+    new_number: &str,
+) -> Result<Change, String> {
+    let number = doc
+        .metadata
+        .number
+        .clone()
+        .filter(|_| doc.kind == DocKind::Prp)
+        .ok_or_else(|| format!("`{}` is not a numbered PRP", doc.path))?;
+    let digits = new_number
+        .trim()
+        .trim_start_matches(|c: char| !c.is_ascii_digit());
+    let next: u32 = digits
+        .parse()
+        .map_err(|_| format!("`{new_number}` is not a PRP number (write 8, 08 or PRP-08)"))?;
+    if next == number.number {
+        return Err(format!("the PRP is already numbered {next}"));
+    }
+    let taken = crate::document::PrpNumber {
+        phase: number.phase.clone(),
+        number: next,
+    };
+    if let Some(other) = ws.prps_numbered(&doc.path, &taken).first() {
+        return Err(format!(
+            "`{other}` already has number {next}: choose a free number"
+        ));
+    }
+    let input = Input {
+        doc,
+        text,
+        ws,
+        config,
+        texts,
+    };
+    let moved = number::renumber_to(&input, &number, next).ok_or_else(|| {
+        format!(
+            "the file name `{}` holds no number to change",
+            doc.file_name()
+        )
+    })?;
+    let title = moved.title.clone();
+    let mut parts = vec![moved];
+    // `PRP-07` alone (not next to a path) names it only while no other PRP has the number.
+    if ws.prp_numbered(number.number) == Some(doc.path.as_str()) {
+        let target = crate::ide::references::Target::Prp(doc.path.clone());
+        for path in crate::ide::references::candidates(ws, &target) {
+            let Some(other_text) = input.text_of(&path) else {
+                continue;
+            };
+            let other = if path == doc.path {
+                None
+            } else {
+                Some(parse(&path, &other_text, config))
+            };
+            let mentions = other.as_ref().unwrap_or(doc).number_mentions();
+            let edits: Vec<TextEdit> = mentions
+                .filter(|m| m.value == number.number)
+                .filter_map(|m| {
+                    let written = other_text.get(m.span.clone())?;
+                    let run = mentions::digit_runs(written).into_iter().last()?;
+                    Some(TextEdit::replace(
+                        m.span.start + run.start..m.span.start + run.end,
+                        mentions::padded(next, run.len()),
+                    ))
+                })
+                .collect();
+            if !edits.is_empty() {
+                parts.push(Change::new(
+                    "",
+                    ChangeKind::Refactor,
+                    vec![FileChange::Edit { path, edits }],
+                ));
+            }
+        }
+    }
+    // Edits first (each on a file's text before it moves), then the move.
+    let merged = crate::edit::merge(title, ChangeKind::Refactor, parts);
+    Ok(merged)
 }
 
 pub(crate) fn overlaps(a: &Span, b: &Span) -> bool {

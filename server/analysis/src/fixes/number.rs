@@ -44,8 +44,7 @@ fn number_edit(text: &str, span: &Span, old: u32, new: u32, strict: bool) -> Opt
 }
 
 pub(super) fn renumber(input: &Input, number: &PrpNumber) -> Option<Change> {
-    let doc = input.doc;
-    let namespace = prp_namespace(&doc.path);
+    let namespace = prp_namespace(&input.doc.path);
     let highest = input
         .ws
         .documents()
@@ -55,7 +54,13 @@ pub(super) fn renumber(input: &Input, number: &PrpNumber) -> Option<Change> {
         .map(|n| n.number)
         .max()
         .unwrap_or(number.number);
-    let next = highest.checked_add(1)?;
+    renumber_to(input, number, highest.checked_add(1)?)
+}
+
+/// The PRP renumbered from `number` to `next`: file name, title, id, and each `PRP-NN`
+/// next to a path to it. `None` when the file name holds no digits to change.
+pub(super) fn renumber_to(input: &Input, number: &PrpNumber, next: u32) -> Option<Change> {
+    let doc = input.doc;
     let (name, digits) = renamed(doc.file_name(), number, next)?;
     let new = match doc.dir() {
         "" => name,

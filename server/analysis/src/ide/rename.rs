@@ -1,6 +1,7 @@
 //! Rename an agent: every assignment and `@mention` of it, its context file (whose name is
 //! its id), its status files (name and `"id"`) and the quoted ids of prp-lsp.toml, as one
-//! change. Refused, with the reason, where the new id is not an id or is taken.
+//! change. Rename a PRP's number: see [`crate::fixes::renumber_prp`]. Refused, with the
+//! reason, where the new name is not an id or number, or is taken.
 
 use crate::document::{Document, Span};
 use crate::edit::{Change, ChangeKind, FileChange, TextEdit};
@@ -9,10 +10,56 @@ use crate::workspace::{normalize_agent_id, Workspace};
 use super::at_cursor::{at_cursor, AtCursor};
 use super::references::{in_document, Target};
 
-/// Where a rename starts: the agent under the cursor, the part of the text that spells its
-/// id, and the id as the editor should offer it. `None` off an agent; an error for an agent
-/// prp-lsp cannot rename (one defined in the orchestrator configuration, one no file
-/// defines).
+/// What a rename at the cursor renames.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Renamed {
+    /// An agent, by id.
+    Agent(String),
+    /// The number of the PRP at this path.
+    PrpNumber(String),
+}
+
+/// Where a rename starts: the agent or PRP under the cursor, the part of the text to show,
+/// and the name the editor should offer (an agent's id, a PRP's number as its file name
+/// writes it). `None` off both; an error for one prp-lsp cannot rename (an agent defined in
+/// the orchestrator configuration or by no file, a PRP without a number).
+pub fn prepare_at(
+    doc: &Document,
+    text: &str,
+    ws: &Workspace,
+    offset: usize,
+) -> Option<Result<(Span, String, Renamed), String>> {
+    if let AtCursor::Agent { .. } = at_cursor(doc, text, offset) {
+        return prepare(doc, text, ws, offset)
+            .map(|r| r.map(|(span, id)| (span.clone(), id.clone(), Renamed::Agent(id))));
+    }
+    let Some(Target::Prp(path)) = super::references::target_at(doc, text, ws, offset) else {
+        return None;
+    };
+    let Some(number) = ws.facts(&path).and_then(|f| f.number.clone()) else {
+        return Some(Err(format!("`{path}` has no number to rename")));
+    };
+    // The mention, path or title under the cursor.
+    let span = doc
+        .prp_mentions
+        .iter()
+        .map(|m| m.span.clone())
+        .chain(doc.references.iter().map(|r| r.span.clone()))
+        .chain(
+            doc.sections
+                .iter()
+                .filter(|s| s.level == 1)
+                .map(|s| s.heading.clone()),
+        )
+        .find(|s| s.start <= offset && offset <= s.end)
+        .unwrap_or(offset..offset);
+    let file_name = path.rsplit('/').next().unwrap_or(&path);
+    let written = crate::fixes::mentions_digits(file_name, number.number)
+        .unwrap_or_else(|| number.number.to_string());
+    Some(Ok((span, written, Renamed::PrpNumber(path))))
+}
+
+/// [`prepare_at`] for an agent: the part of the text that spells its id, and the id.
 pub fn prepare(
     doc: &Document,
     text: &str,
