@@ -285,6 +285,39 @@ function T.run()
   end)
 
   local b06
+  check("find references (vim.lsp.buf.references) of `@backend` lists the board and the PRPs", function()
+    local b = open("TASK.md")
+    attached(b)
+    local lines = vim.api.nvim_buf_get_lines(b, 0, -1, false)
+    local row, col
+    for i, l in ipairs(lines) do
+      local at = l:find("@backend", 1, true)
+      if at then
+        row, col = i, at
+        break
+      end
+    end
+    assert(row, "no @backend on the board")
+    vim.api.nvim_win_set_cursor(0, { row, col + 2 })
+    local items
+    vim.lsp.buf.references({ includeDeclaration = false }, {
+      on_list = function(list)
+        items = list.items
+      end,
+    })
+    wait_for("the references", function()
+      return items ~= nil
+    end)
+    local files = {}
+    for _, item in ipairs(items) do
+      local rel = item.filename:sub(#T.WS + 2)
+      files[rel] = (files[rel] or 0) + 1
+      assert(item.text:find("backend", 1, true), "a reference without the agent: " .. vim.inspect(item))
+    end
+    assert((files["TASK.md"] or 0) >= 3, "board mentions: " .. vim.inspect(files))
+    assert(files["PRPs/active/PRP-002-dashboard-widgets.md"], "PRP-002 assigns backend: " .. vim.inspect(files))
+  end)
+
   check("code lens of " .. PRP006 .. " says \"Deploy: ready\" (request and plugin-refreshed lens)", function()
     b06 = open(PRP006)
     attached(b06)
