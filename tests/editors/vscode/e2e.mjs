@@ -458,13 +458,13 @@ async function main() {
   // 2. Hover on the agent of PRP-002; the deploy state in the status bar; the gate report.
   const opened002 = await check(`Quick Open opens ${PRP002}`, async () => openFile(PRP002));
 
-  await check("line 51 `**Assigned to**: frontend` shows the inlay hint `stuck`, and hover (Ctrl+K Ctrl+I) on `frontend` describes the agent", async () => {
+  await check("line 51 `**Assigned to**: frontend` shows the inlay hint `stuck · 3.1% errors`, and hover (Ctrl+K Ctrl+I) on `frontend` describes the agent", async () => {
     if (!opened002) throw new Error("the file did not open");
     await gotoLine(51, 1);
     // The rendered line: the text, then the inlay hint with the agent's state.
     const line51 = await waitFor("line 51 with the agent's state as an inlay hint", async () => {
       const l = await currentLine();
-      return l !== null && l.trim() === "**Assigned to**: frontend stuck" && l;
+      return l !== null && l.trim() === "**Assigned to**: frontend stuck · 3.1% errors" && l;
     }).catch(async (e) => {
       throw new Error(`${e.message}; line 51 is ${JSON.stringify(await currentLine())}`);
     });
@@ -567,7 +567,7 @@ async function main() {
     return text.split("\n").find((l) => l.startsWith("frontend"));
   });
 
-  await check("\"PRP: Show Metrics\" opens the metrics report (integration's 3 failed tasks, the rollback rate of the last 30 days' deployments)", async () => {
+  await check("\"PRP: Show Metrics\" opens the metrics report (integration's 3 failed tasks, the rollback rate of the last 30 days' deployments, PRP-002's deployment alert)", async () => {
     await runCommand("PRP: Show Metrics");
     await waitFor("a metrics tab", async () => {
       const t = await activeTab();
@@ -576,13 +576,45 @@ async function main() {
     const text = await waitFor("the rendered metrics", async () =>
       previewText((t) => /^Metrics/m.test(t) && /^integration\s+\d+\s+\d+\s+3\b/m.test(t)),
     );
-    // The example's deployment record: its rollback (2026-11-02) is older than the 30-day
-    // window, so 0%, or "—" with its reason once every deployment is.
-    if (!/rollback rate\s+(0%\s+0 of \d+ deployment|—\s+no deployment in the window)/.test(text)) throw new Error(`no rollback rate or reason: ${text.slice(0, 600)}`);
+    // Which of the example's deployments (2026-10-28 to 2026-11-26) are in the 30-day window
+    // depends on today: a rate with its count, or "—" with its reason once none is.
+    if (!/rollback rate\s+(\d+(\.\d)?%\s+\d+ of \d+ deployment|—\s+no deployment in the window)/.test(text)) throw new Error(`no rollback rate or reason: ${text.slice(0, 600)}`);
+    // PRP-002 was rolled back twice and not deployed since: alerted whatever the date.
+    if (!/PRP-002-dashboard-widgets\.md: deployment-failures: 2 rolled-back/.test(text)) throw new Error(`no deployment alert for PRP-002: ${text.slice(0, 900)}`);
     return text.split("\n").find((l) => l.startsWith("integration"));
   });
 
-  // 4. The monitoring endpoint: the server has had prp-lsp.toml (its [status] url, polled
+  // 4. Rename (F2) of an agent in TASK.md: the server's one edit renames its mentions in the
+  // open buffer and moves its context and status files on disk.
+  await check("F2 on `@frontend` in TASK.md, typing `web`: the mentions read `@web`, agent_contexts/web_agent.md exists", async () => {
+    await openFile("TASK.md");
+    await gotoLine(10, 1);
+    const before = await currentLine();
+    if (!before || !before.includes("@frontend")) throw new Error(`line 10 is ${JSON.stringify(before)}`);
+    await gotoLine(10, before.indexOf("@frontend") + 4);
+    await page.keyboard.press("F2");
+    const box = page.locator(".rename-box input, .rename-input");
+    await box.first().waitFor({ state: "visible", timeout: bounded(WAIT) });
+    // The box shows at once; it takes the focus and the offered name once prepareRename answers.
+    await waitFor("the rename box to take the focus", async () =>
+      box.first().evaluate((el) => el === document.activeElement || el.contains(document.activeElement)),
+    );
+    const offered = await box.first().inputValue();
+    if (offered !== "frontend") throw new Error(`the rename box offers ${JSON.stringify(offered)}`);
+    await box.first().fill("web");
+    await box.first().press("Enter");
+    const moved = path.join(WS, "agent_contexts", "web_agent.md");
+    await waitFor("agent_contexts/web_agent.md on disk", async () => fs.existsSync(moved));
+    if (fs.existsSync(path.join(WS, "agent_contexts", "frontend_agent.md"))) throw new Error("frontend_agent.md is still there");
+    await gotoLine(10, 1);
+    const after = await waitFor("line 10 with `@web`", async () => {
+      const l = await currentLine();
+      return l && l.includes("@web") && !l.includes("@frontend") && l;
+    });
+    return after.trim().slice(0, 80);
+  });
+
+  // 5. The monitoring endpoint: the server has had prp-lsp.toml (its [status] url, polled
   // every second) since it started, but no consent (`prp-lsp.status.allow-url`), so it never
   // contacted it. (The workspace is trusted here: run turns workspace trust off.)
   const quiet = await check("the server never polled the `[status] url` of prp-lsp.toml (no `prp-lsp.status.allow-url`)", async () => {
