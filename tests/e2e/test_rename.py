@@ -218,3 +218,56 @@ async def test_rename_a_prp_number_everywhere_and_check_finds_nothing_new(vscode
     assert "  - Source: PRPs/active/11_user_auth.md\n" in (root / "TASK.md").read_text(encoding="utf-8")
     renamed = {"PRPs/active/01_user_auth.md": "PRPs/active/11_user_auth.md"}
     assert findings(root) == sorted((renamed.get(p, p), line, code) for p, line, code in before)
+
+
+def located(root: Path, locations) -> set[tuple[str, str]]:
+    out = set()
+    for loc in locations or []:
+        path = Path(loc.uri.removeprefix("file://")).resolve().relative_to(root.resolve()).as_posix()
+        line = (root / path).read_text(encoding="utf-8").split("\n")[loc.range.start.line]
+        out.add((path, line[loc.range.start.character : loc.range.end.character]))
+    return out
+
+
+@pytest.mark.workspace("example")
+async def test_references_of_an_agent_include_its_status_file(vscode: LanguageClient):
+    root = vscode.root
+    editor = Editor(vscode)
+    board = editor.open(root / "TASK.md")
+    line, col = find(editor.text(board), "@frontend")
+    found = await req(
+        vscode.text_document_references_async(
+            types.ReferenceParams(**at(board, line, col + 3), context=types.ReferenceContext(include_declaration=False))
+        )
+    )
+    places = located(root, found)
+    assert ("agent_contexts/status/frontend.json", "frontend") in places, places
+    assert ("PRPs/active/PRP-002-dashboard-widgets.md", "frontend") in places, places
+    assert ("TASK.md", "@frontend") in places, places
+
+
+@pytest.mark.workspace("example")
+async def test_references_of_a_heading_are_the_links_to_its_anchor(vscode: LanguageClient):
+    root = vscode.root
+    prp = root / "PRPs/active/01_user_auth.md"
+    text = prp.read_text(encoding="utf-8")
+    heading = "### Known Gotchas"
+    anchor = "known-gotchas"
+    prp.write_text(text + f"\nSee [the criteria](#{anchor}).\n", encoding="utf-8")
+    board = root / "TASK.md"
+    board.write_text(
+        board.read_text(encoding="utf-8") + f"\n- [ ] Review PRPs/active/01_user_auth.md#{anchor}\n", encoding="utf-8"
+    )
+    watched(vscode, (board, types.FileChangeType.Changed))
+    editor = Editor(vscode)
+    doc = editor.open(prp)
+    line, col = find(editor.text(doc), heading)
+    found = await req(
+        vscode.text_document_references_async(
+            types.ReferenceParams(**at(doc, line, col + 4), context=types.ReferenceContext(include_declaration=False))
+        )
+    )
+    assert located(root, found) == {
+        ("PRPs/active/01_user_auth.md", f"#{anchor}"),
+        ("TASK.md", f"#{anchor}"),
+    }, found

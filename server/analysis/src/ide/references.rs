@@ -15,6 +15,9 @@ pub enum Target {
     Agent(String),
     /// A PRP, by workspace path.
     Prp(String),
+    /// A heading of a document, by its anchor (`#goal`): links to it from the document
+    /// itself (`](#goal)`) and from others (`01_export.md#goal`).
+    Heading { path: String, anchor: String },
 }
 
 /// The target at byte `offset` of `doc`: an agent (assignment, `@mention`, an agent file's
@@ -43,6 +46,10 @@ pub fn target_at(doc: &Document, text: &str, ws: &Workspace, offset: usize) -> O
         AtCursor::Section(i) if doc.kind == DocKind::Prp && doc.sections[i].level == 1 => {
             Some(Target::Prp(doc.path.clone()))
         }
+        AtCursor::Section(i) => Some(Target::Heading {
+            path: doc.path.clone(),
+            anchor: anchor_of(&text[doc.sections[i].heading.clone()]),
+        }),
         _ => None,
     }
 }
@@ -67,8 +74,97 @@ pub fn candidates(ws: &Workspace, target: &Target) -> Vec<String> {
                 .map(|(p, _)| p.clone())
                 .collect()
         }
+        Target::Heading { path, .. } => {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            ws.documents()
+                .filter(|(p, f)| *p == path || f.referenced_names.contains(name))
+                .map(|(p, _)| p.clone())
+                .collect()
+        }
     };
     out.sort();
+    out
+}
+
+/// The anchor a heading line gets (GitHub's rule): the text without the `#`s, lowercased,
+/// spaces to `-`, punctuation other than `-` and `_` dropped.
+pub fn anchor_of(heading_line: &str) -> String {
+    let text = heading_line
+        .trim()
+        .trim_start_matches('#')
+        .trim()
+        .trim_end_matches('#')
+        .trim();
+    text.chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => {
+                Some(c.to_lowercase().next().unwrap_or(c))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// `#anchor` links in `text` to `anchor`: `](#anchor)` in the document itself (`local`),
+/// and `target#anchor` right after each reference of `doc` that resolves to `path`.
+fn anchor_links(doc: &Document, text: &str, ws: &Workspace, path: &str, anchor: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let wanted = format!("#{anchor}");
+    let ends_here = |at: usize| {
+        text[at..]
+            .chars()
+            .next()
+            .is_none_or(|c| matches!(c, ')' | ' ' | '`' | '"' | '\'' | '>' | '\n' | '\r'))
+    };
+    if doc.path == path {
+        for (i, _) in text.match_indices(&format!("](#{anchor}")) {
+            let start = i + 2;
+            if ends_here(start + wanted.len()) {
+                out.push(start..start + wanted.len());
+            }
+        }
+    }
+    for r in &doc.references {
+        if ws.resolve(&doc.path, &r.target) != Resolution::Found(path.to_string()) {
+            continue;
+        }
+        let Some(raw) = text.get(r.span.clone()) else {
+            continue;
+        };
+        let after = raw
+            .find(r.target.as_str())
+            .map_or(r.span.end, |i| r.span.start + i + r.target.len());
+        if text[after..].starts_with(&wanted) && ends_here(after + wanted.len()) {
+            out.push(after..after + wanted.len());
+        }
+    }
+    out
+}
+
+/// Where a status file names agent `id`: the value of each `"id": "<id>"` pair (the text
+/// between the quotes). Find-references lists them; a rename rewrites them.
+pub fn status_ids(text: &str, id: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("\"id\"") {
+        let key_end = from + at + 4;
+        from = key_end;
+        let rest = &text[key_end..];
+        let after_colon = rest.trim_start();
+        let Some(value) = after_colon.strip_prefix(':') else {
+            continue;
+        };
+        let value = value.trim_start();
+        let start = text.len() - value.len();
+        if let Some(v) = value.strip_prefix('"') {
+            if let Some(end) = v.find('"') {
+                if normalize_agent_id(&v[..end]) == id {
+                    out.push(start + 1..start + 1 + end);
+                }
+            }
+        }
+    }
     out
 }
 
@@ -121,6 +217,9 @@ pub fn in_document(doc: &Document, text: &str, ws: &Workspace, target: &Target) 
                 );
             }
         }
+        Target::Heading { path, anchor } => {
+            out.extend(anchor_links(doc, text, ws, path, anchor));
+        }
     }
     out.sort_by_key(|s| (s.start, s.end));
     out.dedup();
@@ -137,7 +236,7 @@ fn unique_number(ws: &Workspace, path: &str) -> Option<u32> {
 pub fn declaration(ws: &Workspace, target: &Target) -> Option<String> {
     match target {
         Target::Agent(id) => ws.agent(id).map(|a| a.source.clone()),
-        Target::Prp(path) => Some(path.clone()),
+        Target::Prp(path) | Target::Heading { path, .. } => Some(path.clone()),
     }
 }
 
@@ -145,6 +244,56 @@ pub fn declaration(ws: &Workspace, target: &Target) -> Option<String> {
 mod tests {
     use super::*;
     use crate::{parse, Config, DocFacts};
+
+    #[test]
+    fn heading_references_are_links_to_its_anchor() {
+        let config = Config::default();
+        let prp = "# PRP-01: Export\n\n## Success Criteria\n- [ ] CSV\n\nSee [criteria](#success-criteria) and [not](#success-criteria-2).\n";
+        let other = "# PRP-02: Import\n\nAs in [its criteria](01_export.md#success-criteria), not 01_export.md#goal.\n";
+        let mut ws = Workspace::new();
+        let docs: Vec<(&str, &str, Document)> = [
+            ("PRPs/active/01_export.md", prp),
+            ("PRPs/active/02_import.md", other),
+        ]
+        .into_iter()
+        .map(|(p, t)| (p, t, parse(p, t, &config)))
+        .collect();
+        for (p, _, d) in &docs {
+            ws.add_file(p);
+            ws.update_document(p, DocFacts::of(d));
+        }
+        let (_, text, doc) = &docs[0];
+        let at = text.find("Success Criteria").unwrap() + 2;
+        let target = target_at(doc, text, &ws, at).unwrap();
+        assert_eq!(
+            target,
+            Target::Heading {
+                path: "PRPs/active/01_export.md".into(),
+                anchor: "success-criteria".into()
+            }
+        );
+        let mut found = Vec::new();
+        for path in candidates(&ws, &target) {
+            let (_, text, doc) = docs.iter().find(|(p, _, _)| *p == path).unwrap();
+            for span in in_document(doc, text, &ws, &target) {
+                found.push((path.clone(), text[span].to_string()));
+            }
+        }
+        assert_eq!(
+            found,
+            [
+                (
+                    "PRPs/active/01_export.md".to_string(),
+                    "#success-criteria".to_string()
+                ),
+                (
+                    "PRPs/active/02_import.md".to_string(),
+                    "#success-criteria".to_string()
+                ),
+            ]
+        );
+        assert_eq!(anchor_of("## 🎯 **Goal** & Why?"), "-goal--why");
+    }
 
     #[test]
     fn agent_and_prp_references_across_documents() {

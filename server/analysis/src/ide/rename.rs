@@ -208,7 +208,7 @@ pub fn rename_agent(
         to: renamed,
     });
     for (path, text) in &other.status {
-        let spans = json_ids(text, id);
+        let spans = super::references::status_ids(text, id);
         if !spans.is_empty() {
             edits.push(FileChange::Edit {
                 path: path.clone(),
@@ -261,32 +261,6 @@ fn split(path: &str) -> (&str, &str) {
     }
 }
 
-/// The spans of the value of every `"id": "<id>"` pair of a status file (the text between
-/// the quotes).
-fn json_ids(text: &str, id: &str) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(at) = text[from..].find("\"id\"") {
-        let key_end = from + at + 4;
-        from = key_end;
-        let rest = &text[key_end..];
-        let after_colon = rest.trim_start();
-        let Some(value) = after_colon.strip_prefix(':') else {
-            continue;
-        };
-        let value = value.trim_start();
-        let start = text.len() - value.len();
-        if let Some(v) = value.strip_prefix('"') {
-            if let Some(end) = v.find('"') {
-                if normalize_agent_id(&v[..end]) == id {
-                    out.push(start + 1..start + 1 + end);
-                }
-            }
-        }
-    }
-    out
-}
-
 /// The spans (inside the quotes) of every quoted TOML string that is exactly `id`, outside
 /// comments: routing targets, `default-agent`, agent lists.
 fn quoted(text: &str, id: &str) -> Vec<Span> {
@@ -329,7 +303,7 @@ mod tests {
     #[test]
     fn ids_in_status_json_and_toml() {
         let json = "{\n  \"id\": \"backend\",\n  \"current_task\": \"id: backend\"\n}\n";
-        let spans = json_ids(json, "backend");
+        let spans = crate::ide::references::status_ids(json, "backend");
         assert_eq!(spans.len(), 1);
         assert_eq!(&json[spans[0].clone()], "backend");
         let toml = "[routing]\ndefault-agent = \"backend\" # was \"backend\"\nrules = [{ keywords = [\"api\"], agent = 'backend' }]\nnote = \"backend team\"\n";

@@ -1,12 +1,16 @@
-//! Find references: computed by `prp_analysis::ide::references` (agents by assignment and
-//! `@mention`, PRPs by path), converted here. Each document the index names is read (the
-//! editor's buffer when open) for the exact places.
+//! Find references: computed by `prp_analysis::ide::references` (agents by assignment,
+//! `@mention` and the `"id"` of their status files; PRPs by path and `PRP-07`; headings by
+//! `#anchor` links), converted here. Each document the index names is read (the editor's
+//! buffer when open) for the exact places.
 
 use tower_lsp_server::ls_types::*;
 
 use super::state::State;
 use crate::convert::TextPositions;
-use prp_analysis::ide::references::{candidates, declaration, in_document, target_at};
+use prp_analysis::edit::TextSource;
+use prp_analysis::ide::references::{
+    candidates, declaration, in_document, status_ids, target_at, Target,
+};
 
 pub fn references(state: &State, params: &ReferenceParams) -> Option<Vec<Location>> {
     let position = &params.text_document_position;
@@ -27,6 +31,30 @@ pub fn references(state: &State, params: &ReferenceParams) -> Option<Vec<Locatio
                 out.push(Location {
                     uri,
                     range: Range::default(),
+                });
+            }
+        }
+    }
+    // The status files that report an agent name it too.
+    if let (Target::Agent(id), Some(status)) = (&target, project.ws.status()) {
+        let mut files: Vec<&str> = status
+            .statuses
+            .iter()
+            .filter(|s| prp_analysis::workspace::normalize_agent_id(&s.id) == *id)
+            .map(|s| s.source.as_str())
+            .filter(|source| !source.contains("://"))
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        for file in files {
+            let (Some(text), Some(uri)) = (project.text(file), state.uri_of(file)) else {
+                continue;
+            };
+            let positions = TextPositions::new(&text, encoding);
+            for span in status_ids(&text, id) {
+                out.push(Location {
+                    uri: uri.clone(),
+                    range: positions.range(&span),
                 });
             }
         }
