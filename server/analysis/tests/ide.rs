@@ -2,7 +2,8 @@
 //! (`//- path` files, as in `fixtures/`) with a `$0` cursor in one file, and directives
 //! naming what to ask at the cursor: `// hover`, `// definition`, `// completion`,
 //! `// symbols`, `// folding`, `// lenses`, `// actions` (a `$1` after the `$0` makes the
-//! request a selection), `// rename <new id>`. The answers are compared with `<name>.expected`;
+//! request a selection), `// rename <new name>`, `// moved <new path>`, `// references`,
+//! `// links`, `// inlay`, `// selection`. The answers are compared with `<name>.expected`;
 //! `UPDATE_EXPECT=1` rewrites them (review the diff).
 
 mod support;
@@ -10,7 +11,8 @@ mod support;
 use prp_analysis::document::Span;
 use prp_analysis::gates::{evaluate_evidence, Evidence};
 use prp_analysis::ide::{
-    actions, at_cursor, completion, folding, hover, lenses, references, rename, symbols,
+    actions, at_cursor, completion, folding, hover, inlay, lenses, links, references, rename,
+    selection, symbols,
 };
 use prp_analysis::text::{Encoding, LineIndex};
 
@@ -271,6 +273,58 @@ fn render(fixture: &str) -> String {
                 let new_name = &rename["rename ".len()..];
                 out.push_str(&render_rename(&world, doc, text, offset, new_name));
             }
+            "references" => match references::target_at(doc, text, ws, offset) {
+                None => out.push_str("(nothing here)\n"),
+                Some(target) => {
+                    out.push_str(&format!("{target:?}\n"));
+                    for path in references::candidates(ws, &target) {
+                        let Some((f, d)) = world.doc(&path) else {
+                            continue;
+                        };
+                        for r in references::in_document(d, &f.text, ws, &target) {
+                            out.push_str(&format!(
+                                "  {path} {} {:?}\n",
+                                span(&f.text, &r),
+                                &f.text[r.clone()]
+                            ));
+                        }
+                    }
+                }
+            },
+            "links" => {
+                for l in links::links(doc, text, ws) {
+                    out.push_str(&format!(
+                        "{} {:?} → {} ({})\n",
+                        span(text, &l.span),
+                        &text[l.span.clone()],
+                        l.target,
+                        l.tooltip
+                    ));
+                }
+            }
+            "inlay" => {
+                let empty = Evidence::default();
+                let evidence = ws.evidence().map_or(&empty, |(e, _)| e);
+                let report = (doc.kind == prp_analysis::DocKind::Prp).then(|| {
+                    evaluate_evidence(doc, text, config, evidence, ws.saved_at(&doc.path))
+                        .at(world.now)
+                });
+                for h in inlay::hints(
+                    doc,
+                    text,
+                    ws,
+                    config.inlay_hints,
+                    report.as_ref(),
+                    0..text.len(),
+                ) {
+                    out.push_str(&format!("{} {:?}\n", at(text, h.offset), h.label));
+                }
+            }
+            "selection" => {
+                for r in selection::ranges(doc, text, offset) {
+                    out.push_str(&format!("{} {:?}\n", span(text, &r), &text[r.clone()]));
+                }
+            }
             moved if moved.starts_with("moved ") => {
                 let to = &moved["moved ".len()..];
                 match prp_analysis::fixes::file_moved(doc, text, ws, config, &Files(&world), to) {
@@ -318,6 +372,11 @@ fn ide_fixtures() {
         "lenses",
         "actions",
         "rename",
+        "moved",
+        "references",
+        "links",
+        "inlay",
+        "selection",
     ] {
         assert!(
             asked.iter().any(|d| d.split(' ').next() == Some(feature)),
