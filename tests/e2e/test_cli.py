@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from helpers import BIN, EXAMPLE, EXPECTED, MINI, big_prp
@@ -72,10 +73,47 @@ def test_json_severities_match_exit_code(example: Path):
     assert [d["severity"] for d in placeholder] == [2]
 
 
+SARIF_SCHEMA = json.loads((Path(__file__).parent / "schemas/sarif-2.1.0.json").read_text(encoding="utf-8"))
+"""The official SARIF 2.1.0 JSON Schema (OASIS, rtm.5), pinned: see schemas/README.md."""
+
+
+def assert_valid_sarif(sarif: dict) -> None:
+    """Valid against the SARIF 2.1.0 schema, every error listed (code scanning rejects an
+    upload that is not)."""
+    validator = jsonschema.Draft4Validator(SARIF_SCHEMA)
+    errors = sorted(validator.iter_errors(sarif), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}" for e in errors[:20]
+    )
+
+
+def test_the_sarif_validator_catches_invalid_sarif():
+    """The validation above can fail: a result without a message, a level SARIF lacks."""
+    broken = {
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"ruleId": "a", "level": "fatal"}]}],
+    }
+    with pytest.raises(AssertionError) as failed:
+        assert_valid_sarif(broken)
+    assert "message" in str(failed.value) and "fatal" in str(failed.value), failed.value
+
+
+@pytest.mark.parametrize("workspace", ["example", "mini"])
+def test_sarif_validates_against_the_sarif_2_1_0_schema(example: Path, tmp_path: Path, workspace: str):
+    root = example
+    if workspace == "mini":
+        root = tmp_path / "mini"
+        shutil.copytree(MINI, root)
+    out = check(root, "--format", "sarif")
+    assert out.returncode in (0, 1), out.stderr
+    assert_valid_sarif(json.loads(out.stdout))
+
+
 def test_sarif_is_valid_2_1_0_with_the_expected_results(example: Path):
     out = check(example, "--format", "sarif")
     assert out.returncode == 1, out.stderr
     sarif = json.loads(out.stdout)
+    assert_valid_sarif(sarif)
     assert sarif["version"] == "2.1.0"
     assert "sarif" in sarif["$schema"] and "2.1.0" in sarif["$schema"]
     assert len(sarif["runs"]) == 1
