@@ -109,6 +109,29 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema(example: Path, tmp_path:
     assert_valid_sarif(json.loads(out.stdout))
 
 
+def test_gitlab_code_quality_report(example: Path):
+    """GitLab's Code Quality format: one issue per finding, where EXPECTED.md says, with a
+    fingerprint unique per issue and the same on the next run."""
+    out = check(example, "--format", "gitlab")
+    assert out.returncode == 1, out.stderr
+    issues = json.loads(out.stdout)
+    assert isinstance(issues, list)
+    found = sorted((i["location"]["path"], i["location"]["lines"]["begin"], i["check_name"]) for i in issues)
+    assert found == sorted(EXPECTED)
+    assert {i["severity"] for i in issues} <= {"info", "minor", "major"}
+    assert all(i["description"] for i in issues)
+    prints = [i["fingerprint"] for i in issues]
+    assert len(set(prints)) == len(prints)
+    again = json.loads(check(example, "--format", "gitlab").stdout)
+    assert [i["fingerprint"] for i in again] == prints
+    # A clean workspace: an empty report, exit 0.
+    clean = example / "clean"
+    clean.mkdir()
+    (clean / "notes.md").write_text("# Notes\n")
+    out = check(clean, "--format", "gitlab")
+    assert (out.returncode, json.loads(out.stdout)) == (0, []), out.stdout
+
+
 def test_sarif_is_valid_2_1_0_with_the_expected_results(example: Path):
     out = check(example, "--format", "sarif")
     assert out.returncode == 1, out.stderr

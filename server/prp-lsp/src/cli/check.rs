@@ -1,5 +1,6 @@
-//! `prp-lsp check [PATH…]`: validate workspaces and print findings as text, JSON, SARIF or
-//! GitHub workflow annotations. Exit 0 clean, 1 when an error-severity finding exists.
+//! `prp-lsp check [PATH…]`: validate workspaces and print findings as text, JSON, SARIF,
+//! GitHub workflow annotations or a GitLab Code Quality report. Exit 0 clean, 1 when an
+//! error-severity finding exists.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -20,6 +21,8 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    /// GitLab's Code Quality report (a JSON array of issues).
+    Gitlab,
 }
 
 /// One finding, its positions already converted (the file's text is not kept), and no more
@@ -299,6 +302,7 @@ impl<'a> Report<'a> {
                 "{{\n  \"$schema\": {},\n  \"runs\": [\n    {{\n      \"results\": [",
                 serde_json::to_string(serde_sarif::sarif::SCHEMA_URL)?
             ),
+            Format::Gitlab => write!(self.out, "["),
             Format::Human | Format::Github => Ok(()),
         }
     }
@@ -334,6 +338,12 @@ impl<'a> Report<'a> {
                 }
                 Ok(())
             }
+            Format::Gitlab => {
+                for f in &file.findings {
+                    self.item(&gitlab_issue(&file.path, f), 1)?;
+                }
+                Ok(())
+            }
         }
     }
 
@@ -349,6 +359,10 @@ impl<'a> Report<'a> {
                 )
             }
             Format::Github => Ok(()),
+            Format::Gitlab => {
+                self.end_array(0)?;
+                self.out.write_all(b"\n")
+            }
             Format::Json => {
                 let summary = json!({
                     "documents": s.documents,
@@ -497,6 +511,39 @@ fn sarif_result(path: &str, f: &Finding) -> serde_sarif::sarif::Result {
         .message(sarif::Message::builder().text(f.message.as_str()).build())
         .locations(vec![location])
         .build()
+}
+
+/// An issue of GitLab's Code Quality report: what, where, how bad, and a fingerprint that
+/// stays the same while the finding does (so merge requests show what is new).
+fn gitlab_issue(path: &str, f: &Finding) -> serde_json::Value {
+    let severity = match f.severity {
+        Severity::Error => "major",
+        Severity::Warning => "minor",
+        Severity::Info | Severity::Hint => "info",
+    };
+    let line = f.range.start.line + 1;
+    json!({
+        "check_name": f.rule.code(),
+        "description": f.message,
+        "fingerprint": fingerprint(&[path, f.rule.code(), &f.message, &line.to_string()]),
+        "location": { "lines": { "begin": line }, "path": path },
+        "severity": severity,
+    })
+}
+
+/// FNV-1a (128-bit) of the parts, as hex: stable across runs, machines and Rust versions
+/// (the standard library's hasher is none of these).
+fn fingerprint(parts: &[&str]) -> String {
+    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013b;
+    let mut hash = OFFSET;
+    for part in parts {
+        for byte in part.bytes().chain([0]) {
+            hash ^= u128::from(byte);
+            hash = hash.wrapping_mul(PRIME);
+        }
+    }
+    format!("{hash:032x}")
 }
 
 fn write_human(file: &FileReport, out: &mut dyn Write) -> io::Result<()> {
