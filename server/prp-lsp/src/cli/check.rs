@@ -868,7 +868,13 @@ mod tests {
         }
         let last = active.join(format!("{:04}_doc.md", DOCUMENTS - 1));
         let late = "src/written-after-the-first-output.rs";
-        for format in [Format::Human, Format::Json, Format::Sarif, Format::Github] {
+        for format in [
+            Format::Human,
+            Format::Json,
+            Format::Sarif,
+            Format::Github,
+            Format::Gitlab,
+        ] {
             std::fs::write(&last, document(DOCUMENTS - 1)).unwrap();
             let mut out = OnFirstWrite {
                 bytes: Vec::new(),
@@ -897,6 +903,9 @@ mod tests {
                 Format::Github => output.lines().count(),
                 Format::Json => json_findings(&serde_json::from_str(&output).unwrap()).len(),
                 Format::Sarif => sarif_findings(&serde_json::from_str(&output).unwrap()).len(),
+                Format::Gitlab => serde_json::from_str::<Vec<serde_json::Value>>(&output)
+                    .unwrap()
+                    .len(),
             };
             assert!(findings > DOCUMENTS, "{format:?}: {findings}");
         }
@@ -919,7 +928,13 @@ mod tests {
     #[test]
     fn a_closed_pipe_keeps_the_exit_code_and_other_write_errors_exit_2() {
         let paths = [example()];
-        for format in [Format::Human, Format::Json, Format::Sarif, Format::Github] {
+        for format in [
+            Format::Human,
+            Format::Json,
+            Format::Sarif,
+            Format::Github,
+            Format::Gitlab,
+        ] {
             let code = run(&paths, format, &mut Failing(io::ErrorKind::BrokenPipe));
             assert_eq!(code, 1, "{format:?}: the workspace has errors");
             let code = run(&paths, format, &mut Failing(io::ErrorKind::StorageFull));
