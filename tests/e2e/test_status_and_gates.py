@@ -210,6 +210,30 @@ async def test_metrics_command_gives_the_figures_and_a_report(vscode: LanguageCl
 
 
 @pytest.mark.workspace("example")
+async def test_overview_command_gives_the_prps_by_stage_and_the_agents(vscode: LanguageClient):
+    """`prp.overview`: the data of the editor's PRPs and Agents views."""
+    open_doc(vscode, vscode.root / PRP_READY)
+    assert "prp.overview" in vscode.init_result.capabilities.execute_command_provider.commands
+    result = await execute(vscode, "prp.overview", [])
+    prps = {p["path"]: p for p in result["prps"]}
+    stages = [p["stage"] for p in result["prps"]]
+    assert stages == sorted(stages, key=["active", "planning", "finished", "unknown"].index), stages
+    blocked, ready = prps[PRP_BLOCKED], prps[PRP_READY]
+    assert (blocked["number"], blocked["stage"], blocked["ready"]) == ("PRP-002", "active", False)
+    assert blocked["summary"].startswith("Deploy: blocked"), blocked
+    assert set(blocked["agents"]) >= {"backend", "frontend"}, blocked
+    assert blocked["uri"].endswith(PRP_BLOCKED)
+    assert (ready["stage"], ready["ready"], ready["open"]) == ("finished", True, 0), ready
+    agents = {a["id"]: a for a in result["agents"]}
+    frontend = agents["frontend"]
+    assert (frontend["state"], frontend["current_task"]) == ("stuck", "PRP-002 Task 2: Widget grid")
+    assert isinstance(frontend["task_since"], int)
+    [alert] = frontend["alerts"]
+    assert alert["code"] == "agent-stuck" and alert["uri"].endswith("agent_contexts/status/frontend.json"), alert
+    assert agents["integration"]["error_rate"] == 0.12
+
+
+@pytest.mark.workspace("example")
 async def test_inlay_hints_show_agent_states_and_prp_titles(vscode: LanguageClient):
     doc = open_doc(vscode, vscode.root / TASK)
     text = (vscode.root / TASK).read_text(encoding="utf-8")

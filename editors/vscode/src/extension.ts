@@ -1,6 +1,8 @@
 // The VS Code side of prp-lsp: starts the language server on Markdown files, adds the PRP
-// commands (generate, assign, gate report, agent status, restart), shows the deploy state of
-// the active PRP in the status bar and opens the server's reports as Markdown previews.
+// commands (generate, assign, gate report, agent status, restart), the PRPs and Agents views
+// (src/views.ts), shows the deploy state of the active PRP in the status bar and opens the
+// server's reports as Markdown previews. Views and status bar follow the server's
+// `prp/overviewChanged`, not a timer.
 
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -24,18 +26,22 @@ import {
   isAgentStatus,
   isMetricsReport,
   isDeployState,
+  isOverview,
   isUnknownCommand,
   reportFileName,
   type DeployState,
+  type Overview,
 } from "./present";
 import { resolveServer } from "./resolve";
 import { configurationAnswer, SECTION, sentSettings } from "./trust";
+import { AgentTree, OverviewSource, PrpTree } from "./views";
 
 const CLIENT_ID = "prp-lsp";
 const CLIENT_NAME = "PRP Language Server";
 const REPORT_SCHEME = "prp-lsp-report";
 const STATUS_ITEM_ID = "prp-lsp.deployState";
-const STATUS_POLL_MS = 5000;
+/** Sent by the server when PRPs, agents or evidence may have changed. */
+const OVERVIEW_CHANGED = "prp/overviewChanged";
 
 /** Server commands (workspace/executeCommand). */
 const Server = {
@@ -45,12 +51,14 @@ const Server = {
   deployState: "prp.deployState",
   agentStatus: "prp.agentStatus",
   metrics: "prp.metrics",
+  overview: "prp.overview",
 } as const;
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 let reports: ReportDocuments;
 let statusBar: DeployStatusBar;
+let overview: OverviewSource;
 /** Serializes start and stop so a restart never overlaps another. */
 let lifecycle: Promise<void> = Promise.resolve();
 /** The `prp-lsp.server.path` setting at the last start. */
@@ -60,14 +68,31 @@ export function activate(context: vscode.ExtensionContext): void {
   output = vscode.window.createOutputChannel(CLIENT_NAME);
   reports = new ReportDocuments();
   statusBar = new DeployStatusBar();
+  overview = new OverviewSource(fetchOverview);
+  const refreshViews = (): void => void overview.refresh();
   context.subscriptions.push(
     output,
     reports,
     statusBar,
+    overview,
+    vscode.window.createTreeView("prp-lsp.prps", { treeDataProvider: new PrpTree(overview), showCollapseAll: true }),
+    vscode.window.createTreeView("prp-lsp.agents", { treeDataProvider: new AgentTree(overview) }),
+    vscode.commands.registerCommand("prp-lsp.refreshViews", refreshViews),
+    vscode.commands.registerCommand("prp-lsp.moveToArchive", (item?: unknown) => moveToArchive(item)),
+    // The editor's own events for what the server does not announce: saved documents,
+    // files created, deleted or renamed in the explorer.
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (doc.languageId === "markdown") {
+        refreshViews();
+      }
+    }),
+    vscode.workspace.onDidCreateFiles(refreshViews),
+    vscode.workspace.onDidDeleteFiles(refreshViews),
+    vscode.workspace.onDidRenameFiles(refreshViews),
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
     vscode.commands.registerCommand("prp-lsp.generate", generate),
-    vscode.commands.registerCommand("prp-lsp.assignTasks", assignTasks),
-    vscode.commands.registerCommand("prp-lsp.showGateReport", (uri?: unknown) => showGateReport(uri)),
+    vscode.commands.registerCommand("prp-lsp.assignTasks", (item?: unknown) => assignTasks(treeUri(item))),
+    vscode.commands.registerCommand("prp-lsp.showGateReport", (uri?: unknown) => showGateReport(treeUri(uri) ?? uri)),
     vscode.commands.registerCommand("prp-lsp.showAgentStatus", showAgentStatus),
     vscode.commands.registerCommand("prp-lsp.showMetrics", showMetrics),
     vscode.commands.registerCommand("prp-lsp.restartServer", () => restart(true)),
@@ -186,11 +211,26 @@ async function startClient(announce: boolean): Promise<void> {
     middleware: middleware(() => next),
   };
   const next = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  // The views want `prp/overviewChanged` (an experimental capability the server reads).
+  next.registerFeature({
+    fillClientCapabilities: (capabilities) => {
+      const experimental = (capabilities.experimental ?? {}) as Record<string, unknown>;
+      capabilities.experimental = { ...experimental, prpOverview: true };
+    },
+    initialize: () => undefined,
+    getState: () => ({ kind: "static" }),
+    clear: () => undefined,
+  });
+  next.onNotification(OVERVIEW_CHANGED, () => {
+    if (client === next) {
+      statusBar.refresh();
+      void overview.refresh();
+    }
+  });
   next.onDidChangeState((e) => {
-    if (client === next && e.newState === State.Running) {
+    if (client === next && (e.newState === State.Running || e.newState === State.Stopped)) {
       statusBar.refresh();
-    } else if (client === next && e.newState === State.Stopped) {
-      statusBar.refresh();
+      void overview.refresh();
     }
   });
   client = next;
@@ -386,8 +426,8 @@ async function generate(): Promise<void> {
   void vscode.window.showInformationMessage(`Generated ${generated.path} (save it to keep it)${warnings}`);
 }
 
-async function assignTasks(): Promise<void> {
-  const doc = activeMarkdownFile();
+async function assignTasks(target?: vscode.Uri): Promise<void> {
+  const doc = target !== undefined ? await vscode.workspace.openTextDocument(target) : activeMarkdownFile();
   if (doc === undefined) {
     void vscode.window.showWarningMessage(
       "Assign Tasks works on the active editor: open a PRP, TASK.md or agent file first.",
@@ -515,6 +555,64 @@ async function showMetrics(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------
+// Views
+
+/** `prp.overview`, or nothing while no server runs (the views then show their welcome). */
+async function fetchOverview(): Promise<Overview | undefined> {
+  const c = client;
+  if (c === undefined || c.state !== State.Running) {
+    return undefined;
+  }
+  try {
+    const result = await execute(c, Server.overview, []);
+    if (isOverview(result)) {
+      return result;
+    }
+    output.appendLine(`unexpected overview: ${JSON.stringify(result).slice(0, 200)}`);
+  } catch (error) {
+    if (!isUnknownCommand(error)) {
+      output.appendLine(`the PRP and agent views: ${errorMessage(error)}`);
+    }
+  }
+  return undefined;
+}
+
+/** The file of a view's PRP item (the command's argument), if it is one. */
+function treeUri(item: unknown): vscode.Uri | undefined {
+  if (typeof item === "object" && item !== null && "prp" in item) {
+    const uri = (item as { prp: { uri: string | null } }).prp.uri;
+    return uri !== null ? vscode.Uri.parse(uri) : undefined;
+  }
+  return undefined;
+}
+
+/** The server's "Move to …/" code action of a PRP, applied: the same edit as from Ctrl+. */
+async function moveToArchive(item?: unknown): Promise<void> {
+  const uri = treeUri(item) ?? activeMarkdownFile()?.uri;
+  if (uri === undefined) {
+    void vscode.window.showWarningMessage("Move to archive works on a PRP: choose one in the PRPs view.");
+    return;
+  }
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const actions =
+    (await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      "vscode.executeCodeActionProvider",
+      uri,
+      new vscode.Range(0, 0, 0, 0),
+    )) ?? [];
+  const move = actions.find((a) => /^Move to archive/.test(a.title) && a.edit !== undefined);
+  if (move === undefined) {
+    void vscode.window.showInformationMessage(
+      `${vscode.workspace.asRelativePath(doc.uri)} cannot move to the archive yet: its tasks and criteria must all be ticked.`,
+    );
+    return;
+  }
+  if (move.edit !== undefined && (await vscode.workspace.applyEdit(move.edit))) {
+    void overview.refresh();
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Reports: read-only Markdown documents shown in the Markdown preview
 
 class ReportDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
@@ -574,11 +672,6 @@ class DeployStatusBar implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document === vscode.window.activeTextEditor?.document && e.contentChanges.length > 0) {
           this.refreshSoon();
-        }
-      }),
-      vscode.window.onDidChangeWindowState((state) => {
-        if (state.focused) {
-          this.refresh();
         }
       }),
     );
@@ -644,7 +737,6 @@ class DeployStatusBar implements vscode.Disposable {
       label: `PRP Deploy State: ${text.replace(/^\$\([a-z-]+\)\s*/, "")}`,
     };
     this.item.show();
-    this.schedule(STATUS_POLL_MS);
   }
 
   private hide(): void {
@@ -652,15 +744,12 @@ class DeployStatusBar implements vscode.Disposable {
     this.cancel();
   }
 
+  /** Once, while the server is still indexing. */
   private schedule(ms: number): void {
     this.cancel();
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (vscode.window.state.focused) {
-        this.refresh();
-      } else {
-        this.schedule(ms);
-      }
+      this.refresh();
     }, ms);
   }
 

@@ -197,3 +197,98 @@ export function reportFileName(title: string): string {
   const safe = title.replace(/[\\/:*?"<>|#%]+/g, "-").replace(/\s+/g, " ").trim();
   return `${safe === "" ? "report" : safe}.md`;
 }
+
+/** A PRP of `prp.overview`. */
+export interface PrpView {
+  path: string;
+  uri: string | null;
+  number: string | null;
+  title: string;
+  /** `active`, `planning`, `finished`, `unknown`. */
+  stage: string;
+  ready: boolean | null;
+  summary: string | null;
+  open: number;
+  total: number;
+  agents: string[];
+}
+
+export interface AlertView {
+  code: string;
+  message: string;
+  path: string | null;
+  uri: string | null;
+}
+
+/** An agent of `prp.overview`. */
+export interface AgentView {
+  id: string;
+  state: string | null;
+  current_task: string | null;
+  /** Unix seconds. */
+  task_since: number | null;
+  error_rate: number | null;
+  open_tasks: number;
+  source: string | null;
+  uri: string | null;
+  alerts: AlertView[];
+}
+
+/** `prp.overview`: the PRPs and agents for the side-bar views. */
+export interface Overview {
+  prps: PrpView[];
+  agents: AgentView[];
+  now: number;
+}
+
+export function isOverview(value: unknown): value is Overview {
+  if (typeof value !== "object" || value === null) {
+    return false;
+  }
+  const v = value as Record<string, unknown>;
+  return Array.isArray(v.prps) && Array.isArray(v.agents) && typeof v.now === "number";
+}
+
+/** "blocked · 3/5 open" — the deploy decision and the open checklist items. */
+export function prpDescription(p: PrpView): string {
+  const parts: string[] = [];
+  if (p.ready === true) {
+    parts.push("ready");
+  } else if (p.ready === false) {
+    parts.push("blocked");
+  }
+  if (p.total > 0) {
+    parts.push(p.open === 0 ? `all ${p.total} done` : `${p.open}/${p.total} open`);
+  }
+  return parts.join(" · ");
+}
+
+/** "3 h 12 min", "2 days": how long ago `since` was. */
+export function elapsed(since: number, now: number): string {
+  const s = Math.max(0, now - since);
+  if (s < 60) {
+    return "just now";
+  }
+  const minutes = Math.floor(s / 60);
+  if (minutes < 60) {
+    return `${minutes} min`;
+  }
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) {
+    return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  }
+  return `${Math.floor(hours / 24)} days`;
+}
+
+/** "stuck · PRP-002 Task 2 (7 days) · 3.1% errors · 3 open" — what an agent is doing. */
+export function agentDescription(a: AgentView, now: number): string {
+  const parts: string[] = [a.state ?? "no report"];
+  if (a.current_task !== null && a.current_task !== "") {
+    parts.push(a.task_since !== null ? `${a.current_task} (${elapsed(a.task_since, now)})` : a.current_task);
+  }
+  if (a.error_rate !== null) {
+    parts.push(`${(Math.round(a.error_rate * 1000) / 10).toString()}% errors`);
+  }
+  parts.push(`${a.open_tasks} open`);
+  return parts.join(" · ");
+}

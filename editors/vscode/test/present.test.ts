@@ -3,8 +3,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import {
+  agentDescription,
   asGenerateResult,
   deployStatusText,
+  elapsed,
+  isOverview,
+  prpDescription,
   generatedFile,
   isAgentStatus,
   isDeployState,
@@ -136,5 +140,50 @@ describe("reportFileName", () => {
     assert.equal(reportFileName("Gate report PRPs/active/PRP-002.md"), "Gate report PRPs-active-PRP-002.md.md");
     assert.equal(reportFileName("Agent status"), "Agent status.md");
     assert.equal(reportFileName("  "), "report.md");
+  });
+});
+
+describe("the side-bar views", () => {
+  const prp = {
+    path: "PRPs/active/01_a.md",
+    uri: null,
+    number: "PRP-01",
+    title: "PRP-01: A",
+    stage: "active",
+    ready: false,
+    summary: "Deploy: blocked — 2 tasks open",
+    open: 2,
+    total: 5,
+    agents: ["backend"],
+  };
+  it("describes a PRP by its deploy decision and open items", () => {
+    assert.equal(prpDescription(prp), "blocked · 2/5 open");
+    assert.equal(prpDescription({ ...prp, ready: true, open: 0 }), "ready · all 5 done");
+    assert.equal(prpDescription({ ...prp, ready: null, total: 0 }), "");
+  });
+  it("describes an agent by what it is doing and for how long", () => {
+    const agent = {
+      id: "frontend",
+      state: "stuck",
+      current_task: "PRP-002 Task 2",
+      task_since: 1_000_000 - 7 * 86_400,
+      error_rate: 0.03125,
+      open_tasks: 3,
+      source: null,
+      uri: null,
+      alerts: [],
+    };
+    assert.equal(agentDescription(agent, 1_000_000), "stuck · PRP-002 Task 2 (7 days) · 3.1% errors · 3 open");
+    assert.equal(
+      agentDescription({ ...agent, state: null, current_task: null, error_rate: null, open_tasks: 0 }, 1_000_000),
+      "no report · 0 open",
+    );
+    assert.equal(elapsed(100, 100 + 3 * 3600 + 12 * 60), "3 h 12 min");
+    assert.equal(elapsed(100, 130), "just now");
+  });
+  it("recognizes the overview", () => {
+    assert.ok(isOverview({ prps: [], agents: [], now: 1 }));
+    assert.ok(!isOverview({ prps: [] }));
+    assert.ok(!isOverview(null));
   });
 });

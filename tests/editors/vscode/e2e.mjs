@@ -584,7 +584,53 @@ async function main() {
     return text.split("\n").find((l) => l.startsWith("integration"));
   });
 
-  // 4. Rename (F2) of an agent in TASK.md: the server's one edit renames its mentions in the
+  // 4. The side-bar views: PRPs by stage and agents by health, from the server's overview.
+  const viewRows = async () =>
+    page.locator(".part.sidebar .pane-body .monaco-list-row").evaluateAll((rows) =>
+      rows.map((r) => (r.textContent || "").replace(/\u00a0/g, " ").trim()),
+    );
+  const viewsShown = await check("the PRP view container shows the PRPs by stage (PRP-002 blocked, PRP-006 ready) and the agents (frontend stuck)", async () => {
+    await closeWidgets();
+    await page.locator('.activitybar .action-item a[aria-label^="PRP"]').first().click();
+    const rows = await waitFor("the PRPs and Agents views filled in", async () => {
+      const r = await viewRows();
+      return r.some((x) => x.startsWith("Active (")) && r.some((x) => /^frontend.*stuck/.test(x)) && r;
+    }).catch(async (e) => {
+      throw new Error(`${e.message}; rows: ${JSON.stringify(await viewRows())}`);
+    });
+    const dashboard = rows.find((x) => x.includes("PRP-002"));
+    if (!dashboard || !/blocked/.test(dashboard)) throw new Error(`PRP-002 row: ${JSON.stringify(dashboard)}; rows: ${JSON.stringify(rows)}`);
+    const health = rows.find((x) => x.includes("PRP-006"));
+    if (!health || !/ready/.test(health)) throw new Error(`PRP-006 row: ${JSON.stringify(health)}`);
+    if (!rows.some((x) => x.startsWith("Archive ("))) throw new Error(`no Archive group: ${JSON.stringify(rows)}`);
+    const integration = rows.find((x) => x.startsWith("integration"));
+    if (!integration || !/12% errors/.test(integration)) throw new Error(`integration row: ${JSON.stringify(integration)}`);
+    return `${rows.length} rows; ${dashboard.slice(0, 60)} | ${rows.find((x) => x.startsWith("frontend")).slice(0, 60)}`;
+  });
+
+  await check("a status file rewritten on disk: the frontend agent's row turns busy, without a click", async () => {
+    if (!viewsShown) throw new Error("the views did not show");
+    const file = path.join(WS, "agent_contexts", "status", "frontend.json");
+    const report = JSON.parse(fs.readFileSync(file, "utf8"));
+    fs.writeFileSync(file, JSON.stringify({ ...report, state: "busy", reported_at: new Date().toISOString() }, null, 2) + "\n");
+    const row = await waitFor("the frontend row to say busy", async () => {
+      const r = (await viewRows()).find((x) => x.startsWith("frontend"));
+      return r && /busy/.test(r) && !/stuck/.test(r) && r;
+    }).catch(async (e) => {
+      throw new Error(`${e.message}; rows: ${JSON.stringify(await viewRows())}`);
+    });
+    const icon = await page
+      .locator(".part.sidebar .pane-body .monaco-list-row", { hasText: /^frontend/ })
+      .first()
+      .locator(".custom-view-tree-node-item-icon")
+      .first()
+      .getAttribute("class");
+    if (!/codicon-sync/.test(icon || "")) throw new Error(`the row's icon is ${icon}`);
+    await page.keyboard.press("Control+1");
+    return row.slice(0, 80);
+  });
+
+  // 5. Rename (F2) of an agent in TASK.md: the server's one edit renames its mentions in the
   // open buffer and moves its context and status files on disk.
   await check("F2 on `@frontend` in TASK.md, typing `web`: the mentions read `@web`, agent_contexts/web_agent.md exists", async () => {
     await openFile("TASK.md");
@@ -614,7 +660,7 @@ async function main() {
     return after.trim().slice(0, 80);
   });
 
-  // 5. The monitoring endpoint: the server has had prp-lsp.toml (its [status] url, polled
+  // 6. The monitoring endpoint: the server has had prp-lsp.toml (its [status] url, polled
   // every second) since it started, but no consent (`prp-lsp.status.allow-url`), so it never
   // contacted it. (The workspace is trusted here: run turns workspace trust off.)
   const quiet = await check("the server never polled the `[status] url` of prp-lsp.toml (no `prp-lsp.status.allow-url`)", async () => {

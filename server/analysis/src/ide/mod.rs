@@ -10,6 +10,7 @@ pub mod hover;
 pub mod inlay;
 pub mod lenses;
 pub mod links;
+pub mod overview;
 pub mod references;
 pub mod rename;
 pub mod selection;

@@ -21,16 +21,19 @@ pub const DEPLOY_STATE: &str = "prp.deployState";
 pub const AGENT_STATUS: &str = "prp.agentStatus";
 /// The orchestrator's health metrics for the last 30 days, as data and as a Markdown report.
 pub const METRICS: &str = "prp.metrics";
+/// The PRPs and agents at a glance (the editor's side-bar views).
+pub const OVERVIEW: &str = "prp.overview";
 /// Shows a PRP of the workspace in the editor (`window/showDocument`): the "Open PRP-NN"
 /// code action on a TASK.md item that links one.
 pub const OPEN_PRP: &str = "prp.openPrp";
-pub const ALL: [&str; 7] = [
+pub const ALL: [&str; 8] = [
     GENERATE,
     ASSIGN_ALL,
     SHOW_GATE_REPORT,
     DEPLOY_STATE,
     AGENT_STATUS,
     METRICS,
+    OVERVIEW,
     OPEN_PRP,
 ];
 
@@ -217,6 +220,50 @@ fn metrics(state: &State) -> Result<Option<Value>> {
     Ok(Some(json!({ "markdown": markdown, "metrics": data })))
 }
 
+/// Every PRP (stage, deploy decision, open items, agents) and every agent (state, current
+/// task, error rate, alerts) as plain data for the editor's views. A PRP's decision is its
+/// stored gate report, else one evaluated now for an active PRP or one with a
+/// pre-deployment checklist.
+fn overview(state: &State) -> Result<Option<Value>> {
+    let project = state
+        .snapshot()
+        .ok_or_else(|| invalid("the workspace is still being indexed"))?;
+    let now = crate::project::now_seconds();
+    let report = |path: &str| {
+        project.ws.gate_report(path).cloned().or_else(|| {
+            // Active PRPs, and any whose pre-deployment checklist claims gates.
+            let judged = project.ws.facts(path).is_some_and(|f| {
+                f.lifecycle == prp_analysis::document::Lifecycle::Active || f.gate_checklist
+            });
+            judged.then(|| project.gate_report(path, now)).flatten()
+        })
+    };
+    let data = prp_analysis::ide::overview::overview(&project.ws, &project.config, &report);
+    let mut value = serde_json::to_value(&data).map_err(|e| invalid(e.to_string()))?;
+    // URIs for the views to open, beside the workspace paths.
+    let uri = |path: &str| state.uri_of(path).map(|u| u.to_string());
+    if let Some(prps) = value.get_mut("prps").and_then(Value::as_array_mut) {
+        for p in prps {
+            let u = p.get("path").and_then(Value::as_str).and_then(uri);
+            p["uri"] = json!(u);
+        }
+    }
+    if let Some(agents) = value.get_mut("agents").and_then(Value::as_array_mut) {
+        for a in agents {
+            let u = a.get("source").and_then(Value::as_str).and_then(uri);
+            a["uri"] = json!(u);
+            if let Some(alerts) = a.get_mut("alerts").and_then(Value::as_array_mut) {
+                for alert in alerts {
+                    let u = alert.get("path").and_then(Value::as_str).and_then(uri);
+                    alert["uri"] = json!(u);
+                }
+            }
+        }
+    }
+    value["now"] = json!(now);
+    Ok(Some(value))
+}
+
 /// Asks the editor to show a PRP of the workspace; an editor that cannot is told where it is.
 async fn open_prp(
     client: &Client,
@@ -272,6 +319,7 @@ pub async fn execute(
         }
         AGENT_STATUS => return agent_status(state),
         METRICS => return metrics(state),
+        OVERVIEW => return overview(state),
         OPEN_PRP => return open_prp(client, state, &params).await,
         _ => {}
     }

@@ -184,7 +184,8 @@ impl Backend {
 const INTERACTIVE_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Asks the client to fetch lenses and inlay hints again: deploy lenses, gate verdicts and
-/// agent states follow evidence, status reports and documents alike.
+/// agent states follow evidence, status reports and documents alike. A client whose views
+/// show the overview (`experimental.prpOverview`) is told it changed.
 async fn refresh_views(client: &Client, state: &State) {
     if state.support().code_lens_refresh {
         let _ = client.code_lens_refresh().await;
@@ -192,6 +193,17 @@ async fn refresh_views(client: &Client, state: &State) {
     if state.support().inlay_hint_refresh {
         let _ = client.inlay_hint_refresh().await;
     }
+    if state.support().overview_notifications {
+        client.send_notification::<OverviewChanged>(()).await;
+    }
+}
+
+/// `prp/overviewChanged`: the PRPs or agents may have changed; ask `prp.overview` again.
+enum OverviewChanged {}
+
+impl tower_lsp_server::ls_types::notification::Notification for OverviewChanged {
+    type Params = ();
+    const METHOD: &'static str = "prp/overviewChanged";
 }
 
 /// A request refused with a reason for the user (a rename that would collide): the editor

@@ -129,6 +129,8 @@ pub struct ClientSupport {
     pub code_lens_refresh: bool,
     /// `workspace/inlayHint/refresh` (hints change with status reports and evidence).
     pub inlay_hint_refresh: bool,
+    /// The client's views want `prp/overviewChanged` (`experimental.prpOverview`).
+    pub overview_notifications: bool,
 }
 
 impl ClientSupport {
@@ -178,6 +180,12 @@ impl ClientSupport {
             inlay_hint_refresh: workspace
                 .and_then(|w| w.inlay_hint.as_ref())
                 .and_then(|c| c.refresh_support)
+                .unwrap_or(false),
+            overview_notifications: caps
+                .experimental
+                .as_ref()
+                .and_then(|e| e.get("prpOverview"))
+                .and_then(|v| v.as_bool())
                 .unwrap_or(false),
             disabled_code_actions: text
                 .and_then(|t| t.code_action.as_ref())
