@@ -28,6 +28,15 @@ def findings(root: Path) -> list[tuple[str, int, str]]:
     )
 
 
+def located(root: Path, locations) -> set[tuple[str, str]]:
+    out = set()
+    for loc in locations or []:
+        path = Path(loc.uri.removeprefix("file://")).resolve().relative_to(root.resolve()).as_posix()
+        line = (root / path).read_text(encoding="utf-8").split("\n")[loc.range.start.line]
+        out.add((path, line[loc.range.start.character : loc.range.end.character]))
+    return out
+
+
 async def prepare(client: LanguageClient, doc: str, pos: tuple[int, int]):
     return await req(client.text_document_prepare_rename_async(types.PrepareRenameParams(**at(doc, *pos))))
 
@@ -181,11 +190,7 @@ async def test_references_of_a_prp_include_its_number(vscode: LanguageClient):
             )
         )
     )
-    places = set()
-    for loc in found:
-        path = Path(loc.uri.removeprefix("file://")).resolve().relative_to(root.resolve()).as_posix()
-        line = (root / path).read_text(encoding="utf-8").split("\n")[loc.range.start.line]
-        places.add((path, line[loc.range.start.character : loc.range.end.character]))
+    places = located(root, found)
     assert places == {
         ("TASK.md", "PRPs/active/01_user_auth.md"),
         ("PRPs/active/PRP_07_password_reset.md", "PRP-01"),
@@ -218,15 +223,6 @@ async def test_rename_a_prp_number_everywhere_and_check_finds_nothing_new(vscode
     assert "  - Source: PRPs/active/11_user_auth.md\n" in (root / "TASK.md").read_text(encoding="utf-8")
     renamed = {"PRPs/active/01_user_auth.md": "PRPs/active/11_user_auth.md"}
     assert findings(root) == sorted((renamed.get(p, p), line, code) for p, line, code in before)
-
-
-def located(root: Path, locations) -> set[tuple[str, str]]:
-    out = set()
-    for loc in locations or []:
-        path = Path(loc.uri.removeprefix("file://")).resolve().relative_to(root.resolve()).as_posix()
-        line = (root / path).read_text(encoding="utf-8").split("\n")[loc.range.start.line]
-        out.add((path, line[loc.range.start.character : loc.range.end.character]))
-    return out
 
 
 @pytest.mark.workspace("example")

@@ -209,6 +209,20 @@ async def test_metrics_command_gives_the_figures_and_a_report(vscode: LanguageCl
     assert f"**Alerts**\n\n- {alert}\n" in markdown, markdown
 
 
+async def inlay_hints_of(client: LanguageClient, doc: str, text: str) -> list[types.InlayHint]:
+    """`textDocument/inlayHint` over the whole document."""
+    end = types.Position(line=len(text.split("\n")), character=0)
+    hints = await req(
+        client.text_document_inlay_hint_async(
+            types.InlayHintParams(
+                text_document=types.TextDocumentIdentifier(uri=doc),
+                range=types.Range(start=types.Position(line=0, character=0), end=end),
+            )
+        )
+    )
+    return list(hints or [])
+
+
 @pytest.mark.workspace("example")
 async def test_overview_command_gives_the_prps_by_stage_and_the_agents(vscode: LanguageClient):
     """`prp.overview`: the data of the editor's PRPs and Agents views."""
@@ -238,17 +252,7 @@ async def test_inlay_hints_show_agent_states_and_prp_titles(vscode: LanguageClie
     doc = open_doc(vscode, vscode.root / TASK)
     text = (vscode.root / TASK).read_text(encoding="utf-8")
     lines = text.split("\n")
-    hints = await req(
-        vscode.text_document_inlay_hint_async(
-            types.InlayHintParams(
-                text_document=types.TextDocumentIdentifier(uri=doc),
-                range=types.Range(
-                    start=types.Position(line=0, character=0),
-                    end=types.Position(line=len(lines), character=0),
-                ),
-            )
-        )
-    )
+    hints = await inlay_hints_of(vscode, doc, text)
     shown = {
         (lines[h.position.line][: h.position.character].rsplit(" ", 1)[-1], h.label) for h in hints
     }
@@ -432,19 +436,7 @@ def failing_e2e(items) -> list[types.Diagnostic]:
 
 async def inlay_hints(client: LanguageClient, doc: str, text: str) -> dict[int, str]:
     """The hints of the whole document: line (0-based) → label."""
-    lines = text.split("\n")
-    hints = await req(
-        client.text_document_inlay_hint_async(
-            types.InlayHintParams(
-                text_document=types.TextDocumentIdentifier(uri=doc),
-                range=types.Range(
-                    start=types.Position(line=0, character=0),
-                    end=types.Position(line=len(lines), character=0),
-                ),
-            )
-        )
-    )
-    return {h.position.line: h.label for h in hints or []}
+    return {h.position.line: h.label for h in await inlay_hints_of(client, doc, text)}
 
 
 @pytest.mark.workspace("example")

@@ -245,6 +245,23 @@ mod tests {
     use super::*;
     use crate::{parse, Config, DocFacts};
 
+    /// (path, text) of every reference to `target` in `docs` (path, text, model).
+    fn references_in<P: AsRef<str>, T: AsRef<str>>(
+        docs: &[(P, T, Document)],
+        ws: &Workspace,
+        target: &Target,
+    ) -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        for path in candidates(ws, target) {
+            let (_, text, doc) = docs.iter().find(|(p, _, _)| p.as_ref() == path).unwrap();
+            let text = text.as_ref();
+            for span in in_document(doc, text, ws, target) {
+                found.push((path.clone(), text[span].to_string()));
+            }
+        }
+        found
+    }
+
     #[test]
     fn heading_references_are_links_to_its_anchor() {
         let config = Config::default();
@@ -272,13 +289,7 @@ mod tests {
                 anchor: "success-criteria".into()
             }
         );
-        let mut found = Vec::new();
-        for path in candidates(&ws, &target) {
-            let (_, text, doc) = docs.iter().find(|(p, _, _)| *p == path).unwrap();
-            for span in in_document(doc, text, &ws, &target) {
-                found.push((path.clone(), text[span].to_string()));
-            }
-        }
+        let found = references_in(&docs, &ws, &target);
         assert_eq!(
             found,
             [
@@ -317,13 +328,7 @@ mod tests {
         let at = board.find("@backend").unwrap() + 2;
         let target = target_at(board_doc, board, &ws, at).unwrap();
         assert_eq!(target, Target::Agent("backend".into()));
-        let mut found = Vec::new();
-        for path in candidates(&ws, &target) {
-            let (_, text, doc) = docs.iter().find(|(p, _, _)| *p == path).unwrap();
-            for span in in_document(doc, text, &ws, &target) {
-                found.push((path.clone(), text[span].to_string()));
-            }
-        }
+        let found = references_in(&docs, &ws, &target);
         assert_eq!(
             found,
             [

@@ -208,16 +208,11 @@ pub fn rename_agent(
         to: renamed,
     });
     for (path, text) in &other.status {
-        let spans = super::references::status_ids(text, id);
-        if !spans.is_empty() {
-            edits.push(FileChange::Edit {
-                path: path.clone(),
-                edits: spans
-                    .into_iter()
-                    .map(|s| TextEdit::replace(s, new.clone()))
-                    .collect(),
-            });
-        }
+        edits.extend(replace_all(
+            path,
+            super::references::status_ids(text, id),
+            &new,
+        ));
         let (dir, name) = split(path);
         if name.eq_ignore_ascii_case(&format!("{id}.json")) {
             let to = format!("{dir}{new}.json");
@@ -233,16 +228,7 @@ pub fn rename_agent(
         }
     }
     if let Some((path, text)) = &other.config {
-        let spans = quoted(text, id);
-        if !spans.is_empty() {
-            edits.push(FileChange::Edit {
-                path: path.clone(),
-                edits: spans
-                    .into_iter()
-                    .map(|s| TextEdit::replace(s, new.clone()))
-                    .collect(),
-            });
-        }
+        edits.extend(replace_all(path, quoted(text, id), &new));
     }
     // Edits first: each is computed on a file's text before it moves.
     edits.extend(renames);
@@ -251,6 +237,17 @@ pub fn rename_agent(
         ChangeKind::Refactor,
         edits,
     ))
+}
+
+/// Each of `spans` of the file at `path` replaced by `new`; nothing without spans.
+fn replace_all(path: &str, spans: Vec<Span>, new: &str) -> Option<FileChange> {
+    (!spans.is_empty()).then(|| FileChange::Edit {
+        path: path.to_string(),
+        edits: spans
+            .into_iter()
+            .map(|s| TextEdit::replace(s, new.to_string()))
+            .collect(),
+    })
 }
 
 /// (`dir/` with its slash, file name).

@@ -868,13 +868,7 @@ mod tests {
         }
         let last = active.join(format!("{:04}_doc.md", DOCUMENTS - 1));
         let late = "src/written-after-the-first-output.rs";
-        for format in [
-            Format::Human,
-            Format::Json,
-            Format::Sarif,
-            Format::Github,
-            Format::Gitlab,
-        ] {
+        for format in EVERY_FORMAT {
             std::fs::write(&last, document(DOCUMENTS - 1)).unwrap();
             let mut out = OnFirstWrite {
                 bytes: Vec::new(),
@@ -912,6 +906,14 @@ mod tests {
         let _ = std::fs::remove_dir_all(&root);
     }
 
+    const EVERY_FORMAT: [Format; 5] = [
+        Format::Human,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Gitlab,
+    ];
+
     /// Writes nothing: every write fails with `kind`.
     struct Failing(io::ErrorKind);
 
@@ -928,13 +930,7 @@ mod tests {
     #[test]
     fn a_closed_pipe_keeps_the_exit_code_and_other_write_errors_exit_2() {
         let paths = [example()];
-        for format in [
-            Format::Human,
-            Format::Json,
-            Format::Sarif,
-            Format::Github,
-            Format::Gitlab,
-        ] {
+        for format in EVERY_FORMAT {
             let code = run(&paths, format, &mut Failing(io::ErrorKind::BrokenPipe));
             assert_eq!(code, 1, "{format:?}: the workspace has errors");
             let code = run(&paths, format, &mut Failing(io::ErrorKind::StorageFull));
