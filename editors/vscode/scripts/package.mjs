@@ -1,6 +1,7 @@
-// Packages the extension as prp-lsp.vsix, non-interactively. With PRP_LSP_BUNDLE set to a
-// prp-lsp binary, the binary is copied to server/prp-lsp first and ships in the .vsix (the
-// extension prefers it to a prp-lsp on the PATH); without it the .vsix has no server.
+// Packages the extension as prp-lsp.vsix (PRP_VSIX_OUT: another file name), non-interactively.
+// With PRP_LSP_BUNDLE set to a prp-lsp binary, the binary is copied to server/prp-lsp first and
+// ships in the .vsix (the extension prefers it to a prp-lsp on the PATH); without it the .vsix
+// has no server.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -9,6 +10,7 @@ import { fileURLToPath } from "node:url";
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const serverDir = path.join(root, "server");
 const bundle = process.env.PRP_LSP_BUNDLE;
+const outFile = process.env.PRP_VSIX_OUT || "prp-lsp.vsix";
 
 fs.rmSync(serverDir, { recursive: true, force: true });
 if (bundle) {
@@ -26,7 +28,7 @@ if (bundle) {
 const vsce = path.join(root, "node_modules", "@vscode", "vsce", "vsce");
 const result = spawnSync(
   process.execPath,
-  [vsce, "package", "--no-dependencies", "--allow-missing-repository", "--skip-license", "--no-rewrite-relative-links", "-o", "prp-lsp.vsix"],
+  [vsce, "package", "--no-dependencies", "--allow-missing-repository", "--skip-license", "--no-rewrite-relative-links", "-o", outFile],
   { cwd: root, stdio: ["ignore", "inherit", "inherit"] },
 );
 fs.rmSync(serverDir, { recursive: true, force: true });
