@@ -27,6 +27,17 @@ for block in readme:gmatch("```lua\n(.-)\n```") do
   blocks[#blocks + 1] = block
 end
 
+-- The README's last lua block that contains `needle`.
+local function block_with(needle)
+  local found
+  for _, b in ipairs(blocks) do
+    if b:find(needle, 1, true) then
+      found = b
+    end
+  end
+  return assert(found, "no lua block with " .. needle .. " in the README")
+end
+
 local function fresh()
   package.loaded["prp_lsp"] = nil
   for _, name in ipairs({ "PrpGateReport", "PrpAssignAll", "PrpGenerate" }) do
@@ -43,13 +54,7 @@ local function loaded()
 end
 
 check("the README's lazy.nvim spec for a git URL: config(plugin) puts editors/neovim on the runtimepath and sets up the plugin", function()
-  local spec_text
-  for _, b in ipairs(blocks) do
-    if b:find("config = function(plugin)", 1, true) then
-      spec_text = b
-    end
-  end
-  assert(spec_text, "no lazy.nvim spec with config = function(plugin) in the README")
+  local spec_text = block_with("config = function(plugin)")
   local spec = assert(load("return " .. spec_text))()
   assert(spec.ft == "markdown", "the spec loads on ft = markdown")
   fresh()
@@ -58,13 +63,7 @@ check("the README's lazy.nvim spec for a git URL: config(plugin) puts editors/ne
 end)
 
 check("the README's manual snippet (runtimepath:append, setup) with the checkout's path", function()
-  local manual
-  for _, b in ipairs(blocks) do
-    if b:find("runtimepath:append(vim.fn.expand(", 1, true) then
-      manual = b
-    end
-  end
-  assert(manual, "no manual snippet in the README")
+  local manual = block_with("runtimepath:append(vim.fn.expand(")
   manual = manual:gsub('vim%.fn%.expand%("[^"]*"%)', string.format("%q", REPO .. "/editors/neovim"))
   fresh()
   assert(load(manual))()
