@@ -51,8 +51,8 @@ pub fn fixes(data: &[u8]) {
     for change in changes(doc, text, &ws, &diagnostics, &texts) {
         invariants::change(&change, &text_of);
     }
-    // The editor's explorer moves the document into the archive; a rename of the agent at
-    // the start of the text and in its middle, over every document that names it.
+    // The editor's explorer moves the document into the archive; a rename of the agent or
+    // PRP number at the start of the text and in its middle, over every document naming it.
     let moved = format!("PRPs/archive/moved_{}", doc.file_name());
     if let Some(m) = fixes::file_moved(doc, text, &ws, &CONFIG, &texts, &moved) {
         invariants::change(&m.references, &text_of);
@@ -65,8 +65,20 @@ pub fn fixes(data: &[u8]) {
         .find(|&i| text.is_char_boundary(i))
         .unwrap_or(0);
     for at in [0, middle] {
-        let Some(Ok(id)) = rename::agent_at(doc, text, &ws, at) else {
-            continue;
+        let id = match rename::prepare_at(doc, text, &ws, at) {
+            Some(Ok((span, _, rename::Renamed::Agent(id)))) => {
+                invariants::span(text, &span, &format_args!("{}: rename at {at}", doc.path));
+                id
+            }
+            Some(Ok((span, _, rename::Renamed::PrpNumber(path)))) => {
+                invariants::span(text, &span, &format_args!("{}: rename at {at}", doc.path));
+                let prp = docs.iter().find(|d| d.path == path).unwrap_or(doc);
+                if let Ok(change) = fixes::renumber_prp(prp, text, &ws, &CONFIG, &texts, "9") {
+                    invariants::change(&change, &text_of);
+                }
+                continue;
+            }
+            _ => continue,
         };
         let target = references::Target::Agent(id.clone());
         let naming = references::candidates(&ws, &target);

@@ -149,7 +149,7 @@ fn analyse(ws: &mut Workspace, config: &Config, path: &str, text: &str) {
     let _ = ide::lenses::lenses(&doc, ws, config, None, 0);
     for at in [0, text.len().saturating_sub(2)] {
         let _ = ide::completion::complete(&doc, text, ws, config, at);
-        let _ = ide::rename::prepare(&doc, text, ws, at);
+        let _ = ide::rename::prepare_at(&doc, text, ws, at);
         if let Some(target) = ide::references::target_at(&doc, text, ws, at) {
             let _ = ide::references::in_document(&doc, text, ws, &target);
         }

@@ -29,9 +29,17 @@ pub fn prepare_at(
     ws: &Workspace,
     offset: usize,
 ) -> Option<Result<(Span, String, Renamed), String>> {
-    if let AtCursor::Agent { .. } = at_cursor(doc, text, offset) {
-        return prepare(doc, text, ws, offset)
-            .map(|r| r.map(|(span, id)| (span.clone(), id.clone(), Renamed::Agent(id))));
+    if let AtCursor::Agent { name, span } = at_cursor(doc, text, offset) {
+        let id = ws
+            .agent(&name)
+            .map_or_else(|| normalize_agent_id(&name), |a| normalize_agent_id(&a.id));
+        if let Err(why) = renamable(ws, &id) {
+            return Some(Err(why));
+        }
+        // The id inside what is written: `@backend` → `backend`, `ml_agent` → `ml`.
+        let shown = id_part(&text[span.clone()])
+            .map_or(span.clone(), |r| span.start + r.start..span.start + r.end);
+        return Some(Ok((shown, id.clone(), Renamed::Agent(id))));
     }
     let Some(Target::Prp(path)) = super::references::target_at(doc, text, ws, offset) else {
         return None;
@@ -57,37 +65,6 @@ pub fn prepare_at(
     let written = crate::fixes::mentions_digits(file_name, number.number)
         .unwrap_or_else(|| number.number.to_string());
     Some(Ok((span, written, Renamed::PrpNumber(path))))
-}
-
-/// [`prepare_at`] for an agent: the part of the text that spells its id, and the id.
-pub fn prepare(
-    doc: &Document,
-    text: &str,
-    ws: &Workspace,
-    offset: usize,
-) -> Option<Result<(Span, String), String>> {
-    let AtCursor::Agent { name, span } = at_cursor(doc, text, offset) else {
-        return None;
-    };
-    let id = ws
-        .agent(&name)
-        .map_or_else(|| normalize_agent_id(&name), |a| normalize_agent_id(&a.id));
-    if let Err(why) = renamable(ws, &id) {
-        return Some(Err(why));
-    }
-    let written = &text[span.clone()];
-    let shown = id_part(written).map_or(span.clone(), |r| span.start + r.start..span.start + r.end);
-    Some(Ok((shown, id)))
-}
-
-/// The agent at the cursor, by id, when it can be renamed.
-pub fn agent_at(
-    doc: &Document,
-    text: &str,
-    ws: &Workspace,
-    offset: usize,
-) -> Option<Result<String, String>> {
-    prepare(doc, text, ws, offset).map(|r| r.map(|(_, id)| id))
 }
 
 /// An agent can be renamed when a context file in the workspace defines it.

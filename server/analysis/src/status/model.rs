@@ -91,6 +91,19 @@ impl StatusSnapshot {
             .filter(|s| normalize_agent_id(&s.id) == agent)
             .max_by_key(|s| s.last_report())
     }
+
+    /// The workspace files (not URLs) that report an agent (normalized id), sorted, once each.
+    pub fn files_of(&self, agent: &str) -> Vec<&str> {
+        let mut files: Vec<&str> = self
+            .statuses
+            .iter()
+            .filter(|s| normalize_agent_id(&s.id) == agent && !s.source.contains("://"))
+            .map(|s| s.source.as_str())
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        files
+    }
 }
 
 /// Parses one status object or an array of them. Unknown fields are ignored (orchestrators

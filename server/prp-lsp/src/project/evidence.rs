@@ -253,6 +253,20 @@ impl Project {
         Some(gates::evaluate_evidence(&a.doc, &a.text, &self.config, evidence, saved).at(now))
     }
 
+    /// The status files that report agent `id` (normalized), with their text as it is now:
+    /// what find-references and rename read of them.
+    pub fn status_files_of(&self, id: &str) -> Vec<(String, String)> {
+        use prp_analysis::edit::TextSource;
+        let Some(status) = self.ws.status() else {
+            return Vec::new();
+        };
+        status
+            .files_of(id)
+            .into_iter()
+            .filter_map(|file| Some((file.to_string(), self.text(file)?)))
+            .collect()
+    }
+
     /// Re-evaluates the gate reports of `paths` now (see [`Project::evaluate_gate_reports`]).
     pub fn update_gate_reports(&mut self, paths: &[String], now: i64) {
         let evaluated = self.evaluate_gate_reports(paths, now);

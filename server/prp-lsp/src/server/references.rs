@@ -7,7 +7,6 @@ use tower_lsp_server::ls_types::*;
 
 use super::state::State;
 use crate::convert::TextPositions;
-use prp_analysis::edit::TextSource;
 use prp_analysis::ide::references::{
     candidates, declaration, in_document, status_ids, target_at, Target,
 };
@@ -36,18 +35,9 @@ pub fn references(state: &State, params: &ReferenceParams) -> Option<Vec<Locatio
         }
     }
     // The status files that report an agent name it too.
-    if let (Target::Agent(id), Some(status)) = (&target, project.ws.status()) {
-        let mut files: Vec<&str> = status
-            .statuses
-            .iter()
-            .filter(|s| prp_analysis::workspace::normalize_agent_id(&s.id) == *id)
-            .map(|s| s.source.as_str())
-            .filter(|source| !source.contains("://"))
-            .collect();
-        files.sort_unstable();
-        files.dedup();
-        for file in files {
-            let (Some(text), Some(uri)) = (project.text(file), state.uri_of(file)) else {
+    if let Target::Agent(id) = &target {
+        for (file, text) in project.status_files_of(id) {
+            let Some(uri) = state.uri_of(&file) else {
                 continue;
             };
             let positions = TextPositions::new(&text, encoding);

@@ -74,21 +74,7 @@ pub fn rename(state: &State, params: &RenameParams) -> Result<Option<WorkspaceEd
         .iter()
         .map(|(p, a)| (*p, &*a.doc, a.text.as_str()))
         .collect();
-    // The status files that report the agent, read as they are now.
-    let mut status: Vec<(String, String)> = project
-        .ws
-        .status()
-        .map(|s| {
-            s.statuses
-                .iter()
-                .filter(|st| prp_analysis::workspace::normalize_agent_id(&st.id) == id)
-                .filter(|st| !st.source.contains("://"))
-                .filter_map(|st| Some((st.source.clone(), project.text(&st.source)?)))
-                .collect()
-        })
-        .unwrap_or_default();
-    status.sort();
-    status.dedup();
+    let status = project.status_files_of(&id);
     let config = project
         .config_file_in_use()
         .and_then(|path| Some((path.clone(), project.text(&path)?)));
