@@ -640,6 +640,20 @@ async function main() {
     return row.slice(0, 80);
   });
 
+  await check("\"PRP: Move to Archive\" on a finished active PRP moves it to PRPs/archive/ (the server's own code action)", async () => {
+    const rel = "PRPs/active/09_done_export.md";
+    fs.writeFileSync(
+      path.join(WS, rel),
+      "# PRP-09: Done Export\n\n**Status**: Complete\n\n## Goal\nExport invoices.\n\n## Why\nFinance asked.\n\n## What\nA CSV download.\n\n### Success Criteria\n- [x] The CSV downloads\n\n## All Needed Context\nNone.\n\n## Implementation Blueprint\n- [x] Task 1: endpoint\n\n## Validation Loop\n- [x] Tests pass\n",
+    );
+    await openFile(rel);
+    await runCommand("PRP: Move to Archive");
+    const moved = path.join(WS, "PRPs", "archive", "09_done_export.md");
+    await waitFor("PRPs/archive/09_done_export.md on disk", async () => fs.existsSync(moved));
+    if (fs.existsSync(path.join(WS, rel))) throw new Error(`${rel} is still there`);
+    return "moved to PRPs/archive/09_done_export.md";
+  });
+
   // 5. Rename (F2) of an agent in TASK.md: the server's one edit renames its mentions in the
   // open buffer and moves its context and status files on disk.
   await check("F2 on `@frontend` in TASK.md, typing `web`: the mentions read `@web`, agent_contexts/web_agent.md exists", async () => {
