@@ -649,12 +649,16 @@ pub(super) struct PrpNames {
     stem: String,
     title: Option<String>,
     number: Option<u32>,
-    /// `PRP-002`, `PRP 2`, `PRP_02`, `PRP #2`: the id with its prefix. Compiled on first
-    /// use: most PRPs are never looked for in a log.
-    prefixed: std::sync::OnceLock<Option<Regex>>,
-    /// `#002` with the word PRP next to it (`PRP: #002`, `#002 (PRP)`).
-    hashed: std::sync::OnceLock<Option<Regex>>,
 }
+
+/// `PRP-002`, `PRP 2`, `PRP_02`, `PRP #2`: an id with its prefix (the number captured).
+static PREFIXED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bprps?[\s_#:-]*0*(\d+)\b").expect("valid regex"));
+/// `#002` with the word PRP next to it (`PRP: #002`, `#002 (PRP)`).
+static HASHED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\bprps?\b[^#\n]{0,12}#0*(\d+)\b|#0*(\d+)\b[^\n]{0,12}\bprps?\b")
+        .expect("valid regex")
+});
 
 impl PrpNames {
     /// How an entry may name `doc`: its file name, its id with the `PRP` prefix, or its
@@ -678,38 +682,36 @@ impl PrpNames {
             stem,
             title,
             number,
-            prefixed: std::sync::OnceLock::new(),
-            hashed: std::sync::OnceLock::new(),
         }
     }
 
     pub(super) fn in_text(&self, text: &str) -> bool {
         let lower = text.to_lowercase();
-        let prefixed = || {
-            self.number
-                .map(|n| Regex::new(&format!(r"\bprps?[\s_#:-]*0*{n}\b")).expect("valid regex"))
-        };
-        let hashed = || {
-            self.number.map(|n| {
-                Regex::new(&format!(
-                    r"\bprps?\b[^#\n]{{0,12}}#0*{n}\b|#0*{n}\b[^\n]{{0,12}}\bprps?\b"
-                ))
-                .expect("valid regex")
-            })
-        };
         lower.contains(&self.stem)
             || self.title.as_ref().is_some_and(|t| lower.contains(t))
-            || self
-                .prefixed
-                .get_or_init(prefixed)
-                .as_ref()
-                .is_some_and(|r| r.is_match(&lower))
-            || self
-                .hashed
-                .get_or_init(hashed)
-                .as_ref()
-                .is_some_and(|r| r.is_match(&lower))
+            || self.number.is_some_and(|n| {
+                names_number(&PREFIXED, &lower, n) || names_number(&HASHED, &lower, n)
+            })
     }
+}
+
+/// Whether `pattern` (one regex for every PRP, compiled once, its number captured) finds
+/// `number` in `text`. A match naming another number may cover one naming this number
+/// (`#5 #2 prp`), so the search goes on from just after the start of each match.
+fn names_number(pattern: &Regex, text: &str, number: u32) -> bool {
+    let mut from = 0;
+    while let Some(found) = pattern.captures_at(text, from) {
+        let digits = found.iter().skip(1).flatten().next().map(|m| m.as_str());
+        if digits.and_then(|d| d.parse::<u32>().ok()) == Some(number) {
+            return true;
+        }
+        let start = found.get(0).map_or(text.len(), |m| m.start());
+        match text[start..].chars().next() {
+            Some(c) => from = start + c.len_utf8(),
+            None => return false,
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -730,6 +732,9 @@ mod tests {
             "PRP_02 merged",
             "PRP #002: done",
             "#002 (PRP) shipped",
+            "#5 and #2 of the PRP list",
+            "prp-7, then PRP-2",
+            "PRP: #0002",
             "see PRP-002-dashboard-widgets.md",
             "Dashboard widgets for admins: released",
         ] {
@@ -739,6 +744,8 @@ mod tests {
             "## 2026-03-02 — Migration 002 applied",
             "PRP-0021 is another one",
             "PRP-12 done",
+            "PRP-2_draft",
+            "PRP-99999999999999999999",
             "issue #002 fixed",
             "2002-01-01 release",
         ] {
