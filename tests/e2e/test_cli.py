@@ -264,6 +264,19 @@ def test_single_file_argument(example: Path):
     assert out.returncode == 1
 
 
+def test_files_given_relative_are_named_relative(example: Path):
+    """A pre-commit hook passes the staged files relative to the repository: the report
+    names them the same way, not by their absolute paths."""
+    files = ["TASK.md", "PRPs/active/PRP_07_password_reset.md"]
+    out = check(*files, "--format", "json", cwd=example)
+    paths = {f["path"] for f in json.loads(out.stdout)["files"]}
+    assert paths == set(files), paths
+    # Given absolute, they stay absolute.
+    out = check(*(example / f for f in files), "--format", "json")
+    paths = {f["path"] for f in json.loads(out.stdout)["files"]}
+    assert paths == {str(example.resolve() / f) for f in files}, paths
+
+
 def test_clean_workspace_exits_zero(tmp_path: Path):
     root = tmp_path / "mini"
     shutil.copytree(MINI, root)

@@ -45,6 +45,8 @@ def test_check_hook_fails_on_findings_and_names_them(tmp_path: Path):
     # The findings, as `check` prints them, for the files pre-commit passed.
     assert "[missing-section]" in out.stdout and "error[" in out.stdout, out.stdout
     assert "PRPs/active/PRP_07_password_reset.md" in out.stdout, out.stdout
+    # Named as pre-commit passed them (relative to the repository), not by absolute paths.
+    assert str(sample.resolve()) not in out.stdout, out.stdout
 
 
 def test_check_hook_passes_on_a_clean_workspace(tmp_path: Path):

@@ -128,6 +128,21 @@ pub fn root_for(path: &Path) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// How a workspace root is shown before its documents' paths when several arguments are
+/// checked: for a relative argument (a hook passes the staged files relative to the
+/// repository), relative to the current directory when the root lies under it; otherwise as
+/// found.
+fn shown_root(arg: &Path, root: &Path) -> PathBuf {
+    if arg.is_absolute() || root.is_relative() {
+        return root.to_path_buf();
+    }
+    std::env::current_dir()
+        .and_then(|cwd| cwd.canonicalize())
+        .ok()
+        .and_then(|cwd| root.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| root.to_path_buf())
+}
+
 /// Runs the check and prints; returns the process exit code. The report is written as the
 /// documents are checked, a batch at a time; only the counts are kept across batches.
 pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn Write) -> i32 {
@@ -164,7 +179,7 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn Write) -> i32 {
         } else {
             None
         };
-        let display_prefix = (paths.len() > 1).then(|| root.clone());
+        let display_prefix = (paths.len() > 1).then(|| shown_root(arg, &root));
         let name = |rel: &str| match &display_prefix {
             Some(prefix) => prefix.join(rel).to_string_lossy().into_owned(),
             None => rel.to_string(),
