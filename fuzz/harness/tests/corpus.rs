@@ -87,11 +87,19 @@ fn config() {
     run("config");
 }
 
+#[test]
+fn frames() {
+    run("frames");
+}
+
 /// Every target has a test above, and a fuzz target of the same name.
 #[test]
 fn every_target_is_tested() {
     let names: Vec<&str> = TARGETS.iter().map(|(name, _)| *name).collect();
-    assert_eq!(names, ["document", "fixes", "artifacts", "config"]);
+    assert_eq!(
+        names,
+        ["document", "fixes", "artifacts", "config", "frames"]
+    );
     for name in names {
         let target = fuzz_dir().join("fuzz_targets").join(format!("{name}.rs"));
         assert!(target.is_file(), "{} is missing", target.display());

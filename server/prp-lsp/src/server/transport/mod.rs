@@ -7,17 +7,14 @@
 //! second pipe so that the answers written here never land inside one of its frames.
 //! It also keeps the LSP exit code: 0 only when `shutdown` came before `exit`.
 
-mod framing;
 mod lift;
-mod message;
 
 use serde_json::{json, Value};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
-pub use framing::{FrameReader, Incoming};
 pub use lift::LiftedTexts;
-pub use message::{classify, Verdict};
+use prp_wire::{classify, FrameReader, Incoming, Verdict};
 
 const CHUNK: usize = 64 * 1024;
 const PIPE: usize = 256 * 1024;
@@ -80,9 +77,9 @@ pub async fn pump_input(
         let n = match input.read(&mut chunk).await {
             Ok(0) | Err(_) => {
                 if let Some(Incoming::Skipped(why)) = reader.finish() {
-                    send(message::error_response(
+                    send(prp_wire::error_response(
                         Value::Null,
-                        message::PARSE_ERROR,
+                        prp_wire::PARSE_ERROR,
                         format!("skipped {why}"),
                     ))
                     .await;
@@ -92,13 +89,13 @@ pub async fn pump_input(
             Ok(n) => n,
         };
         reader.push(&chunk[..n]);
-        while let Some(incoming) = reader.next() {
+        while let Some(incoming) = reader.next_incoming() {
             let body = match incoming {
                 Incoming::Frame(body) => body,
                 Incoming::Skipped(why) => {
-                    send(message::error_response(
+                    send(prp_wire::error_response(
                         Value::Null,
-                        message::PARSE_ERROR,
+                        prp_wire::PARSE_ERROR,
                         format!("skipped {why}"),
                     ))
                     .await;
@@ -147,10 +144,8 @@ pub async fn pump_input(
                 Verdict::Answer(answer) => {
                     // A declared length longer than the body swallows the next header:
                     // read again from there.
-                    if answer["error"]["code"] == message::PARSE_ERROR {
-                        if let Some(at) = framing::find_ignore_case(&body, b"content-length:", 0) {
-                            reader.unread(&body[at..]);
-                        }
+                    if answer["error"]["code"] == prp_wire::PARSE_ERROR {
+                        reader.resume_inside(&body);
                     }
                     send(answer).await;
                 }
@@ -177,7 +172,7 @@ pub async fn pump_output(mut from_server: impl AsyncRead + Unpin, out: mpsc::Sen
             break;
         }
         reader.push(&chunk[..n]);
-        while let Some(incoming) = reader.next() {
+        while let Some(incoming) = reader.next_incoming() {
             if let Incoming::Frame(body) = incoming {
                 if out.send(encode(&body)).await.is_err() {
                     return;

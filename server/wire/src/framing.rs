@@ -21,7 +21,7 @@ pub enum Incoming {
 }
 
 /// Incremental frame reader: feed bytes with [`push`](Self::push), take frames with
-/// [`next`](Self::next).
+/// [`next_incoming`](Self::next_incoming).
 #[derive(Default)]
 pub struct FrameReader {
     buf: Vec<u8>,
@@ -43,9 +43,17 @@ impl FrameReader {
         self.buf.extend_from_slice(bytes);
     }
 
+    /// After a body that is not JSON: its declared length may have been too long and
+    /// swallowed the next message's header, so reading resumes at a header inside it.
+    pub fn resume_inside(&mut self, body: &[u8]) {
+        if let Some(at) = find_ignore_case(body, CONTENT_LENGTH, 0) {
+            self.unread(&body[at..]);
+        }
+    }
+
     /// Puts bytes back in front of the unread input (the tail of a frame that turned out to
     /// hold the next header).
-    pub fn unread(&mut self, bytes: &[u8]) {
+    fn unread(&mut self, bytes: &[u8]) {
         let rest = self.buf.split_off(self.start);
         self.buf.clear();
         self.buf.extend_from_slice(bytes);
@@ -58,7 +66,7 @@ impl FrameReader {
     }
 
     /// The next frame or skipped stretch; `None` until more input arrives.
-    pub fn next(&mut self) -> Option<Incoming> {
+    pub fn next_incoming(&mut self) -> Option<Incoming> {
         loop {
             // Blank lines between frames are tolerated silently.
             let blank = self
@@ -71,8 +79,16 @@ impl FrameReader {
             if pending.is_empty() {
                 return None;
             }
-            if !starts_with_header(pending) {
-                if could_become_header(pending) {
+            // Inside skipped input only `Content-Length` resumes reading, wherever the reads
+            // happen to end: read whole, skipping runs to the next `Content-Length`, and a
+            // kept tail that starts another header line must not pass for a message's start.
+            let names = if self.skipped > 0 {
+                &HEADER_NAMES[..1]
+            } else {
+                &HEADER_NAMES[..]
+            };
+            if !starts_with_header(pending, names) {
+                if could_become_header(pending, names) {
                     return None;
                 }
                 match find_ignore_case(pending, CONTENT_LENGTH, 1) {
@@ -161,16 +177,19 @@ impl FrameReader {
     }
 }
 
-/// Whether `bytes` begin with a header line the protocol knows.
-fn starts_with_header(bytes: &[u8]) -> bool {
-    [b"content-length:".as_slice(), b"content-type:"]
+/// The header lines the protocol knows, `Content-Length` first.
+const HEADER_NAMES: [&[u8]; 2] = [CONTENT_LENGTH, b"content-type:"];
+
+/// Whether `bytes` begin with one of the header lines `names`.
+fn starts_with_header(bytes: &[u8], names: &[&[u8]]) -> bool {
+    names
         .iter()
         .any(|h| bytes.len() >= h.len() && bytes[..h.len()].eq_ignore_ascii_case(h))
 }
 
-/// Whether `bytes` are shorter than a header name and could still become one.
-fn could_become_header(bytes: &[u8]) -> bool {
-    [b"content-length:".as_slice(), b"content-type:"]
+/// Whether `bytes` are shorter than one of the header names and could still become it.
+fn could_become_header(bytes: &[u8], names: &[&[u8]]) -> bool {
+    names
         .iter()
         .any(|h| bytes.len() < h.len() && h[..bytes.len()].eq_ignore_ascii_case(bytes))
 }
@@ -221,7 +240,7 @@ fn content_length(header: &[u8]) -> Result<usize, String> {
 }
 
 /// First case-insensitive occurrence of `needle` (lowercase ASCII) at or after `from`.
-pub fn find_ignore_case(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+fn find_ignore_case(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     let rest = haystack.get(from..)?;
     let first = needle[0];
     memchr::memchr2_iter(first, first.to_ascii_uppercase(), rest)
@@ -245,7 +264,7 @@ mod tests {
         let mut reader = FrameReader::default();
         reader.push(input);
         let mut out = Vec::new();
-        while let Some(i) = reader.next() {
+        while let Some(i) = reader.next_incoming() {
             out.push(i);
         }
         out.extend(reader.finish());
@@ -265,7 +284,7 @@ mod tests {
         let mut out = Vec::new();
         for b in &input {
             reader.push(std::slice::from_ref(b));
-            while let Some(i) = reader.next() {
+            while let Some(i) = reader.next_incoming() {
                 out.push(i);
             }
         }
@@ -286,7 +305,7 @@ mod tests {
             let mut out = Vec::new();
             for piece in input.chunks(chunk) {
                 reader.push(piece);
-                while let Some(i) = reader.next() {
+                while let Some(i) = reader.next_incoming() {
                     out.push(i);
                 }
             }
@@ -335,8 +354,38 @@ mod tests {
         let mut reader = FrameReader::default();
         reader.push(&frame("{}"));
         reader.unread(&frame("[]"));
-        assert_eq!(reader.next(), Some(body("[]")));
-        assert_eq!(reader.next(), Some(body("{}")));
+        assert_eq!(reader.next_incoming(), Some(body("[]")));
+        assert_eq!(reader.next_incoming(), Some(body("{}")));
+    }
+
+    /// The frames of `input` read in pieces of `size` bytes.
+    fn frames_in_pieces(input: &[u8], size: usize) -> Vec<Incoming> {
+        let mut reader = FrameReader::default();
+        let mut out = Vec::new();
+        for piece in input.chunks(size) {
+            reader.push(piece);
+            out.extend(std::iter::from_fn(|| reader.next_incoming()));
+        }
+        out.extend(reader.finish());
+        out.retain(|i| matches!(i, Incoming::Frame(_)));
+        out
+    }
+
+    #[test]
+    fn how_reads_split_the_input_never_changes_the_frames() {
+        // Junk whose kept tail starts a `Content-Type` line that belongs to no message (a
+        // line without a colon follows it): read whole, the junk runs to the next
+        // `Content-Length`; read in pieces, the tail once passed for a header of its own.
+        let input = b"0123456789Content-Type:X\r\nno colon\r\nContent-Length: 2\r\n\r\n{}";
+        let whole = frames_in_pieces(input, input.len());
+        assert_eq!(whole, vec![body("{}")]);
+        for size in 1..input.len() {
+            assert_eq!(
+                frames_in_pieces(input, size),
+                whole,
+                "read {size} bytes at a time"
+            );
+        }
     }
 
     #[test]
