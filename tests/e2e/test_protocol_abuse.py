@@ -188,6 +188,17 @@ def test_absurd_content_length_neither_hangs_nor_kills(server: RawServer):
     assert_alive(server)
 
 
+def test_lengths_that_swallow_the_next_headers_are_not_read_over_and_over(server: RawServer):
+    """Each header declares a megabyte, swallowing the next thousands of headers: resuming
+    inside every body would read the stream once per header (tens of gigabytes here)."""
+    mark = server.mark()
+    header = b"Content-Length: 1048576\r\n\r\n["
+    server.write(header * 40_000 + b" " * 1_048_576 + WORKSPACE_SYMBOL)
+    server.error_with_null_id(PARSE_ERROR, since=mark)
+    assert_valid_frame_answered(server)
+    assert_alive(server)
+
+
 # --- text that is not valid Unicode ------------------------------------------------------
 
 

@@ -32,6 +32,13 @@ pub struct FrameReader {
     /// Set after a broken header: the bytes up to the next header are its body, already
     /// reported with it.
     quiet: bool,
+    /// Where in the stream `buf[start]` is (bytes read again count again).
+    at: u64,
+    /// Where in the stream the body of the last frame began.
+    last_body: u64,
+    /// The end of the last body reading resumed inside: bytes before it are read again at
+    /// most once.
+    read_again_to: u64,
 }
 
 impl FrameReader {
@@ -43,12 +50,28 @@ impl FrameReader {
         self.buf.extend_from_slice(bytes);
     }
 
-    /// After a body that is not JSON: its declared length may have been too long and
-    /// swallowed the next message's header, so reading resumes at a header inside it.
+    /// After the last frame's body turned out not to be JSON: its declared length may have
+    /// been too long and swallowed the next message's header, so reading resumes at a header
+    /// inside it. Not inside bytes already read again: a chain of too-long lengths, each
+    /// body holding the next header, would otherwise read the stream over and over
+    /// (quadratic in its length).
     pub fn resume_inside(&mut self, body: &[u8]) {
-        if let Some(at) = find_ignore_case(body, CONTENT_LENGTH, 0) {
-            self.unread(&body[at..]);
+        let Some(at) = find_ignore_case(body, CONTENT_LENGTH, 0) else {
+            return;
+        };
+        let header = self.last_body + at as u64;
+        if header < self.read_again_to {
+            return;
         }
+        self.read_again_to = self.last_body + body.len() as u64;
+        let tail = &body[at..];
+        // A body copied out of the buffer is still there, just before `start`.
+        if self.start >= tail.len() && self.buf[self.start - tail.len()..self.start] == *tail {
+            self.start -= tail.len();
+        } else {
+            self.unread(tail);
+        }
+        self.at = header;
     }
 
     /// Puts bytes back in front of the unread input (the tail of a frame that turned out to
@@ -59,6 +82,12 @@ impl FrameReader {
         self.buf.extend_from_slice(bytes);
         self.buf.extend_from_slice(&rest);
         self.start = 0;
+    }
+
+    /// Moves past `n` bytes of the unread input.
+    fn advance(&mut self, n: usize) {
+        self.start += n;
+        self.at += n as u64;
     }
 
     fn pending(&self) -> &[u8] {
@@ -74,7 +103,7 @@ impl FrameReader {
                 .iter()
                 .take_while(|b| matches!(b, b'\r' | b'\n'))
                 .count();
-            self.start += blank;
+            self.advance(blank);
             let pending = self.pending();
             if pending.is_empty() {
                 return None;
@@ -93,7 +122,7 @@ impl FrameReader {
                 }
                 match find_ignore_case(pending, CONTENT_LENGTH, 1) {
                     Some(at) => {
-                        self.start += at;
+                        self.advance(at);
                         self.skipped += at;
                         if let Some(skipped) = self.take_skipped() {
                             return Some(skipped);
@@ -104,7 +133,7 @@ impl FrameReader {
                         // Keep a tail that may be the start of a header split across reads.
                         let keep = (CONTENT_LENGTH.len() - 1).min(pending.len());
                         let drop = pending.len() - keep;
-                        self.start += drop;
+                        self.advance(drop);
                         self.skipped += drop;
                         return None;
                     }
@@ -130,6 +159,7 @@ impl FrameReader {
             if pending.len() < block_len + length {
                 return None;
             }
+            let body_at = self.at + block_len as u64;
             let body = if length >= LARGE_BODY {
                 // Hand over the buffer instead of copying a large body out of it; only what
                 // follows the body is copied into a fresh buffer.
@@ -138,12 +168,14 @@ impl FrameReader {
                 let mut body = std::mem::replace(&mut self.buf, rest);
                 body.drain(..end - length);
                 self.start = 0;
+                self.at += (block_len + length) as u64;
                 body
             } else {
                 let body = pending[block_len..block_len + length].to_vec();
-                self.start += block_len + length;
+                self.advance(block_len + length);
                 body
             };
+            self.last_body = body_at;
             self.quiet = false;
             self.skipped = 0;
             return Some(Incoming::Frame(body));
@@ -153,7 +185,7 @@ impl FrameReader {
     /// At the end of input: what was left unread, if anything.
     pub fn finish(&mut self) -> Option<Incoming> {
         self.skipped += self.pending().len();
-        self.start = self.buf.len();
+        self.advance(self.pending().len());
         self.take_skipped()
     }
 
@@ -170,7 +202,7 @@ impl FrameReader {
 
     /// Drops a header that cannot be used; what follows it is skipped up to the next header.
     fn broken_header(&mut self, why: String, consumed: usize) -> Incoming {
-        self.start += consumed;
+        self.advance(consumed);
         self.skipped = 0;
         self.quiet = true;
         Incoming::Skipped(why)
@@ -386,6 +418,71 @@ mod tests {
                 "read {size} bytes at a time"
             );
         }
+    }
+
+    /// Frames of `input` as the transport takes them: after a body that is not JSON,
+    /// reading resumes inside it. Returns the frames and how many body bytes they held.
+    fn frames_resuming(input: &[u8], size: usize) -> (Vec<Incoming>, usize) {
+        let mut reader = FrameReader::default();
+        let (mut out, mut bytes) = (Vec::new(), 0);
+        for piece in input.chunks(size) {
+            reader.push(piece);
+            while let Some(incoming) = reader.next_incoming() {
+                if let Incoming::Frame(body) = &incoming {
+                    bytes += body.len();
+                    if serde_json::from_slice::<serde_json::Value>(body).is_err() {
+                        reader.resume_inside(body);
+                    }
+                    out.push(incoming);
+                }
+            }
+        }
+        (out, bytes)
+    }
+
+    #[test]
+    fn a_length_too_long_gives_back_the_header_it_swallowed() {
+        let mut input = b"Content-Length: 40\r\n\r\n{\"a\":".to_vec();
+        input.extend(frame("{\"b\":2}"));
+        input.extend(frame("{\"c\":3}"));
+        for size in [1, 7, input.len()] {
+            let (out, _) = frames_resuming(&input, size);
+            assert_eq!(
+                out[1..],
+                [body("{\"b\":2}"), body("{\"c\":3}")],
+                "reads of {size}"
+            );
+        }
+    }
+
+    #[test]
+    fn lengths_that_swallow_each_other_are_read_again_once_not_over_and_over() {
+        // Every header declares a length covering the next few headers: resuming at each
+        // would read the stream once per header.
+        let stream = |headers: usize| -> Vec<u8> {
+            let mut s = Vec::new();
+            for _ in 0..headers {
+                s.extend(b"Content-Length: 300\r\n\r\n[[[[[[[[[[");
+            }
+            s.extend(vec![b' '; 300]);
+            s
+        };
+        let (small, large) = (stream(100), stream(800));
+        let (_, read_small) = frames_resuming(&small, 4096);
+        let (_, read_large) = frames_resuming(&large, 4096);
+        assert!(
+            read_small <= 2 * small.len(),
+            "{read_small} of {}",
+            small.len()
+        );
+        assert!(
+            read_large <= 2 * large.len(),
+            "{read_large} of {}",
+            large.len()
+        );
+        // Eight times the stream, at most eight times the reading (a little more for the
+        // fixed tail), never sixty-four.
+        assert!(read_large <= 9 * read_small, "{read_large} vs {read_small}");
     }
 
     #[test]
