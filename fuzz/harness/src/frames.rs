@@ -18,8 +18,8 @@ enum Outcome {
 
 /// The first byte sets the size of the reads (1 to 64 bytes, as a pipe may deliver them);
 /// the rest is the stream. It is read once whole and once in those pieces:
-/// - reading never panics and ends: every frame is at most `MAX_BODY` and frames never hold
-///   more bytes than the stream;
+/// - reading never panics and ends: every frame is at most `MAX_BODY`, and frames hold at
+///   most twice the stream's bytes (a body resumed inside is read again once, never more);
 /// - how the reads split the stream changes nothing the transport does;
 /// - a forwarded body is what the library reads (a `Request` when it has a method, else a
 ///   `Response`): the library ends the server on anything else;

@@ -32,7 +32,7 @@ pub struct FrameReader {
     /// Set after a broken header: the bytes up to the next header are its body, already
     /// reported with it.
     quiet: bool,
-    /// Where in the stream `buf[start]` is (bytes read again count again).
+    /// Where in the stream `buf[start]` is (bytes read again keep their first position).
     at: u64,
     /// Where in the stream the body of the last frame began.
     last_body: u64,
@@ -56,13 +56,15 @@ impl FrameReader {
     /// body holding the next header, would otherwise read the stream over and over
     /// (quadratic in its length).
     pub fn resume_inside(&mut self, body: &[u8]) {
-        let Some(at) = find_ignore_case(body, CONTENT_LENGTH, 0) else {
+        // The first header past what was already read again (the body may begin inside it).
+        let from = self.read_again_to.saturating_sub(self.last_body);
+        let Some(at) = usize::try_from(from)
+            .ok()
+            .and_then(|from| find_ignore_case(body, CONTENT_LENGTH, from))
+        else {
             return;
         };
         let header = self.last_body + at as u64;
-        if header < self.read_again_to {
-            return;
-        }
         self.read_again_to = self.last_body + body.len() as u64;
         let tail = &body[at..];
         // A body copied out of the buffer is still there, just before `start`.
@@ -140,7 +142,9 @@ impl FrameReader {
                 }
             }
             let Some((header_len, block_len)) = header_end(pending) else {
-                if pending.len() > MAX_HEADER {
+                // Only once the whole window `header_end` reads is there, so that where the
+                // reads end never decides whether a header is too long.
+                if pending.len() >= MAX_HEADER + 4 {
                     return Some(self.broken_header("a header that never ends".into(), 1));
                 }
                 return None;
@@ -452,6 +456,38 @@ mod tests {
                 [body("{\"b\":2}"), body("{\"c\":3}")],
                 "reads of {size}"
             );
+        }
+    }
+
+    #[test]
+    fn a_header_ending_just_inside_the_limit_is_read_whatever_the_reads() {
+        let mut input = b"Content-Length: 2\r\nX: ".to_vec();
+        input.extend(vec![b'a'; MAX_HEADER - 22]);
+        input.extend(b"\r\n\r\n{}");
+        let whole = frames_in_pieces(&input, input.len());
+        assert_eq!(whole, vec![body("{}")]);
+        for size in [1, 5, 4096] {
+            assert_eq!(frames_in_pieces(&input, size), whole, "reads of {size}");
+        }
+    }
+
+    #[test]
+    fn a_header_past_the_bytes_read_again_is_still_found() {
+        // A swallows B's header and the start of B's body; B's body holds a header-like
+        // line first (inside what is read again) and swallows C's header after it.
+        let c = frame("{\"c\":3}");
+        let b_body = format!(
+            "[\"content-length: 1\r\n\r\n\", {}",
+            String::from_utf8(c.clone()).unwrap()
+        );
+        let b = format!("Content-Length: {}\r\n\r\n{b_body}", b_body.len() + 10);
+        let a = format!("Content-Length: {}\r\n\r\n[", 1 + b.len() - c.len() - 5);
+        let mut input = a.into_bytes();
+        input.extend(b.as_bytes());
+        input.extend(vec![b' '; 20]);
+        for size in [1, 3, input.len()] {
+            let (out, _) = frames_resuming(&input, size);
+            assert!(out.contains(&body("{\"c\":3}")), "reads of {size}: {out:?}");
         }
     }
 

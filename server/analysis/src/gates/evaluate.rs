@@ -733,6 +733,7 @@ mod tests {
             "PRP #002: done",
             "#002 (PRP) shipped",
             "#5 and #2 of the PRP list",
+            "#5 #2 prp",
             "prp-7, then PRP-2",
             "PRP: #0002",
             "see PRP-002-dashboard-widgets.md",
