@@ -216,12 +216,18 @@ fn read_json(body: &str, base: usize) -> Result<Vec<Entry>, SyntaxError> {
                 span: base + at..base + line_end(body, at),
             }
         })?;
+    // serde_json keeps no positions: the keys as written (escapes and all) locate the entries.
+    let written = top_level_keys(body);
     let mut entries = Vec::new();
     for (key, value) in object {
-        // serde_json keeps no positions; the key as written locates the entry.
-        let quoted = format!("\"{key}\"");
-        let key_at = body.find(&quoted).unwrap_or(0);
-        let key_span = base + key_at..base + key_at + quoted.len();
+        // The last of a repeated key is the one serde_json keeps.
+        let token = written
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == key)
+            .map_or(0..line_end(body, 0), |(_, token)| token.clone());
+        let key_at = token.start;
+        let key_span = base + token.start..base + token.end;
         let value_span = key_span.start..base + line_end(body, key_at);
         let value = match value {
             serde_json::Value::String(s) => Value::Text(s),
@@ -257,6 +263,46 @@ fn read_json(body: &str, base: usize) -> Result<Vec<Entry>, SyntaxError> {
     Ok(entries)
 }
 
+/// The keys of a JSON object's top level as serde_json reads them, each with the span of its
+/// string as written (quotes included). `body` is JSON that parsed.
+fn top_level_keys(body: &str) -> Vec<(String, Span)> {
+    let bytes = body.as_bytes();
+    let (mut keys, mut depth, mut expect_key, mut i) = (Vec::new(), 0usize, false, 0usize);
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => {
+                // To the closing quote, stepping over escapes.
+                let mut end = i + 1;
+                while let Some(&c) = bytes.get(end) {
+                    match c {
+                        b'\\' => end += 2,
+                        b'"' => break,
+                        _ => end += 1,
+                    }
+                }
+                let token = i..(end + 1).min(bytes.len());
+                if depth == 1 && expect_key {
+                    if let Ok(key) = serde_json::from_str::<String>(&body[token.clone()]) {
+                        keys.push((key, token.clone()));
+                    }
+                    expect_key = false;
+                }
+                i = token.end;
+                continue;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                expect_key = depth == 1 && b == b'{';
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b',' if depth == 1 => expect_key = true,
+            _ => {}
+        }
+        i += 1;
+    }
+    keys
+}
+
 /// Byte offset of serde_json's 1-based line and column.
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let line_start: usize = text
@@ -280,6 +326,20 @@ mod tests {
             .into_iter()
             .map(|e| (e.key, e.value))
             .collect()
+    }
+
+    #[test]
+    fn json_keys_are_located_as_written_escapes_and_all() {
+        let body = r#"{"tags": ["title"], "ty\\peé\u00e9": 1, "title": "x"}"#;
+        let entries = read(body, 10).unwrap();
+        let span_of = |key: &str| {
+            let e = entries.iter().find(|e| e.key == key).unwrap();
+            &body[e.key_span.start - 10..e.key_span.end - 10]
+        };
+        assert_eq!(span_of("ty\\peéé"), r#""ty\\peé\u00e9""#);
+        // The key, not the same word in a list before it.
+        let title = entries.iter().find(|e| e.key == "title").unwrap();
+        assert_eq!(title.key_span.start - 10, body.rfind("\"title\"").unwrap());
     }
 
     #[test]
