@@ -64,9 +64,7 @@ fn transport(stream: &[u8], piece: usize) -> Vec<Outcome> {
                 }
                 Verdict::Answer(answer) => {
                     let code = answered(&answer);
-                    if code == PARSE_ERROR {
-                        reader.resume_inside(&body);
-                    }
+                    reader.answered(&body, &answer);
                     Outcome::Answered(code)
                 }
                 Verdict::Drop(_) => Outcome::Dropped,

@@ -50,6 +50,15 @@ impl FrameReader {
         self.buf.extend_from_slice(bytes);
     }
 
+    /// After the last frame was answered with `answer` instead of being passed on: a body
+    /// that was not JSON (a parse error) may hide the next message's header, read again
+    /// from there ([`resume_inside`](Self::resume_inside)).
+    pub fn answered(&mut self, body: &[u8], answer: &serde_json::Value) {
+        if answer["error"]["code"] == crate::PARSE_ERROR {
+            self.resume_inside(body);
+        }
+    }
+
     /// After the last frame's body turned out not to be JSON: its declared length may have
     /// been too long and swallowed the next message's header, so reading resumes at a header
     /// inside it. Not inside bytes already read again: a chain of too-long lengths, each

@@ -144,9 +144,7 @@ pub async fn pump_input(
                 Verdict::Answer(answer) => {
                     // A declared length longer than the body swallows the next header:
                     // read again from there.
-                    if answer["error"]["code"] == prp_wire::PARSE_ERROR {
-                        reader.resume_inside(&body);
-                    }
+                    reader.answered(&body, &answer);
                     send(answer).await;
                 }
                 Verdict::Drop(why) => {
