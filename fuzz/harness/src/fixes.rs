@@ -38,14 +38,23 @@ pub fn fixes(data: &[u8]) {
     };
     let text_of = |path: &str| Texts::knows(path).then(|| text.to_string());
     let doc = &docs[usize::from(selector) % docs.len()];
-    let diagnostics = check(doc, text, &ws, &CONFIG);
-    // Fix-all's result is the document the editor shows next: it parses and checks.
+    // Checked as the server checks (keeping routing results for the next check).
+    let mut kept = ws.clone();
+    kept.remember_routes();
+    let diagnostics = check(doc, text, &kept, &CONFIG);
+    // Fix-all's result is the document the editor shows next: it parses and checks, the
+    // same with the results the first check kept (a keystroke's check) as without.
     if let Some(all) = fixes::fix_all(doc, text, &ws, &CONFIG, &diagnostics, &texts) {
         for (path, edited) in invariants::change(&all, &text_of) {
             let after = parse(path, &edited, &CONFIG);
             invariants::model(&after, &edited);
             let diagnostics = check(&after, &edited, &ws, &CONFIG);
             invariants::diagnostics(&after, &edited, &diagnostics);
+            let with_kept = check(&after, &edited, &kept, &CONFIG);
+            assert!(
+                with_kept == diagnostics,
+                "{path} after fix-all: with routing results kept\n{with_kept:#?}\nwithout\n{diagnostics:#?}"
+            );
         }
     }
     for change in changes(doc, text, &ws, &diagnostics, &texts) {

@@ -1,5 +1,8 @@
 //! Single-threaded timing of parse and check over the Markdown files of a folder:
-//! `cargo run --release -p prp-analysis --example parse_speed -- <folder>`.
+//! `cargo run --release -p prp-analysis --example parse_speed -- <folder> [<file> <times>]`.
+//! With a file (relative to the folder) and a count: parse and check that one document
+//! again and again in the folder's workspace, as the server does on each edit (set
+//! `PRP_FORGET_ROUTES` to check without the routing results the server keeps).
 //! A profiling aid for the core; `scripts/bench` measures the product.
 
 use std::time::Instant;
@@ -52,6 +55,39 @@ fn main() {
         .map(|(d, (_, t))| check(d, t, &ws, &config).len())
         .sum();
     let check_time = started.elapsed();
+    if let (Some(file), Some(times)) = (std::env::args().nth(2), std::env::args().nth(3)) {
+        let times: usize = times.parse().expect("a count of repeats");
+        // As the server does: routing results kept between checks of the document.
+        let mut ws = ws;
+        if std::env::var_os("PRP_FORGET_ROUTES").is_none() {
+            ws.remember_routes();
+        }
+        let text = &files
+            .iter()
+            .find(|(p, _)| *p == file)
+            .expect("a file of the folder")
+            .1;
+        let (mut parsing, mut checking) = (Vec::new(), Vec::new());
+        for _ in 0..times {
+            let started = Instant::now();
+            let doc = parse(&file, text, &config);
+            parsing.push(started.elapsed());
+            let started = Instant::now();
+            std::hint::black_box(check(&doc, text, &ws, &config));
+            checking.push(started.elapsed());
+        }
+        parsing.sort();
+        checking.sort();
+        let at = |v: &[std::time::Duration], q: f64| v[((v.len() - 1) as f64 * q) as usize];
+        println!(
+            "{file} x{times}: parse p50 {:?} p99 {:?}; check p50 {:?} p99 {:?}",
+            at(&parsing, 0.5),
+            at(&parsing, 0.99),
+            at(&checking, 0.5),
+            at(&checking, 0.99)
+        );
+        return;
+    }
     let mb = bytes as f64 / 1e6;
     println!("{} files, {mb:.1} MB", files.len());
     println!(

@@ -193,6 +193,9 @@ pub struct Workspace {
     /// The agents as routing reads them, built on first use after an agent or a file
     /// changed (every task of every document is routed against it).
     agent_index: std::sync::OnceLock<std::sync::Arc<AgentIndex>>,
+    /// Routing results kept between checks; a new memo whenever something routing reads
+    /// changes (agents, files, workload, agent status). Off unless the owner turns it on.
+    routes: crate::assign::RouteMemo,
 }
 
 /// The workspace's agents indexed for routing: spellings normalized once, the folders their
@@ -349,6 +352,7 @@ impl Workspace {
         }
         // A new file can make a scope resolve elsewhere.
         self.agent_index = Default::default();
+        self.routes.forget();
         let mut dir = path;
         while let Some((parent, _)) = dir.rsplit_once('/') {
             if !self.dirs.insert(parent.to_string()) {
@@ -368,6 +372,7 @@ impl Workspace {
     pub fn remove_file(&mut self, path: &str) {
         if self.files.remove(path) {
             self.agent_index = Default::default();
+            self.routes.forget();
             let name = path.rsplit('/').next().unwrap_or(path);
             if let Some(v) = self.by_name.get_mut(name) {
                 v.retain(|p| p != path);
@@ -397,7 +402,15 @@ impl Workspace {
 
     /// Stores a document's facts; returns the previous facts.
     pub fn update_document(&mut self, path: &str, facts: DocFacts) -> Option<DocFacts> {
-        let old = self.remove_document(path);
+        let old = self.remove_document_keeping_routes(path);
+        // Routing reads the workload and the agents, not the rest of a document's facts.
+        let old_load = old.as_ref().map(DocFacts::open_assignments);
+        if old_load.unwrap_or_default() != facts.open_assignments()
+            || facts.agent.is_some()
+            || old.as_ref().is_some_and(|o| o.agent.is_some())
+        {
+            self.routes.forget();
+        }
         for agent in facts.open_assignments() {
             *self.workload.entry(agent.to_string()).or_default() += 1;
         }
@@ -419,6 +432,15 @@ impl Workspace {
     }
 
     pub fn remove_document(&mut self, path: &str) -> Option<DocFacts> {
+        let old = self.remove_document_keeping_routes(path)?;
+        if !old.open_assignments().is_empty() || old.agent.is_some() {
+            self.routes.forget();
+        }
+        Some(old)
+    }
+
+    /// [`Workspace::remove_document`] but for the routing memo: the caller decides.
+    fn remove_document_keeping_routes(&mut self, path: &str) -> Option<DocFacts> {
         let old = self.docs.remove(path)?;
         for agent in old.open_assignments() {
             if let Some(n) = self.workload.get_mut(agent) {
@@ -453,6 +475,7 @@ impl Workspace {
     /// Agents from the configuration (orchestrator import); replaces the previous set.
     pub fn set_config_agents(&mut self, config: &Config) {
         self.agent_index = Default::default();
+        self.routes.forget();
         self.config_agents.clear();
         if let Some(o) = config.orchestrator() {
             for a in &o.agents {
@@ -474,11 +497,29 @@ impl Workspace {
     /// Replaces the agent status snapshot (status files, endpoint, the time they are judged at).
     pub fn set_status(&mut self, snapshot: StatusSnapshot) {
         self.status = Some(snapshot);
+        self.routes.forget();
     }
 
     /// The workspace has no agent status source: no agent alerts.
     pub fn clear_status(&mut self) {
-        self.status = None;
+        if self.status.take().is_some() {
+            self.routes.forget();
+        }
+    }
+
+    /// Keeps task routing results between checks of a document, for an owner that checks the
+    /// same documents again and again (the server, on each edit). Results are dropped
+    /// whenever the agents, the files, the workload or the agent status change; the
+    /// configuration is not watched: change it through [`Workspace::set_config_agents`],
+    /// which drops them too, and check with that configuration from then on.
+    pub fn remember_routes(&mut self) {
+        if !self.routes.is_on() {
+            self.routes = crate::assign::RouteMemo::on();
+        }
+    }
+
+    pub(crate) fn route_memo(&self) -> &crate::assign::RouteMemo {
+        &self.routes
     }
 
     pub fn status(&self) -> Option<&StatusSnapshot> {

@@ -22,6 +22,7 @@
 //! Generation places its work with the same routing: [`route_text`] and [`route_module`].
 
 mod health;
+mod memo;
 mod rank;
 mod routing;
 mod signals;
@@ -29,6 +30,7 @@ mod unroutable;
 mod write;
 
 pub use health::unfit;
+pub use memo::RouteMemo;
 pub use rank::{
     candidates, explain, route, route_module, route_text, workload, Candidate, Route, Skipped,
 };

@@ -232,48 +232,34 @@ impl Subject {
         ws: &Workspace,
         shared: &DocSignals,
     ) -> Subject {
-        Subject::of_task_words(doc, text, task, ws, shared).with_files(doc, task, ws, shared)
+        Subject::of_task_parts(
+            task_text(text, task),
+            freed_by(doc, task, ws),
+            shared.affected.clone(),
+        )
+        .with_files(task_files(doc, task, shared), ws, &doc.path)
     }
 
-    /// The subject of [`Subject::of_task_words`] with the files the task names.
-    pub(super) fn with_files(
-        mut self,
-        doc: &Document,
-        task: &Task,
-        ws: &Workspace,
-        shared: &DocSignals,
-    ) -> Subject {
-        self.files = task_files(doc, task, shared)
+    /// The subject with these files (as written in the document at `from`): resolving them
+    /// is the costly part of a subject.
+    pub(super) fn with_files(mut self, files: Vec<String>, ws: &Workspace, from: &str) -> Subject {
+        self.files = files
             .into_iter()
-            .map(|written| (workspace_path(ws, &doc.path, &written), written))
+            .map(|written| (workspace_path(ws, from, &written), written))
             .collect();
         self
     }
 
-    /// [`Subject::of_task`] without the files the task names: what every signal but the
-    /// agents' scopes reads, at a fraction of the cost (no path resolution).
-    pub(super) fn of_task_words(
-        doc: &Document,
-        text: &str,
-        task: &Task,
-        ws: &Workspace,
-        shared: &DocSignals,
+    /// The subject of a task from its text (assignment blanked), the agent it frees and the
+    /// modules affected, without files.
+    pub(super) fn of_task_parts(
+        own: String,
+        freed: Option<String>,
+        affected: Vec<String>,
     ) -> Subject {
-        let own = task_text(text, task);
-        let words = routing_words(&own);
-        let affected = shared.affected.clone();
-        let counted = ws
-            .facts(&doc.path)
-            .is_some_and(|f| f.lifecycle != Lifecycle::Finished)
-            && task.state != Some(MarkerState::Done);
-        let freed = task
-            .assignee
-            .as_ref()
-            .filter(|_| counted)
-            .map(|a| normalize_agent_id(&a.value));
         Subject {
+            words: routing_words(&own),
             own,
-            words,
             affected,
             files: Vec::new(),
             freed,
@@ -294,6 +280,18 @@ impl Subject {
             freed: None,
         }
     }
+}
+
+/// The agent (normalized) whose open task `task` is: taking it from that agent frees room.
+pub(super) fn freed_by(doc: &Document, task: &Task, ws: &Workspace) -> Option<String> {
+    let counted = ws
+        .facts(&doc.path)
+        .is_some_and(|f| f.lifecycle != Lifecycle::Finished)
+        && task.state != Some(MarkerState::Done);
+    task.assignee
+        .as_ref()
+        .filter(|_| counted)
+        .map(|a| normalize_agent_id(&a.value))
 }
 
 /// Routes tasks of one workspace: the roster, the workload and each agent's health are

@@ -906,3 +906,145 @@ fn generation_routes_text_and_modules_the_same_way() {
     assert_eq!(route.skipped[0].unfit, "frontend is stuck");
     assert_eq!(route.best().unwrap().agent, "planning");
 }
+
+// --- routing results kept between checks ---------------------------------------------------
+
+/// The tasks (indexes) `task-unroutable` reports in `path`.
+fn unroutable_tasks(ws: &Workspace, config: &Config, path: &str, text: &str) -> Vec<usize> {
+    let doc = parse(path, text, config);
+    let found = crate::check(&doc, text, ws, config);
+    let starts: Vec<usize> = found
+        .iter()
+        .filter(|d| d.rule == crate::Rule::TaskUnroutable)
+        .map(|d| d.span.start)
+        .collect();
+    (0..doc.tasks.len())
+        .filter(|&i| starts.contains(&doc.tasks[i].span.start))
+        .collect()
+}
+
+#[test]
+fn kept_routing_results_follow_every_change_routing_reads() {
+    let prp = "# F\n## Tasks\n### Task 1: Think it over\n### Task 2: Styles of the readme\n- MODIFY src/App.tsx\n### Task 3: Frontend page\n";
+    let agents = vec![
+        agent("frontend", &["/band-platform/web/"]),
+        agent("backend", &["/band-platform/api/"]),
+    ];
+    let orchestrator = r#"{"agents":{"frontend":{"max_concurrent":1}}}"#;
+    let f = fixture("", Some(orchestrator), &files(&agents, &[(PRP, prp)]));
+    let mut config = f.config;
+    // Two workspaces changed alike: one keeps routing results, one never does.
+    let mut plain = f.ws;
+    plain.root_name = Some("band-platform".into());
+    let mut kept = plain.clone();
+    kept.remember_routes();
+    let update = |ws: &mut Workspace, config: &Config, path: &str, text: &str| {
+        ws.add_file(path);
+        ws.update_document(path, DocFacts::of(&parse(path, text, config)));
+    };
+    type Change = Box<dyn Fn(&mut Workspace, &mut Config)>;
+    let mut steps: Vec<(&str, Change, Vec<usize>)> = vec![
+        ("as loaded", Box::new(|_, _| {}), vec![0, 1]),
+        (
+            "the file the task names appears in frontend's scope",
+            Box::new(|ws, _| ws.add_file("web/src/App.tsx")),
+            vec![0],
+        ),
+        (
+            "frontend is stuck",
+            Box::new(|ws, _| {
+                let statuses = crate::status::parse_status(
+                    "s.json",
+                    r#"{"id": "frontend", "state": "stuck"}"#,
+                )
+                .unwrap();
+                ws.set_status(crate::status::StatusSnapshot {
+                    statuses,
+                    now: 1_800_000_000,
+                    ..Default::default()
+                });
+            }),
+            vec![0, 1, 2],
+        ),
+        (
+            "no status any more",
+            Box::new(|ws, _| ws.clear_status()),
+            vec![0],
+        ),
+        (
+            "frontend takes a task elsewhere: at capacity",
+            Box::new(move |ws, config| {
+                update(ws, config, "TASK.md", "## Active\n- [ ] One @frontend\n")
+            }),
+            vec![0, 1, 2],
+        ),
+        (
+            "that task is done",
+            Box::new(move |ws, config| {
+                update(ws, config, "TASK.md", "## Active\n- [x] One @frontend\n")
+            }),
+            vec![0],
+        ),
+        (
+            "frontend takes it again",
+            Box::new(move |ws, config| {
+                update(ws, config, "TASK.md", "## Active\n- [ ] One @frontend\n")
+            }),
+            vec![0, 1, 2],
+        ),
+        (
+            "the board is no document any more",
+            Box::new(|ws, _| {
+                ws.remove_document("TASK.md");
+            }),
+            vec![0],
+        ),
+        (
+            "the file leaves the scope",
+            Box::new(|ws, _| ws.remove_file("web/src/App.tsx")),
+            vec![0, 1],
+        ),
+        (
+            "a routing rule for thinking",
+            Box::new(|ws, config| {
+                let toml =
+                    "[routing]\nrules = [{ pattern = \"(?i)think\", agent = \"backend\" }]\n";
+                let mut next = Config::from_raw(&RawConfig::from_toml(toml).unwrap()).unwrap();
+                next.set_orchestrator(config.orchestrator().cloned());
+                *config = next;
+                ws.set_config_agents(config);
+            }),
+            vec![1],
+        ),
+        (
+            "an agent for the readme",
+            Box::new(move |ws, config| {
+                let (path, text) = agent("docs", &[]);
+                update(ws, config, &path, &text)
+            }),
+            vec![],
+        ),
+    ];
+    for (what, change, expected) in steps.drain(..) {
+        let mut plain_config = config.clone();
+        change(&mut plain, &mut plain_config);
+        change(&mut kept, &mut config);
+        // Twice: the second check reads the results the first one kept.
+        for round in 0..2 {
+            assert_eq!(
+                unroutable_tasks(&plain, &plain_config, PRP, prp),
+                expected,
+                "{what}: without kept results"
+            );
+            assert_eq!(
+                unroutable_tasks(&kept, &config, PRP, prp),
+                expected,
+                "{what}: with kept results (check {round})"
+            );
+        }
+    }
+    // An edit to one task's text routes that task again, and only its finding changes.
+    let edited = prp.replace("Task 3: Frontend page", "Task 3: Ponder it over");
+    assert_eq!(unroutable_tasks(&kept, &config, PRP, &edited), [2]);
+    assert_eq!(unroutable_tasks(&plain, &config, PRP, &edited), [2]);
+}

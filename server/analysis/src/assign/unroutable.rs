@@ -3,11 +3,13 @@
 
 use std::collections::HashMap;
 
-use super::rank::{Router, Subject};
-use super::signals::DocSignals;
+use super::memo::{DocRoutes, TaskKey};
+use super::rank::{freed_by, Router, Subject};
+use super::signals::{task_files, task_text, DocSignals};
 use super::write::wants_agent;
 use crate::rules::context::Context;
 use crate::rules::registry::Rule;
+use crate::Workspace;
 
 /// Only in workspaces that define agents: without any, routing has no one to place work
 /// with and every task would be reported.
@@ -28,28 +30,63 @@ pub(crate) fn check(cx: &mut Context) {
         return;
     }
     let shared = DocSignals::of(doc, cx.text);
+    let memo = cx.ws.route_memo();
+    // The results of the document's last check, when its modules affected are the same.
+    let before = memo
+        .of(&doc.path)
+        .filter(|before| before.affected == shared.affected);
+    let mut now = memo.is_on().then(|| DocRoutes {
+        affected: shared.affected.clone(),
+        tasks: HashMap::new(),
+    });
     let mut found = Vec::new();
     for t in doc.tasks.iter().filter(|t| wants_agent(doc, t)) {
-        // Most tasks name an agent's module or keyword: settled without resolving paths.
-        let subject = Subject::of_task_words(doc, cx.text, t, cx.ws, &shared);
-        let Some(route) = router.route_unless_routable_by_words(subject, |subject| {
-            subject.with_files(doc, t, cx.ws, &shared)
-        }) else {
-            continue;
+        let key = TaskKey {
+            own: task_text(cx.text, t),
+            freed: freed_by(doc, t, cx.ws),
+            files: task_files(doc, t, &shared),
         };
-        if let Some(why) = route.unroutable() {
-            let what = if route.skipped.is_empty() {
-                "assign it by hand, or set `[routing] default-agent` in prp-lsp.toml"
-            } else {
-                "assign it by hand, or once one of them is available again"
-            };
-            found.push((
-                t.span.clone(),
-                format!("no agent can take this task: {why}; {what}"),
-            ));
+        let message = match before.as_ref().and_then(|b| b.tasks.get(&key)) {
+            Some(message) => message.clone(),
+            None => unroutable(&router, &key, &doc.path, cx.ws, &shared),
+        };
+        if let Some(message) = &message {
+            found.push((t.span.clone(), message.clone()));
         }
+        if let Some(now) = &mut now {
+            now.tasks.insert(key, message);
+        }
+    }
+    if let Some(now) = now {
+        memo.keep(&doc.path, now);
     }
     for (span, message) in found {
         cx.report(Rule::TaskUnroutable, span, message);
     }
+}
+
+/// The finding's message for a task no agent can take; `None` when one can.
+fn unroutable(
+    router: &Router,
+    task: &TaskKey,
+    path: &str,
+    ws: &Workspace,
+    shared: &DocSignals,
+) -> Option<String> {
+    // Most tasks name an agent's module or keyword: settled without resolving paths.
+    let subject = Subject::of_task_parts(
+        task.own.clone(),
+        task.freed.clone(),
+        shared.affected.clone(),
+    );
+    let route = router.route_unless_routable_by_words(subject, |subject| {
+        subject.with_files(task.files.clone(), ws, path)
+    })?;
+    let why = route.unroutable()?;
+    let what = if route.skipped.is_empty() {
+        "assign it by hand, or set `[routing] default-agent` in prp-lsp.toml"
+    } else {
+        "assign it by hand, or once one of them is available again"
+    };
+    Some(format!("no agent can take this task: {why}; {what}"))
 }

@@ -376,6 +376,12 @@ impl Project {
         true
     }
 
+    /// Keeps routing results between checks of the same documents (see
+    /// [`Workspace::remember_routes`]): for an owner that checks them on every edit.
+    pub fn remember_routes(&mut self) {
+        self.ws.remember_routes();
+    }
+
     /// Reads a workspace-relative file, refusing paths that leave the workspace.
     pub fn read_inside_root(&self, rel: &str) -> Result<String, String> {
         let joined = self.root.join(rel);

@@ -314,7 +314,9 @@ impl State {
         self.update_project(f)
     }
 
-    pub fn set_project(&self, project: Project) {
+    pub fn set_project(&self, mut project: Project) {
+        // The server checks the same documents on every edit: keep their routing results.
+        project.remember_routes();
         *self.project.write_lock() = Some(Arc::new(project));
     }
 
