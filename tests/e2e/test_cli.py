@@ -271,6 +271,11 @@ def test_files_given_relative_are_named_relative(example: Path):
     out = check(*files, "--format", "json", cwd=example)
     paths = {f["path"] for f in json.loads(out.stdout)["files"]}
     assert paths == set(files), paths
+    # From a folder inside the workspace, relative to that folder.
+    out = check("PRP_07_password_reset.md", "../../TASK.md", "--format", "json",
+                cwd=example / "PRPs" / "active")
+    paths = {f["path"] for f in json.loads(out.stdout)["files"]}
+    assert paths == {"../../PRPs/active/PRP_07_password_reset.md", "../../TASK.md"}, paths
     # Given absolute, they stay absolute.
     out = check(*(example / f for f in files), "--format", "json")
     paths = {f["path"] for f in json.loads(out.stdout)["files"]}

@@ -175,7 +175,7 @@ pub struct Workspace {
     file_agents: BTreeMap<String, BTreeMap<String, AgentFacts>>,
     config_agents: BTreeMap<String, AgentFacts>,
     /// The workspace folder's own name: scope paths often start with it (`/band-platform/…`).
-    pub root_name: Option<String>,
+    root_name: Option<String>,
     /// Quality gate reports by PRP path, kept by the owner (see [`crate::gates`]).
     gate_reports: HashMap<String, crate::gates::GateReport>,
     /// The gate evidence read by the owner, and when (unix seconds): PRPs without a stored
@@ -343,6 +343,16 @@ impl Workspace {
             ws.add_file(f);
         }
         ws
+    }
+
+    /// The workspace folder's own name (scope paths often start with it).
+    pub fn set_root_name(&mut self, name: Option<String>) {
+        if self.root_name != name {
+            self.root_name = name;
+            // Scopes and paths may resolve elsewhere now.
+            self.agent_index = Default::default();
+            self.routes.forget();
+        }
     }
 
     /// Records that a file exists (any file, not only Markdown).
@@ -901,7 +911,7 @@ mod tests {
     #[test]
     fn monorepo_prefixed_scope_paths() {
         let mut w = ws(&["frontend/src/App.tsx"]);
-        w.root_name = Some("band-platform".into());
+        w.set_root_name(Some("band-platform".into()));
         assert_eq!(
             w.resolve("agent_contexts/a.md", "/band-platform/frontend/"),
             Resolution::Found("frontend".into())

@@ -9,20 +9,32 @@
 //!
 //! [`Workspace::remember_routes`]: crate::Workspace::remember_routes
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 /// The kept results, by document path; off (`None`) unless the workspace's owner turns it
 /// on. Clones of a workspace share it until one of them changes what routing reads.
 #[derive(Debug, Default, Clone)]
-pub struct RouteMemo(Option<Arc<Mutex<ByPath>>>);
+pub struct RouteMemo(Option<Arc<Mutex<Kept>>>);
 
-/// The results of each document's last check, by path.
-type ByPath = HashMap<String, Arc<DocRoutes>>;
+/// Documents whose results are kept at most: the ones being edited matter, and a workspace
+/// pull of thousands of documents must not keep every task of the workspace.
+const DOCUMENTS: usize = 64;
+
+/// The results of the last check of the documents checked most recently.
+#[derive(Debug, Default)]
+struct Kept {
+    by_path: HashMap<String, Arc<DocRoutes>>,
+    /// Paths of `by_path`, oldest first.
+    order: VecDeque<String>,
+}
 
 /// What `task-unroutable` found for each open task of one document at its last check.
 #[derive(Debug)]
 pub(crate) struct DocRoutes {
+    /// The configuration checked with, by address: results found with another one are not
+    /// reused (the owner also starts a new memo when it replaces its configuration).
+    pub config: usize,
     /// The document's modules affected (every task's route reads them).
     pub affected: Vec<String>,
     /// The finding's message for each task routing could not place; `None` for the others.
@@ -59,17 +71,37 @@ impl RouteMemo {
 
     /// The results of the document's last check.
     pub(crate) fn of(&self, path: &str) -> Option<Arc<DocRoutes>> {
-        let memo = self.0.as_ref()?;
-        let memo = memo.lock().unwrap_or_else(|e| e.into_inner());
-        memo.get(path).cloned()
+        let kept = self.0.as_ref()?.lock().unwrap_or_else(|e| e.into_inner());
+        kept.by_path.get(path).cloned()
     }
 
     /// Keeps the results of the document's check, replacing the previous ones (so that a
-    /// document keeps only its current tasks).
+    /// document keeps only its current tasks); the document checked least recently goes
+    /// when there are too many.
     pub(crate) fn keep(&self, path: &str, routes: DocRoutes) {
-        if let Some(memo) = &self.0 {
-            let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
-            memo.insert(path.to_string(), Arc::new(routes));
+        let Some(memo) = &self.0 else {
+            return;
+        };
+        let mut kept = memo.lock().unwrap_or_else(|e| e.into_inner());
+        if kept
+            .by_path
+            .insert(path.to_string(), Arc::new(routes))
+            .is_some()
+        {
+            kept.order.retain(|p| p != path);
+        } else if kept.order.len() >= DOCUMENTS {
+            if let Some(oldest) = kept.order.pop_front() {
+                kept.by_path.remove(&oldest);
+            }
         }
+        kept.order.push_back(path.to_string());
+    }
+
+    /// How many documents have results kept.
+    #[cfg(test)]
+    pub(crate) fn documents(&self) -> usize {
+        self.0.as_ref().map_or(0, |memo| {
+            memo.lock().unwrap_or_else(|e| e.into_inner()).by_path.len()
+        })
     }
 }

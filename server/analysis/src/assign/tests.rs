@@ -198,7 +198,7 @@ fn scopes_of_existing_folders_resolve_through_the_workspace() {
             &[(PRP, prp), ("web/src/App.tsx", ""), ("api/main.py", "")],
         ),
     );
-    f.ws.root_name = Some("band-platform".into());
+    f.ws.set_root_name(Some("band-platform".into()));
     assert_eq!(
         f.best(PRP, 0),
         pair(
@@ -909,18 +909,27 @@ fn generation_routes_text_and_modules_the_same_way() {
 
 // --- routing results kept between checks ---------------------------------------------------
 
-/// The tasks (indexes) `task-unroutable` reports in `path`.
-fn unroutable_tasks(ws: &Workspace, config: &Config, path: &str, text: &str) -> Vec<usize> {
+/// `task-unroutable`'s findings in `path`: (task index, message).
+fn unroutable_tasks(
+    ws: &Workspace,
+    config: &Config,
+    path: &str,
+    text: &str,
+) -> Vec<(usize, String)> {
     let doc = parse(path, text, config);
     let found = crate::check(&doc, text, ws, config);
-    let starts: Vec<usize> = found
+    found
         .iter()
         .filter(|d| d.rule == crate::Rule::TaskUnroutable)
-        .map(|d| d.span.start)
-        .collect();
-    (0..doc.tasks.len())
-        .filter(|&i| starts.contains(&doc.tasks[i].span.start))
+        .map(|d| {
+            let task = doc.tasks.iter().position(|t| t.span.start == d.span.start);
+            (task.expect("on a task"), d.message.clone())
+        })
         .collect()
+}
+
+fn indexes(found: &[(usize, String)]) -> Vec<usize> {
+    found.iter().map(|(i, _)| *i).collect()
 }
 
 #[test]
@@ -931,11 +940,20 @@ fn kept_routing_results_follow_every_change_routing_reads() {
         agent("backend", &["/band-platform/api/"]),
     ];
     let orchestrator = r#"{"agents":{"frontend":{"max_concurrent":1}}}"#;
-    let f = fixture("", Some(orchestrator), &files(&agents, &[(PRP, prp)]));
+    // TASK.md and the docs agent's file exist from the start: their steps below change
+    // documents, not the set of files (which drops kept results on its own).
+    let board = ("TASK.md", "## Active\n");
+    let (docs_path, docs_agent) = agent("docs", &[]);
+    let f = fixture(
+        "",
+        Some(orchestrator),
+        &files(&agents, &[(PRP, prp), board]),
+    );
     let mut config = f.config;
     // Two workspaces changed alike: one keeps routing results, one never does.
     let mut plain = f.ws;
-    plain.root_name = Some("band-platform".into());
+    plain.add_file(&docs_path);
+    plain.set_root_name(Some("band-platform".into()));
     let mut kept = plain.clone();
     kept.remember_routes();
     let update = |ws: &mut Workspace, config: &Config, path: &str, text: &str| {
@@ -943,7 +961,7 @@ fn kept_routing_results_follow_every_change_routing_reads() {
         ws.update_document(path, DocFacts::of(&parse(path, text, config)));
     };
     type Change = Box<dyn Fn(&mut Workspace, &mut Config)>;
-    let mut steps: Vec<(&str, Change, Vec<usize>)> = vec![
+    let steps: Vec<(&str, Change, Vec<usize>)> = vec![
         ("as loaded", Box::new(|_, _| {}), vec![0, 1]),
         (
             "the file the task names appears in frontend's scope",
@@ -972,7 +990,7 @@ fn kept_routing_results_follow_every_change_routing_reads() {
             vec![0],
         ),
         (
-            "frontend takes a task elsewhere: at capacity",
+            "frontend takes a task on the board: at capacity",
             Box::new(move |ws, config| {
                 update(ws, config, "TASK.md", "## Active\n- [ ] One @frontend\n")
             }),
@@ -1017,34 +1035,121 @@ fn kept_routing_results_follow_every_change_routing_reads() {
             vec![1],
         ),
         (
-            "an agent for the readme",
-            Box::new(move |ws, config| {
-                let (path, text) = agent("docs", &[]);
-                update(ws, config, &path, &text)
+            "an agent for the readme (its file was there)",
+            Box::new({
+                let (path, text) = (docs_path.clone(), docs_agent.clone());
+                move |ws, config| update(ws, config, &path, &text)
             }),
             vec![],
         ),
+        (
+            "its facts name no agent (a document of another kind)",
+            Box::new({
+                let (path, text) = (docs_path.clone(), docs_agent.clone());
+                move |ws, config| {
+                    let mut facts = DocFacts::of(&parse(&path, &text, config));
+                    facts.agent = None;
+                    ws.update_document(&path, facts);
+                }
+            }),
+            vec![1],
+        ),
+        (
+            "the agent is back",
+            Box::new({
+                let (path, text) = (docs_path.clone(), docs_agent.clone());
+                move |ws, config| update(ws, config, &path, &text)
+            }),
+            vec![],
+        ),
+        (
+            "its file is no document any more",
+            Box::new({
+                let path = docs_path.clone();
+                move |ws, _| {
+                    ws.remove_document(&path);
+                }
+            }),
+            vec![1],
+        ),
     ];
-    for (what, change, expected) in steps.drain(..) {
+    for (what, change, expected) in &steps {
         let mut plain_config = config.clone();
         change(&mut plain, &mut plain_config);
         change(&mut kept, &mut config);
+        let fresh = unroutable_tasks(&plain, &plain_config, PRP, prp);
+        assert_eq!(indexes(&fresh), *expected, "{what}: without kept results");
         // Twice: the second check reads the results the first one kept.
         for round in 0..2 {
             assert_eq!(
-                unroutable_tasks(&plain, &plain_config, PRP, prp),
-                expected,
-                "{what}: without kept results"
-            );
-            assert_eq!(
                 unroutable_tasks(&kept, &config, PRP, prp),
-                expected,
+                fresh,
                 "{what}: with kept results (check {round})"
             );
         }
     }
-    // An edit to one task's text routes that task again, and only its finding changes.
+    // An edit to one task's text routes that task again.
     let edited = prp.replace("Task 3: Frontend page", "Task 3: Ponder it over");
-    assert_eq!(unroutable_tasks(&kept, &config, PRP, &edited), [2]);
-    assert_eq!(unroutable_tasks(&plain, &config, PRP, &edited), [2]);
+    let fresh = unroutable_tasks(&plain, &config, PRP, &edited);
+    assert_eq!(indexes(&fresh), [1, 2]);
+    assert_eq!(unroutable_tasks(&kept, &config, PRP, &edited), fresh);
+    // The PRP's modules affected route every task of it.
+    let with_modules = prp.replace("# F\n", "# F\n**Modules Affected**: backend\n");
+    let fresh = unroutable_tasks(&plain, &config, PRP, &with_modules);
+    assert_eq!(indexes(&fresh), Vec::<usize>::new());
+    assert_eq!(unroutable_tasks(&kept, &config, PRP, &with_modules), fresh);
+    // Another configuration, checked without telling the workspace: nothing is reused.
+    let other = Config::default();
+    assert_eq!(
+        unroutable_tasks(&kept, &other, PRP, prp),
+        unroutable_tasks(&plain, &other, PRP, prp)
+    );
+    // A copy shares the results until one of them changes what routing reads.
+    let snapshot = kept.clone();
+    let (path, text) = (docs_path.clone(), docs_agent.clone());
+    update(&mut kept, &config, &path, &text);
+    update(&mut plain, &config, &path, &text);
+    assert_eq!(
+        indexes(&unroutable_tasks(&kept, &config, PRP, prp)),
+        Vec::<usize>::new()
+    );
+    assert_eq!(
+        indexes(&unroutable_tasks(&snapshot, &config, PRP, prp)),
+        [1]
+    );
+    assert_eq!(
+        indexes(&unroutable_tasks(&kept, &config, PRP, prp)),
+        Vec::<usize>::new()
+    );
+    // The workspace folder's name decides how `/name/...` scopes resolve.
+    assert_eq!(kept.route_memo().documents(), 1);
+    kept.set_root_name(Some("elsewhere".into()));
+    assert_eq!(kept.route_memo().documents(), 0);
+}
+
+#[test]
+fn results_are_kept_for_the_documents_checked_last() {
+    let mut memo = super::RouteMemo::default();
+    let routes = || super::memo::DocRoutes {
+        config: 0,
+        affected: Vec::new(),
+        tasks: Default::default(),
+    };
+    memo.keep("off.md", routes());
+    assert!(memo.of("off.md").is_none(), "off unless turned on");
+    memo = super::RouteMemo::on();
+    for i in 0..70 {
+        memo.keep(&format!("{i}.md"), routes());
+        // The first document is checked again and again (the one being edited).
+        memo.keep("0.md", routes());
+    }
+    assert_eq!(memo.documents(), 64);
+    assert!(memo.of("0.md").is_some());
+    assert!(memo.of("69.md").is_some());
+    assert!(
+        memo.of("1.md").is_none(),
+        "the least recently checked goes first"
+    );
+    memo.forget();
+    assert_eq!(memo.documents(), 0);
 }

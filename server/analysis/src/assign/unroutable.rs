@@ -31,11 +31,14 @@ pub(crate) fn check(cx: &mut Context) {
     }
     let shared = DocSignals::of(doc, cx.text);
     let memo = cx.ws.route_memo();
-    // The results of the document's last check, when its modules affected are the same.
+    // The results of the document's last check, when its modules affected and the
+    // configuration are the same.
+    let config = std::ptr::from_ref(cx.config) as usize;
     let before = memo
         .of(&doc.path)
-        .filter(|before| before.affected == shared.affected);
+        .filter(|before| before.affected == shared.affected && before.config == config);
     let mut now = memo.is_on().then(|| DocRoutes {
+        config,
         affected: shared.affected.clone(),
         tasks: HashMap::new(),
     });

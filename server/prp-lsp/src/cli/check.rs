@@ -130,8 +130,8 @@ pub fn root_for(path: &Path) -> PathBuf {
 
 /// How a workspace root is shown before its documents' paths when several arguments are
 /// checked: for a relative argument (a hook passes the staged files relative to the
-/// repository), relative to the current directory when the root lies under it; otherwise as
-/// found.
+/// repository), relative to the current directory (`../..` from a folder inside the
+/// workspace); otherwise as found.
 fn shown_root(arg: &Path, root: &Path) -> PathBuf {
     if arg.is_absolute() || root.is_relative() {
         return root.to_path_buf();
@@ -139,8 +139,22 @@ fn shown_root(arg: &Path, root: &Path) -> PathBuf {
     std::env::current_dir()
         .and_then(|cwd| cwd.canonicalize())
         .ok()
-        .and_then(|cwd| root.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .and_then(|cwd| relative_between(&cwd, root))
         .unwrap_or_else(|| root.to_path_buf())
+}
+
+/// `to` as a path relative to the folder `from` (both absolute), going up with `..` as far
+/// as they differ; `None` when they share nothing (two drives).
+fn relative_between(from: &Path, to: &Path) -> Option<PathBuf> {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let shared = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    if shared == 0 {
+        return None;
+    }
+    let mut relative: PathBuf = from[shared..].iter().map(|_| "..").collect();
+    relative.extend(&to[shared..]);
+    Some(relative)
 }
 
 /// Runs the check and prints; returns the process exit code. The report is written as the
@@ -635,6 +649,15 @@ mod tests {
         let mut out = Vec::new();
         let code = run(paths, format, &mut out);
         (code, String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn roots_above_the_current_folder_are_named_with_dot_dot() {
+        let rel = |from: &str, to: &str| relative_between(Path::new(from), Path::new(to));
+        assert_eq!(rel("/r/PRPs/active", "/r"), Some(PathBuf::from("../..")));
+        assert_eq!(rel("/r", "/r/sub"), Some(PathBuf::from("sub")));
+        assert_eq!(rel("/r", "/r"), Some(PathBuf::new()));
+        assert_eq!(rel("/r/a", "/r/b/c"), Some(PathBuf::from("../b/c")));
     }
 
     /// The findings of a report as (path, 1-based line, rule code), sorted.

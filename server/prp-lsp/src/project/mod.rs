@@ -251,7 +251,9 @@ impl Project {
             git: git::GitView::read(&root),
             ..Project::empty()
         };
-        project.ws.root_name = root.file_name().map(|n| n.to_string_lossy().into_owned());
+        project
+            .ws
+            .set_root_name(root.file_name().map(|n| n.to_string_lossy().into_owned()));
         project.reload_config();
         let walked = walk(&root);
         for f in &walked.files {
