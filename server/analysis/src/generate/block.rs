@@ -56,7 +56,9 @@ fn read_yaml(body: &str, base: usize) -> Result<Vec<Entry>, SyntaxError> {
     for (span, line) in lines_with_spans(body) {
         let span = span.start + base..span.end + base;
         let trimmed = line.trim();
-        let indent = line.len() - line.trim_start().len();
+        // YAML indents with spaces (tabs are tolerated); other whitespace is text, and
+        // counting it would cut the line inside a character.
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
         if let (
             Continuation::Block {
                 literal,
@@ -363,6 +365,26 @@ mod tests {
             v[3].1,
             Value::List(vec!["frontend".into(), "backend".into()])
         );
+    }
+
+    #[test]
+    fn yaml_indentation_is_spaces_and_tabs_only() {
+        // A block indented by two spaces, then a line indented by a space and a
+        // four-per-em space (U+2005, three bytes): the block's indentation must not cut
+        // inside that character.
+        let body = "description: |\n  first\n \u{2005}second\nnext: x\n";
+        let v = values(body);
+        assert_eq!(
+            v[0],
+            (
+                "description".into(),
+                Value::Text("first\n\u{2005}second".into())
+            )
+        );
+        assert_eq!(v[1], ("next".into(), Value::Text("x".into())));
+        // Other whitespace starts no indentation: a key line after it.
+        let v = values("a: |\n  text\n\u{2005}b: y\n");
+        assert_eq!(v[1], ("b".into(), Value::Text("y".into())));
     }
 
     #[test]
