@@ -752,13 +752,15 @@ impl Workspace {
         }
         if tail.contains('/') {
             let name = tail.rsplit('/').next().unwrap_or(tail);
-            let suffix = format!("/{tail}");
+            // `…/tail`, without building the string for every path compared.
+            let ends_with_tail =
+                |p: &&String| p.strip_suffix(tail).is_some_and(|head| head.ends_with('/'));
             if let Some(p) = self
                 .by_name
                 .get(name)
                 .into_iter()
                 .flatten()
-                .find(|p| p.ends_with(&suffix))
+                .find(ends_with_tail)
             {
                 return Resolution::Found(p.clone());
             }
@@ -767,7 +769,7 @@ impl Workspace {
                 .get(name)
                 .into_iter()
                 .flatten()
-                .find(|d| d.ends_with(&suffix))
+                .find(ends_with_tail)
             {
                 return Resolution::Found(d.clone());
             }
@@ -817,6 +819,20 @@ impl Workspace {
 
 /// Joins and normalizes a relative path; `None` when it climbs above the root.
 pub fn normalize_path(dir: &str, target: &str) -> Option<String> {
+    // Most paths are already normal (`src/app.py`): joined without splitting them up.
+    let plain = |p: &str| {
+        !p.is_empty()
+            && !p.starts_with('/')
+            && !p.ends_with('/')
+            && p.split('/').all(|c| !matches!(c, "" | "." | ".."))
+    };
+    if plain(target) && (dir.is_empty() || plain(dir)) {
+        return Some(if dir.is_empty() {
+            target.to_string()
+        } else {
+            [dir, "/", target].concat()
+        });
+    }
     let mut parts: Vec<&str> = if dir.is_empty() {
         Vec::new()
     } else {
@@ -840,6 +856,30 @@ mod tests {
 
     fn ws(files: &[&str]) -> Workspace {
         Workspace::with_files(files.iter().copied())
+    }
+
+    #[test]
+    fn paths_are_joined_and_normalised() {
+        let cases = [
+            ("", "src/app.py", Some("src/app.py")),
+            ("docs", "api.md", Some("docs/api.md")),
+            (
+                "PRPs/active",
+                "../archive/02_x.md",
+                Some("PRPs/archive/02_x.md"),
+            ),
+            ("docs", "./guides//setup.md/", Some("docs/guides/setup.md")),
+            ("docs", "", Some("docs")),
+            ("", "../outside.md", None),
+            ("a", "../../outside.md", None),
+        ];
+        for (dir, target, expected) in cases {
+            assert_eq!(
+                normalize_path(dir, target).as_deref(),
+                expected,
+                "`{target}` from `{dir}`"
+            );
+        }
     }
 
     /// The workload is kept as documents change; it must equal a count from scratch.

@@ -37,8 +37,54 @@ pub(crate) struct DocRoutes {
     pub config: usize,
     /// The document's modules affected (every task's route reads them).
     pub affected: Vec<String>,
-    /// The finding's message for each task routing could not place; `None` for the others.
-    pub tasks: HashMap<TaskKey, Option<String>>,
+    /// Each open task in document order, with the finding's message when routing could
+    /// not place it (`None` for the others).
+    pub tasks: Vec<(TaskKey, Option<String>)>,
+}
+
+/// Looks up the tasks of a check, in document order, among the results of the one before.
+/// A keystroke leaves every task but one where it was, so each is first compared with the
+/// task after the last one found (or the one after that, when the task in between was
+/// edited); after two misses in a row (tasks deleted or moved) the kept results are indexed
+/// by key, and looked up there whenever the order does not match. Comparing in order avoids hashing every task's text on every check.
+pub(crate) struct InOrder<'a> {
+    kept: &'a [(TaskKey, Option<String>)],
+    next: usize,
+    missed: bool,
+    index: Option<HashMap<&'a TaskKey, usize>>,
+}
+
+impl<'a> InOrder<'a> {
+    pub fn new(routes: &'a DocRoutes) -> InOrder<'a> {
+        InOrder {
+            kept: &routes.tasks,
+            next: 0,
+            missed: false,
+            index: None,
+        }
+    }
+
+    /// The kept result for `key`, if the last check had that task.
+    pub fn find(&mut self, key: &TaskKey) -> Option<&'a Option<String>> {
+        let kept = self.kept;
+        let near = [self.next, self.next + 1]
+            .into_iter()
+            .find(|&at| kept.get(at).is_some_and(|(k, _)| k == key));
+        let at = match near {
+            Some(at) => Some(at),
+            // Indexed after two misses in a row; once indexed, always looked up.
+            None if self.missed || self.index.is_some() => self
+                .index
+                .get_or_insert_with(|| kept.iter().enumerate().map(|(i, (k, _))| (k, i)).collect())
+                .get(key)
+                .copied(),
+            None => None,
+        };
+        self.missed = at.is_none();
+        let at = at?;
+        self.next = at + 1;
+        Some(&kept[at].1)
+    }
 }
 
 /// What routing reads of one task.
@@ -103,5 +149,69 @@ impl RouteMemo {
         self.0.as_ref().map_or(0, |memo| {
             memo.lock().unwrap_or_else(|e| e.into_inner()).by_path.len()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(text: &str) -> TaskKey {
+        TaskKey {
+            own: text.to_string(),
+            freed: None,
+            files: Vec::new(),
+        }
+    }
+
+    /// Results kept for tasks a–f, each task's message being its own text.
+    fn kept() -> DocRoutes {
+        DocRoutes {
+            config: 0,
+            affected: Vec::new(),
+            tasks: ["a", "b", "c", "d", "e", "f"]
+                .into_iter()
+                .map(|t| (key(t), Some(t.to_string())))
+                .collect(),
+        }
+    }
+
+    /// What a check of `tasks` (in document order) finds kept: each task's message, or
+    /// `-` where it has to be routed again.
+    fn found(tasks: &[&str]) -> String {
+        let routes = kept();
+        let mut in_order = InOrder::new(&routes);
+        tasks
+            .iter()
+            .map(|t| match in_order.find(&key(t)) {
+                Some(message) => message.clone().unwrap_or_default(),
+                None => "-".into(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn every_task_a_keystroke_left_alone_is_found_again() {
+        assert_eq!(found(&["a", "b", "c", "d", "e", "f"]), "a b c d e f");
+        // One task edited, one inserted, one deleted: only the new text is routed again.
+        assert_eq!(found(&["a", "b2", "c", "d", "e", "f"]), "a - c d e f");
+        assert_eq!(
+            found(&["a", "new", "b", "c", "d", "e", "f"]),
+            "a - b c d e f"
+        );
+        assert_eq!(found(&["a", "c", "d", "e", "f"]), "a c d e f");
+    }
+
+    #[test]
+    fn tasks_deleted_or_moved_together_are_found_by_key() {
+        // A block cut: one task is routed again before the kept results are indexed.
+        assert_eq!(found(&["a", "e", "f"]), "a - f");
+        // Blocks moved: found wherever they went (the first task out of order is routed
+        // again, before the results are indexed).
+        assert_eq!(found(&["d", "e", "a", "b", "c", "f"]), "- e a b c f");
+        assert_eq!(found(&["f", "e", "d", "c", "b", "a"]), "- e d c b a");
+        // Nothing found is ever another task's result.
+        assert_eq!(found(&["x", "y", "b", "z"]), "- - b -");
     }
 }

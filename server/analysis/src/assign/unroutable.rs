@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::memo::{DocRoutes, TaskKey};
+use super::memo::{DocRoutes, InOrder, TaskKey};
 use super::rank::{freed_by, Router, Subject};
 use super::signals::{task_files, task_text, DocSignals};
 use super::write::wants_agent;
@@ -37,10 +37,11 @@ pub(crate) fn check(cx: &mut Context) {
     let before = memo
         .of(&doc.path)
         .filter(|before| before.affected == shared.affected && before.config == config);
+    let mut kept = before.as_deref().map(InOrder::new);
     let mut now = memo.is_on().then(|| DocRoutes {
         config,
         affected: shared.affected.clone(),
-        tasks: HashMap::new(),
+        tasks: Vec::with_capacity(before.as_ref().map_or(0, |b| b.tasks.len())),
     });
     let mut found = Vec::new();
     for t in doc.tasks.iter().filter(|t| wants_agent(doc, t)) {
@@ -49,7 +50,7 @@ pub(crate) fn check(cx: &mut Context) {
             freed: freed_by(doc, t, cx.ws),
             files: task_files(doc, t, &shared),
         };
-        let message = match before.as_ref().and_then(|b| b.tasks.get(&key)) {
+        let message = match kept.as_mut().and_then(|k| k.find(&key)) {
             Some(message) => message.clone(),
             None => unroutable(&router, &key, &doc.path, cx.ws, &shared),
         };
@@ -57,7 +58,7 @@ pub(crate) fn check(cx: &mut Context) {
             found.push((t.span.clone(), message.clone()));
         }
         if let Some(now) = &mut now {
-            now.tasks.insert(key, message);
+            now.tasks.push((key, message));
         }
     }
     if let Some(now) = now {

@@ -417,8 +417,9 @@ fn read_lines(text: &str, doc: &mut Document) {
         });
         // Prose, and the YAML context blocks of PRPs (`why: … after PRP-01`); not code.
         let prose = fence.is_none_or(|f| {
-            let info = f.info.trim().to_ascii_lowercase();
-            !is_fence_line && (info == "yaml" || info == "yml")
+            let info = f.info.trim();
+            !is_fence_line
+                && (info.eq_ignore_ascii_case("yaml") || info.eq_ignore_ascii_case("yml"))
         });
         if prose && line.contains("PRP") {
             for (r, number) in scan::prp_number_mentions(line) {
@@ -651,10 +652,7 @@ fn read_tasks(text: &str, doc: &mut Document) {
     // One pass over the text gives every task its line number.
     let (mut line, mut counted) = (0u32, 0usize);
     for t in &mut tasks {
-        line += text.as_bytes()[counted..t.span.start]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u32;
+        line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted..t.span.start]).count() as u32;
         counted = t.span.start;
         t.line = line;
     }

@@ -3,6 +3,7 @@
 //! Each returns offsets relative to the line it was given.
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
 /// `**Status**: Ready`, `**Status:** Ready`, optionally in a `>` quote or a list item.
 pub fn bold_key(line: &str) -> Option<(String, Range<usize>)> {
@@ -198,11 +199,11 @@ fn is_path_char(c: char) -> bool {
 /// `PRPs/…/x.md` paths written anywhere in a line.
 pub fn prp_paths(line: &str) -> Vec<Range<usize>> {
     let mut found = Vec::new();
-    if !line.contains('/') {
-        return found;
-    }
+    // Built once: a searcher costs more to set up than most lines take to search.
+    static PRPS: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("PRPs/"));
     let mut from = 0;
-    while let Some(rel) = line[from..].find("PRPs/") {
+    while let Some(rel) = PRPS.find(&line.as_bytes()[from..]) {
         let at = from + rel;
         let start = line[..at]
             .char_indices()
@@ -264,7 +265,11 @@ pub fn agent_mentions(line: &str) -> Vec<(Range<usize>, String)> {
 /// `**Assigned to**: agent`, `Assigned to: agent`, `Assignee: agent`, `Agent: agent`.
 pub fn assigned_to(line: &str) -> Option<Range<usize>> {
     // Most lines say nothing of assignment: reject them before allocating.
-    if !(line.contains("ssign") || line.contains("SSIGN")) {
+    static LOWER: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("ssign"));
+    static UPPER: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("SSIGN"));
+    if LOWER.find(line.as_bytes()).is_none() && UPPER.find(line.as_bytes()).is_none() {
         return None;
     }
     let lower = line.to_ascii_lowercase();

@@ -208,7 +208,7 @@ fn check_machine_paths_in_text(cx: &mut Context) {
     let text = cx.text;
     let mut found = Vec::new();
     for prefix in HOME_PREFIXES {
-        for (at, _) in text.match_indices(prefix) {
+        for at in memchr::memmem::find_iter(text.as_bytes(), prefix) {
             // `C:\Users\…`: the drive letter is part of the path.
             let start = if prefix.starts_with(':') {
                 at.saturating_sub(1)

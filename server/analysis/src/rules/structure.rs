@@ -491,6 +491,10 @@ fn check_placeholders(cx: &mut Context) {
     let text = cx.text;
     let mut found = Vec::new();
     for (span, line) in lines_with_spans(text) {
+        // Most lines hold neither: skip them before looking up their fence.
+        if memchr::memchr2(b'[', b'{', line.as_bytes()).is_none() {
+            continue;
+        }
         let base = span.start;
         // Context blocks (yaml, text) keep the template's `- file: [path/to/file]`; code
         // fences hold code, where brackets are indexing and `{{ }}` is templating.
