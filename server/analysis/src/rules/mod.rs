@@ -20,45 +20,85 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{DocKind, Document, Span, SuppressionScope};
 use crate::workspace::Workspace;
 
+/// Documents from this size on have their references checked on a second thread while the
+/// other rules run: on a large PRP being typed in, references are half of a keystroke's
+/// check, and a thread costs tens of microseconds.
+const PARALLEL_FROM: usize = 64 * 1024;
+
 /// All findings for one document.
 pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec<Diagnostic> {
-    let mut cx = Context::new(doc, text, ws, config);
+    check_with(doc, text, ws, config, text.len() >= PARALLEL_FROM)
+}
+
+/// [`check`], with the references checked on a second thread when `parallel` is set.
+fn check_with(
+    doc: &Document,
+    text: &str,
+    ws: &Workspace,
+    config: &Config,
+    parallel: bool,
+) -> Vec<Diagnostic> {
     // Work that grows with what the document refers to (paths, agents, evidence) stops at
     // the size limit; the structure is still checked, and the finding says what was not.
     let whole = text.len() <= config.limits.document_size;
-    match doc.kind {
-        DocKind::Prp => {
-            structure::check_prp(&mut cx);
-            lifecycle::check(&mut cx);
-            if whole {
-                references::check(&mut cx);
-                crate::gates::check(&mut cx);
-                crate::delivery::failures::check(&mut cx);
+    let with_references = whole && doc.kind != DocKind::Other;
+    std::thread::scope(|scope| {
+        let elsewhere = (with_references && parallel)
+            .then(|| {
+                std::thread::Builder::new()
+                    .name("prp-references".into())
+                    .spawn_scoped(scope, || {
+                        let mut cx = Context::new(doc, text, ws, config);
+                        references::check(&mut cx);
+                        cx.out
+                    })
+                    .ok()
+            })
+            .flatten();
+        let mut cx = Context::new(doc, text, ws, config);
+        match doc.kind {
+            DocKind::Prp => {
+                structure::check_prp(&mut cx);
+                lifecycle::check(&mut cx);
             }
+            DocKind::TaskBoard => task_board::check(&mut cx),
+            DocKind::Agent => structure::check_agent(&mut cx),
+            // Other Markdown is not validated; only a requirement block in it (a source for
+            // "Generate PRP") is checked.
+            DocKind::Other => {}
         }
-        DocKind::TaskBoard => {
-            task_board::check(&mut cx);
-            if whole {
-                references::check(&mut cx);
-            }
+        // Where the references' findings go, so that they come in the same order however
+        // they were found.
+        let references_at = cx.out.len();
+        if with_references && elsewhere.is_none() {
+            references::check(&mut cx);
         }
-        DocKind::Agent => {
-            structure::check_agent(&mut cx);
-            if whole {
-                references::check(&mut cx);
-            }
+        if doc.kind == DocKind::Prp && whole {
+            crate::gates::check(&mut cx);
+            crate::delivery::failures::check(&mut cx);
         }
-        // Other Markdown is not validated; only a requirement block in it (a source for
-        // "Generate PRP") is checked.
-        DocKind::Other => {}
-    }
+        check_rest(&mut cx, whole);
+        if let Some(thread) = elsewhere {
+            let found = thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            cx.out.splice(references_at..references_at, found);
+        }
+        settle(&mut cx)
+    })
+}
+
+/// The rules after the references: fences, requirement blocks, agent status, assignment,
+/// and the size limit's finding.
+fn check_rest(cx: &mut Context, whole: bool) {
+    let (doc, text, config) = (cx.doc, cx.text, cx.config);
     if doc.kind != DocKind::Other {
-        structure::check_fences(&mut cx);
+        structure::check_fences(cx);
     }
-    crate::generate::check_requirement_blocks(&mut cx);
+    crate::generate::check_requirement_blocks(cx);
     if matches!(doc.kind, DocKind::Prp | DocKind::TaskBoard) && whole {
-        crate::status::check(&mut cx);
-        crate::assign::check(&mut cx);
+        crate::status::check(cx);
+        crate::assign::check(cx);
     }
     if !whole && doc.kind != DocKind::Other {
         let (size, limit) = crate::figures::sizes_compared(text.len(), config.limits.document_size);
@@ -76,6 +116,11 @@ pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec
             ),
         );
     }
+}
+
+/// The findings with their configured levels, without the suppressed ones, in order.
+fn settle(cx: &mut Context) -> Vec<Diagnostic> {
+    let (doc, config) = (cx.doc, cx.config);
     let found = std::mem::take(&mut cx.out);
     let suppressions = Suppressions::of(doc);
     let mut out: Vec<Diagnostic> = found
@@ -190,5 +235,64 @@ pub fn invalid_config(message: &str, span: Option<Span>) -> Diagnostic {
         message: message.to_string(),
         related: Vec::new(),
         hint: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::DocFacts;
+
+    /// A large PRP with findings from every family, some on the same line from different
+    /// rules (their order is kept).
+    fn large_prp() -> String {
+        let mut text = String::from(
+            "# PRP-07: Export\n\n## Goal\nExport data.\n\n## Why\nUsers ask.\n\n## What\nCSV.\n\n\
+             ## All Needed Context\n```yaml\n- file: src/app.py\n```\n\n## Implementation Tasks\n",
+        );
+        for i in 0..700 {
+            text.push_str(&format!(
+                "- [ ] Task {i}: MODIFY src/missing_{i}.py [path/to/file] see /Users/ana/proj/{i}\n\
+                 - file: docs/gone_{i}.md\n"
+            ));
+        }
+        text.push_str("\n## Validation Loop\n- [ ] Unit tests pass\n- [ ] Code review approved\n");
+        text
+    }
+
+    #[test]
+    fn references_found_on_a_second_thread_change_nothing_found() {
+        let config = Config::default();
+        let text = large_prp();
+        assert!(text.len() >= PARALLEL_FROM, "large enough to be split");
+        let mut ws = Workspace::with_files(["src/app.py", "frontend/app.tsx"]);
+        let agent = "agent_contexts/frontend.md";
+        let agent_doc = crate::parse(
+            agent,
+            "# Agent: Frontend\n\n## Your Scope\n- `frontend/`\n",
+            &config,
+        );
+        ws.update_document(agent, DocFacts::of(&agent_doc));
+        let doc = crate::parse("PRPs/active/07_export.md", &text, &config);
+        let alone = check_with(&doc, &text, &ws, &config, false);
+        let split = check_with(&doc, &text, &ws, &config, true);
+        let codes = |found: &[Diagnostic]| {
+            let mut codes: Vec<&str> = found.iter().map(|d| d.rule.code()).collect();
+            codes.sort();
+            codes.dedup();
+            codes
+        };
+        for expected in [
+            "unresolved-reference",
+            "absolute-path",
+            "template-placeholder",
+        ] {
+            assert!(
+                codes(&alone).contains(&expected),
+                "{expected} in {:?}",
+                codes(&alone)
+            );
+        }
+        assert_eq!(split, alone);
     }
 }
