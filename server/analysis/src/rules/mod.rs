@@ -260,11 +260,29 @@ mod tests {
         text
     }
 
+    /// A large task board naming missing PRPs (by path and by number) and agents.
+    fn large_board() -> String {
+        let mut text = String::from("# Tasks\n\n## Active\n\n");
+        for i in 0..1500 {
+            text.push_str(&format!(
+                "- [ ] Item {i} for PRPs/active/{i}_gone.md and PRP-{i} @nobody_{i}\n"
+            ));
+        }
+        text
+    }
+
+    /// A large agent file with a missing scope folder.
+    fn large_agent() -> String {
+        let mut text = String::from("# Agent: Backend\n\n## Your Scope\n- `api/`\n\n## Notes\n");
+        for i in 0..1500 {
+            text.push_str(&format!("- Keep notes on item {i} of the backlog here\n"));
+        }
+        text
+    }
+
     #[test]
     fn references_found_on_a_second_thread_change_nothing_found() {
         let config = Config::default();
-        let text = large_prp();
-        assert!(text.len() >= PARALLEL_FROM, "large enough to be split");
         let mut ws = Workspace::with_files(["src/app.py", "frontend/app.tsx"]);
         let agent = "agent_contexts/frontend.md";
         let agent_doc = crate::parse(
@@ -273,26 +291,38 @@ mod tests {
             &config,
         );
         ws.update_document(agent, DocFacts::of(&agent_doc));
-        let doc = crate::parse("PRPs/active/07_export.md", &text, &config);
-        let alone = check_with(&doc, &text, &ws, &config, false);
-        let split = check_with(&doc, &text, &ws, &config, true);
-        let codes = |found: &[Diagnostic]| {
-            let mut codes: Vec<&str> = found.iter().map(|d| d.rule.code()).collect();
-            codes.sort();
-            codes.dedup();
-            codes
-        };
+        let mut limited = Config::default();
+        limited.limits.document_size = 32 * 1024;
+        // Each with the least it must find (the agent file: its missing section, and its
+        // missing scope folder, a finding of the references' thread).
+        let cases = [
+            ("PRPs/active/07_export.md", large_prp(), &config, 100),
+            ("TASK.md", large_board(), &config, 100),
+            ("agent_contexts/backend.md", large_agent(), &config, 2),
+            ("notes.md", large_prp(), &config, 0),
+            ("PRPs/active/08_big.md", large_prp(), &limited, 1),
+        ];
+        for (path, text, config, least) in cases {
+            assert!(
+                text.len() >= PARALLEL_FROM,
+                "{path}: large enough to be split"
+            );
+            let doc = crate::parse(path, &text, config);
+            let alone = check_with(&doc, &text, &ws, config, false);
+            let split = check_with(&doc, &text, &ws, config, true);
+            assert!(alone.len() >= least, "{path}: {} findings", alone.len());
+            assert!(split == alone, "{path}: findings differ when split");
+        }
+        let prp = crate::parse("PRPs/active/07_export.md", &large_prp(), &config);
+        let found = check(&prp, &large_prp(), &ws, &config);
+        let mut codes: Vec<&str> = found.iter().map(|d| d.rule.code()).collect();
+        codes.dedup();
         for expected in [
             "unresolved-reference",
             "absolute-path",
             "template-placeholder",
         ] {
-            assert!(
-                codes(&alone).contains(&expected),
-                "{expected} in {:?}",
-                codes(&alone)
-            );
+            assert!(codes.contains(&expected), "{expected} in {codes:?}");
         }
-        assert_eq!(split, alone);
     }
 }
