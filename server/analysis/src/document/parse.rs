@@ -661,6 +661,10 @@ fn read_tasks(text: &str, doc: &mut Document) {
 
 fn find_assignment(text: &str, range: Span) -> Option<Spanned<String>> {
     let range = range.start.min(text.len())..range.end.min(text.len());
+    // Most task bodies say nothing of assignment: one search rejects them, not one a line.
+    if !scan::mentions_assignment(&text[range.clone()]) {
+        return None;
+    }
     for (span, line) in lines_with_spans(&text[range.clone()]) {
         if line.trim_start().starts_with('#') {
             break;

@@ -67,13 +67,21 @@ pub fn context_reference(line: &str, in_fence: bool) -> Option<(&'static str, Ra
     if !dashed && !in_fence {
         return None;
     }
-    let colon = rest.find(':')?;
-    let kind = match rest[..colon].trim() {
+    // The key is a word and a colon: most list items are rejected at their first word.
+    let key_len = rest
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(rest.len());
+    let kind = match &rest[..key_len] {
         "file" | "path" => "file",
         "docfile" | "doc" => "docfile",
         "url" => "url",
         _ => return None,
     };
+    let after_key = &rest[key_len..];
+    let colon = key_len + (after_key.len() - after_key.trim_start().len());
+    if !rest[colon..].starts_with(':') {
+        return None;
+    }
     let value = rest[colon + 1..].trim();
     // Drop a trailing YAML comment.
     let value = value.split(" #").next().unwrap_or(value).trim_end();
@@ -262,14 +270,21 @@ pub fn agent_mentions(line: &str) -> Vec<(Range<usize>, String)> {
     found
 }
 
-/// `**Assigned to**: agent`, `Assigned to: agent`, `Assignee: agent`, `Agent: agent`.
-pub fn assigned_to(line: &str) -> Option<Range<usize>> {
-    // Most lines say nothing of assignment: reject them before allocating.
+/// Whether `text` could say who is assigned (`assigned`, `Assignee`, `ASSIGNED TO`): the
+/// cheap test before reading it line by line.
+pub fn mentions_assignment(text: &str) -> bool {
+    // Built once: a searcher costs more to set up than most lines take to search.
     static LOWER: LazyLock<memchr::memmem::Finder<'static>> =
         LazyLock::new(|| memchr::memmem::Finder::new("ssign"));
     static UPPER: LazyLock<memchr::memmem::Finder<'static>> =
         LazyLock::new(|| memchr::memmem::Finder::new("SSIGN"));
-    if LOWER.find(line.as_bytes()).is_none() && UPPER.find(line.as_bytes()).is_none() {
+    LOWER.find(text.as_bytes()).is_some() || UPPER.find(text.as_bytes()).is_some()
+}
+
+/// `**Assigned to**: agent`, `Assigned to: agent`, `Assignee: agent`, `Agent: agent`.
+pub fn assigned_to(line: &str) -> Option<Range<usize>> {
+    // Most lines say nothing of assignment: reject them before allocating.
+    if !mentions_assignment(line) {
         return None;
     }
     let lower = line.to_ascii_lowercase();
@@ -466,6 +481,35 @@ mod tests {
 
     fn at(line: &str, r: Option<Range<usize>>) -> Option<&str> {
         r.map(|r| &line[r])
+    }
+
+    #[test]
+    fn context_references_by_their_key() {
+        fn found(line: &str, in_fence: bool) -> Option<(&'static str, &str)> {
+            context_reference(line, in_fence).map(|(kind, r)| (kind, &line[r]))
+        }
+        assert_eq!(found("- file: src/a.py", false), Some(("file", "src/a.py")));
+        assert_eq!(
+            found("  - file :  src/a.py", false),
+            Some(("file", "src/a.py"))
+        );
+        assert_eq!(
+            found("path:\tdocs/x.md # why", true),
+            Some(("file", "docs/x.md"))
+        );
+        assert_eq!(
+            found("- doc: docs/x.md", false),
+            Some(("docfile", "docs/x.md"))
+        );
+        assert_eq!(
+            found("- url: https://x.dev/a:b", false),
+            Some(("url", "https://x.dev/a:b"))
+        );
+        assert_eq!(found("- files: src/a.py", false), None);
+        assert_eq!(found("- file src/a.py: x", false), None);
+        assert_eq!(found("- file:", false), None);
+        assert_eq!(found("- File: src/a.py", false), None);
+        assert_eq!(found("- fileé: src/a.py", false), None);
     }
 
     #[test]
