@@ -95,13 +95,16 @@ impl DocFacts {
     }
 
     pub fn of(doc: &Document) -> DocFacts {
-        let referenced_names = doc
+        // Names repeat (`main.py`, `README.md`): one string each.
+        let mut names: Vec<&str> = doc
             .references
             .iter()
             .filter(|r| r.kind != ReferenceKind::Url)
             .filter_map(|r| r.target.trim_end_matches('/').rsplit('/').next())
-            .map(str::to_string)
             .collect();
+        names.sort_unstable();
+        names.dedup();
+        let referenced_names = names.into_iter().map(str::to_string).collect();
         let tasks = doc
             .tasks
             .iter()
