@@ -57,11 +57,13 @@ fn main() {
     let check_time = started.elapsed();
     if let (Some(file), Some(times)) = (std::env::args().nth(2), std::env::args().nth(3)) {
         let times: usize = times.parse().expect("a count of repeats");
-        // As the server does: routing results kept between checks of the document.
+        // As the server does: routing results kept between checks of the document, and a
+        // large document's check split over two threads.
         let mut ws = ws;
         if std::env::var_os("PRP_FORGET_ROUTES").is_none() {
             ws.remember_routes();
         }
+        ws.split_large_checks();
         let text = &files
             .iter()
             .find(|(p, _)| *p == file)

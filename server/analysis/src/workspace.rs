@@ -199,6 +199,9 @@ pub struct Workspace {
     /// Routing results kept between checks; a new memo whenever something routing reads
     /// changes (agents, files, workload, agent status). Off unless the owner turns it on.
     routes: crate::assign::RouteMemo,
+    /// Whether a large document's check is split over two threads (see
+    /// [`Workspace::split_large_checks`]).
+    split_checks: bool,
 }
 
 /// The workspace's agents indexed for routing: spellings normalized once, the folders their
@@ -529,6 +532,18 @@ impl Workspace {
         if !self.routes.is_on() {
             self.routes = crate::assign::RouteMemo::on();
         }
+    }
+
+    /// Checks a large document's references on a second thread while its other rules run:
+    /// for an owner that checks one document while someone waits (the server, on each
+    /// edit). A batch of documents (`prp-lsp check`) already keeps every core busy, and a
+    /// second thread there only adds its memory.
+    pub fn split_large_checks(&mut self) {
+        self.split_checks = true;
+    }
+
+    pub(crate) fn splits_large_checks(&self) -> bool {
+        self.split_checks
     }
 
     pub(crate) fn route_memo(&self) -> &crate::assign::RouteMemo {

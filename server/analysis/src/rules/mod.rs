@@ -21,13 +21,15 @@ use crate::document::{DocKind, Document, Span, SuppressionScope};
 use crate::workspace::Workspace;
 
 /// Documents from this size on have their references checked on a second thread while the
-/// other rules run: on a large PRP being typed in, references are half of a keystroke's
-/// check, and a thread costs tens of microseconds.
+/// other rules run, when the workspace's owner asks for it
+/// ([`Workspace::split_large_checks`]): on a large PRP being typed in, references are half
+/// of a keystroke's check, and a thread costs tens of microseconds.
 const PARALLEL_FROM: usize = 64 * 1024;
 
 /// All findings for one document.
 pub fn check(doc: &Document, text: &str, ws: &Workspace, config: &Config) -> Vec<Diagnostic> {
-    check_with(doc, text, ws, config, text.len() >= PARALLEL_FROM)
+    let parallel = ws.splits_large_checks() && text.len() >= PARALLEL_FROM;
+    check_with(doc, text, ws, config, parallel)
 }
 
 /// [`check`], with the references checked on a second thread when `parallel` is set.

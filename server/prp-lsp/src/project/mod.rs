@@ -378,10 +378,12 @@ impl Project {
         true
     }
 
-    /// Keeps routing results between checks of the same documents (see
-    /// [`Workspace::remember_routes`]): for an owner that checks them on every edit.
-    pub fn remember_routes(&mut self) {
+    /// Prepares the workspace for an owner that checks the document being edited on every
+    /// keystroke: routing results kept between checks ([`Workspace::remember_routes`]) and
+    /// a large document's check split over two threads ([`Workspace::split_large_checks`]).
+    pub fn check_while_editing(&mut self) {
         self.ws.remember_routes();
+        self.ws.split_large_checks();
     }
 
     /// Reads a workspace-relative file, refusing paths that leave the workspace.

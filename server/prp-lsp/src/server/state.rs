@@ -315,8 +315,8 @@ impl State {
     }
 
     pub fn set_project(&self, mut project: Project) {
-        // The server checks the same documents on every edit: keep their routing results.
-        project.remember_routes();
+        // The server checks the same documents on every edit, while someone waits.
+        project.check_while_editing();
         *self.project.write_lock() = Some(Arc::new(project));
     }
 
