@@ -37,6 +37,9 @@ pub(crate) struct DocRoutes {
     pub config: usize,
     /// The document's modules affected (every task's route reads them).
     pub affected: Vec<String>,
+    /// The files the PRP's `Files to Change` lists (the route of a task naming none reads
+    /// them).
+    pub listed: Vec<String>,
     /// Each open task in document order, with the finding's message when routing could
     /// not place it (`None` for the others).
     pub tasks: Vec<(TaskKey, Option<String>)>,
@@ -94,8 +97,9 @@ pub(crate) struct TaskKey {
     pub own: String,
     /// The agent whose open task this is (re-assigning it frees that agent).
     pub freed: Option<String>,
-    /// The files the task names, as written.
-    pub files: Vec<String>,
+    /// The files the task names, as written; `None` for a PRP task naming none (it touches
+    /// the document's listed files, kept once in [`DocRoutes::listed`]).
+    pub files: Option<Vec<String>>,
 }
 
 impl RouteMemo {
@@ -160,7 +164,7 @@ mod tests {
         TaskKey {
             own: text.to_string(),
             freed: None,
-            files: Vec::new(),
+            files: None,
         }
     }
 
@@ -169,6 +173,7 @@ mod tests {
         DocRoutes {
             config: 0,
             affected: Vec::new(),
+            listed: Vec::new(),
             tasks: ["a", "b", "c", "d", "e", "f"]
                 .into_iter()
                 .map(|t| (key(t), Some(t.to_string())))

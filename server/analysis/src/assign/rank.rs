@@ -284,14 +284,13 @@ impl Subject {
 
 /// The agent (normalized) whose open task `task` is: taking it from that agent frees room.
 pub(super) fn freed_by(doc: &Document, task: &Task, ws: &Workspace) -> Option<String> {
-    let counted = ws
-        .facts(&doc.path)
-        .is_some_and(|f| f.lifecycle != Lifecycle::Finished)
-        && task.state != Some(MarkerState::Done);
-    task.assignee
-        .as_ref()
-        .filter(|_| counted)
-        .map(|a| normalize_agent_id(&a.value))
+    // Most tasks routed have no agent: no lookup for them.
+    let assignee = task.assignee.as_ref()?;
+    let counted = task.state != Some(MarkerState::Done)
+        && ws
+            .facts(&doc.path)
+            .is_some_and(|f| f.lifecycle != Lifecycle::Finished);
+    counted.then(|| normalize_agent_id(&assignee.value))
 }
 
 /// Routes tasks of one workspace: the roster, the workload and each agent's health are

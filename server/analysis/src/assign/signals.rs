@@ -62,6 +62,12 @@ fn is_file_path(s: &str) -> bool {
 /// Paths the task names (`CREATE`/`MODIFY` targets); for a PRP task naming none, the paths
 /// of the PRP's `Files to Modify` section.
 pub fn task_files(doc: &Document, task: &Task, shared: &DocSignals) -> Vec<String> {
+    own_files(doc, task).unwrap_or_else(|| shared.listed_files.clone())
+}
+
+/// The paths the task itself names; `None` for a PRP task naming none, which touches the
+/// files of the PRP's `Files to Change` ([`DocSignals::listed_files`]).
+pub fn own_files(doc: &Document, task: &Task) -> Option<Vec<String>> {
     let own: Vec<String> = doc
         .references_within(task.span.start..task.end)
         .iter()
@@ -69,10 +75,7 @@ pub fn task_files(doc: &Document, task: &Task, shared: &DocSignals) -> Vec<Strin
         .filter(|r| r.span.end <= task.end)
         .map(|r| r.target.clone())
         .collect();
-    if !own.is_empty() || doc.kind != DocKind::Prp {
-        return dedup(own);
-    }
-    shared.listed_files.clone()
+    (!own.is_empty() || doc.kind != DocKind::Prp).then(|| dedup(own))
 }
 
 /// What routing reads of a document as a whole, read once for all its tasks.
@@ -138,9 +141,17 @@ fn paths_in_line(line: &str) -> Vec<String> {
     found
 }
 
+/// The paths without empty ones and repeats, in their first order.
 fn dedup(mut paths: Vec<String>) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
-    paths.retain(|p| !p.is_empty() && seen.insert(p.clone()));
+    let keep: Vec<bool> = {
+        let mut seen = std::collections::HashSet::new();
+        paths
+            .iter()
+            .map(|p| !p.is_empty() && seen.insert(p.as_str()))
+            .collect()
+    };
+    let mut keep = keep.into_iter();
+    paths.retain(|_| keep.next().unwrap_or(false));
     paths
 }
 

@@ -1093,6 +1093,17 @@ fn kept_routing_results_follow_every_change_routing_reads() {
     let fresh = unroutable_tasks(&plain, &config, PRP, &edited);
     assert_eq!(indexes(&fresh), [1, 2]);
     assert_eq!(unroutable_tasks(&kept, &config, PRP, &edited), fresh);
+    // The PRP's files to change route its tasks that name no file: listing a file in
+    // frontend's scope gives the pondering task to frontend.
+    let listed = format!("{edited}## Files to Change\n- `web/src/page.tsx`\n");
+    let fresh = unroutable_tasks(&plain, &config, PRP, &listed);
+    assert_eq!(indexes(&fresh), [1]);
+    assert_eq!(unroutable_tasks(&kept, &config, PRP, &listed), fresh);
+    assert_eq!(
+        unroutable_tasks(&kept, &config, PRP, &edited),
+        unroutable_tasks(&plain, &config, PRP, &edited),
+        "the list removed again"
+    );
     // The PRP's modules affected route every task of it.
     let with_modules = prp.replace("# F\n", "# F\n**Modules Affected**: backend\n");
     let fresh = unroutable_tasks(&plain, &config, PRP, &with_modules);
@@ -1133,6 +1144,7 @@ fn results_are_kept_for_the_documents_checked_last() {
     let routes = || super::memo::DocRoutes {
         config: 0,
         affected: Vec::new(),
+        listed: Vec::new(),
         tasks: Default::default(),
     };
     memo.keep("off.md", routes());

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::memo::{DocRoutes, InOrder, TaskKey};
 use super::rank::{freed_by, Router, Subject};
-use super::signals::{task_files, task_text, DocSignals};
+use super::signals::{own_files, task_text, DocSignals};
 use super::write::wants_agent;
 use crate::rules::context::Context;
 use crate::rules::registry::Rule;
@@ -34,13 +34,16 @@ pub(crate) fn check(cx: &mut Context) {
     // The results of the document's last check, when its modules affected and the
     // configuration are the same.
     let config = std::ptr::from_ref(cx.config) as usize;
-    let before = memo
-        .of(&doc.path)
-        .filter(|before| before.affected == shared.affected && before.config == config);
+    let before = memo.of(&doc.path).filter(|before| {
+        before.affected == shared.affected
+            && before.listed == shared.listed_files
+            && before.config == config
+    });
     let mut kept = before.as_deref().map(InOrder::new);
     let mut now = memo.is_on().then(|| DocRoutes {
         config,
         affected: shared.affected.clone(),
+        listed: shared.listed_files.clone(),
         tasks: Vec::with_capacity(before.as_ref().map_or(0, |b| b.tasks.len())),
     });
     let mut found = Vec::new();
@@ -48,7 +51,7 @@ pub(crate) fn check(cx: &mut Context) {
         let key = TaskKey {
             own: task_text(cx.text, t),
             freed: freed_by(doc, t, cx.ws),
-            files: task_files(doc, t, &shared),
+            files: own_files(doc, t),
         };
         let message = match kept.as_mut().and_then(|k| k.find(&key)) {
             Some(message) => message.clone(),
@@ -84,7 +87,8 @@ fn unroutable(
         shared.affected.clone(),
     );
     let route = router.route_unless_routable_by_words(subject, |subject| {
-        subject.with_files(task.files.clone(), ws, path)
+        let files = task.files.as_ref().unwrap_or(&shared.listed_files);
+        subject.with_files(files.clone(), ws, path)
     })?;
     let why = route.unroutable()?;
     let what = if route.skipped.is_empty() {
