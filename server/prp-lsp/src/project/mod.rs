@@ -80,11 +80,15 @@ pub struct ParsedText {
     config: Arc<Config>,
     doc: Document,
     failure: Option<String>,
+    /// What the workspace index keeps of it, worked out here too: for a board of a million
+    /// tasks that is long, and it must not hold the project's lock.
+    facts: Option<DocFacts>,
 }
 
 impl ParsedText {
     pub fn parse(path: &str, text: Arc<String>, version: i32, config: Arc<Config>) -> ParsedText {
         let (doc, failure) = parse_contained(path, &text, &config);
+        let facts = facts_of(&doc);
         ParsedText {
             path: path.to_string(),
             text,
@@ -92,8 +96,14 @@ impl ParsedText {
             config,
             doc,
             failure,
+            facts,
         }
     }
+}
+
+/// A document's facts for the index; none for Markdown that is not a PRP-kind document.
+fn facts_of(doc: &Document) -> Option<DocFacts> {
+    (doc.kind != DocKind::Other).then(|| DocFacts::of(doc))
 }
 
 /// Runs a piece of analysis, turning a panic into an error message so that one bad file
@@ -535,7 +545,8 @@ impl Project {
         text: &str,
     ) -> (Option<(Document, Option<String>)>, Vec<String>) {
         let (doc, failure) = parse_contained(path, text, &self.config);
-        self.index_parsed(path, doc, failure)
+        let facts = facts_of(&doc);
+        self.index_parsed(path, doc, failure, facts)
     }
 
     /// Updates the index with a parsed document; returns the model to keep (none when the
@@ -545,19 +556,18 @@ impl Project {
         path: &str,
         doc: Document,
         failure: Option<String>,
+        facts: Option<DocFacts>,
     ) -> (Option<(Document, Option<String>)>, Vec<String>) {
         self.ws.add_file(path);
-        let old = self.ws.facts(path).cloned();
-        if doc.kind == DocKind::Other {
+        let Some(facts) = facts else {
             // Not indexed; an open Markdown file is still analysed (a selection or a
             // requirement block in it can become a PRP).
-            self.ws.remove_document(path);
+            let old = self.ws.remove_document(path);
             let deps = self.ws.dependents(path, old.as_ref(), None);
             return (is_markdown(path).then_some((doc, failure)), deps);
-        }
-        let facts = DocFacts::of(&doc);
-        self.ws.update_document(path, facts.clone());
-        let deps = self.ws.dependents(path, old.as_ref(), Some(&facts));
+        };
+        let old = self.ws.update_document(path, facts);
+        let deps = self.ws.dependents(path, old.as_ref(), self.ws.facts(path));
         (Some((doc, failure)), deps)
     }
 
@@ -582,14 +592,17 @@ impl Project {
             config,
             doc,
             failure,
+            facts,
         } = parsed;
         // Parsed under a configuration that has since been replaced: parse again.
-        let (doc, failure) = if Arc::ptr_eq(&config, &self.config) {
-            (doc, failure)
+        let (doc, failure, facts) = if Arc::ptr_eq(&config, &self.config) {
+            (doc, failure, facts)
         } else {
-            parse_contained(&path, &text, &self.config)
+            let (doc, failure) = parse_contained(&path, &text, &self.config);
+            let facts = facts_of(&doc);
+            (doc, failure, facts)
         };
-        let (doc, deps) = self.index_parsed(&path, doc, failure);
+        let (doc, deps) = self.index_parsed(&path, doc, failure, facts);
         self.touch(
             [path.as_str()]
                 .into_iter()
