@@ -87,8 +87,7 @@ pub struct ParsedText {
 
 impl ParsedText {
     pub fn parse(path: &str, text: Arc<String>, version: i32, config: Arc<Config>) -> ParsedText {
-        let (doc, failure) = parse_contained(path, &text, &config);
-        let facts = facts_of(&doc);
+        let (doc, failure, facts) = parse_indexable(path, &text, &config);
         ParsedText {
             path: path.to_string(),
             text,
@@ -101,9 +100,16 @@ impl ParsedText {
     }
 }
 
-/// A document's facts for the index; none for Markdown that is not a PRP-kind document.
-fn facts_of(doc: &Document) -> Option<DocFacts> {
-    (doc.kind != DocKind::Other).then(|| DocFacts::of(doc))
+/// [`parse_contained`], with the document's facts for the index (none for Markdown that is
+/// not a PRP-kind document), worked out before any lock is taken.
+fn parse_indexable(
+    path: &str,
+    text: &str,
+    config: &Config,
+) -> (Document, Option<String>, Option<DocFacts>) {
+    let (doc, failure) = parse_contained(path, text, config);
+    let facts = (doc.kind != DocKind::Other).then(|| DocFacts::of(&doc));
+    (doc, failure, facts)
 }
 
 /// Runs a piece of analysis, turning a panic into an error message so that one bad file
@@ -544,8 +550,7 @@ impl Project {
         path: &str,
         text: &str,
     ) -> (Option<(Document, Option<String>)>, Vec<String>) {
-        let (doc, failure) = parse_contained(path, text, &self.config);
-        let facts = facts_of(&doc);
+        let (doc, failure, facts) = parse_indexable(path, text, &self.config);
         self.index_parsed(path, doc, failure, facts)
     }
 
@@ -598,9 +603,7 @@ impl Project {
         let (doc, failure, facts) = if Arc::ptr_eq(&config, &self.config) {
             (doc, failure, facts)
         } else {
-            let (doc, failure) = parse_contained(&path, &text, &self.config);
-            let facts = facts_of(&doc);
-            (doc, failure, facts)
+            parse_indexable(&path, &text, &self.config)
         };
         let (doc, deps) = self.index_parsed(&path, doc, failure, facts);
         self.touch(
